@@ -1,0 +1,113 @@
+"""What a checker tells the rest of posecoach: domain events and a per-frame snapshot.
+
+This is the contract between the pure checkers (exercises/) and the edges (render/, voice, outputs/, session).
+Times are seconds from the start of the source.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One repetition: from leaving the start zone, through the peak, back to the start zone."""
+
+    index: int  # 1-based count among complete reps (0 for a partial attempt)
+    start: float
+    peak: float
+    end: float
+    side: str = "n/a"  # "left" / "right" for one-sided exercises
+    complete: bool = True
+    faults: tuple[str, ...] = ()  # FormFault codes seen during the rep
+    range_of_motion: float = float("nan")  # degrees (or normalised units) travelled by the key measure
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A span during which the target posture was held inside tolerance."""
+
+    start: float
+    end: float
+    side: str = "n/a"
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, self.end - self.start)
+
+
+@dataclass(frozen=True)
+class FormFault:
+    time: float
+    code: str  # stable id, e.g. "hips_sagging"
+    message: str  # what a physiotherapist would say
+    severity: str = "warn"  # "warn" or "bad"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Something to tell the person now (on screen, and spoken if voice is on)."""
+
+    time: float
+    text: str
+    kind: str = "form"  # form | position | view | tempo | safety | count | info
+    priority: int = 1  # higher wins when several compete for the screen
+
+
+@dataclass(frozen=True)
+class JointReading:
+    """A measured angle the exercise checks, for highlighting on the skeleton."""
+
+    name: str  # e.g. "hip"
+    value: float  # degrees
+    status: str  # "ok" | "warn" | "bad" | "unknown"
+    landmarks: tuple[int, ...] = ()  # Landmark indices (vertex in the middle for 3-point angles)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The checker's state after one frame, for the overlay and the live loop."""
+
+    time: float
+    exercise: str
+    phase: str  # "no_person" | "setup" | "active" | "holding" | "done"
+    reps: int = 0
+    partial_reps: int = 0
+    target_reps: int | None = None
+    hold_seconds: float = 0.0  # current hold
+    hold_total: float = 0.0  # all time in correct posture so far
+    target_hold: float | None = None
+    holding: bool = False
+    side: str = "n/a"
+    cue: Cue | None = None
+    joints: tuple[JointReading, ...] = ()
+    in_position: bool = False
+    required_view: str = "side"
+    key_value: float = float("nan")  # the main measure (for plots)
+    events: tuple = field(default=())  # Rep / Hold / FormFault / Cue that happened on this frame
+
+
+@dataclass
+class SessionResult:
+    """Everything a checker concluded over a whole source; what the report is made from."""
+
+    exercise: str
+    reps: list[Rep] = field(default_factory=list)  # complete and partial attempts, in time order
+    holds: list[Hold] = field(default_factory=list)
+    faults: list[FormFault] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+
+    @property
+    def complete_reps(self) -> int:
+        return sum(1 for r in self.reps if r.complete)
+
+    @property
+    def partial_reps(self) -> int:
+        return sum(1 for r in self.reps if not r.complete)
+
+    @property
+    def hold_seconds(self) -> float:
+        return sum(h.seconds for h in self.holds)
