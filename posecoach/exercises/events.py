@@ -88,6 +88,8 @@ class Feedback:
     required_view: str = "side"
     key_value: float = float("nan")  # the main measure (for plots)
     events: tuple = field(default=())  # Rep / Hold / FormFault / Cue that happened on this frame
+    progress: float = float("nan")  # key measure mapped to 0 (start position) .. 1 (top / held position)
+    variant: str = ""  # variant found from the pose (e.g. hamstring stretch: lying / seated / standing)
 
 
 @dataclass
@@ -99,6 +101,7 @@ class SessionResult:
     holds: list[Hold] = field(default_factory=list)
     faults: list[FormFault] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
+    variant: str = ""
 
     @property
     def complete_reps(self) -> int:

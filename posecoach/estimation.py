@@ -1,0 +1,187 @@
+"""Pose estimation: the only module that imports mediapipe.
+
+``PoseEstimator`` follows the Tasks API's own shape: an options dataclass, construction from options, a context
+manager whose ``close()`` is idempotent. It turns frames into ``Pose`` objects (or None when nobody is there),
+keeping timestamps strictly increasing whatever the source reports, following one person when several are
+visible, un-mirroring selfie views, and smoothing landmarks over time.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from posecoach.models import resolve_model
+from posecoach.pose import NUM_LANDMARKS, Landmark, Pose
+from posecoach.smoothing import Smoother, make_smoother
+from posecoach.sources import Frame
+
+# MediaPipe's C++ side logs a few harmless warnings to fd 2 when a graph starts and on its first frame (XNNPACK
+# delegate, feedback tensors, NORM_RECT). They look like errors to a user, and absl ignores GLOG_minloglevel
+# before InitGoogle, so we silence fd 2 around those two calls only. POSECOACH_DEBUG=1 keeps them.
+_QUIET = not os.environ.get("POSECOACH_DEBUG")
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    if not _QUIET:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+@dataclass(frozen=True)
+class EstimatorOptions:
+    model: str | os.PathLike | None = None  # None = bundled full model; or lite/full/heavy; or a .task path
+    mode: str = "video"  # "video" (tracking between frames) or "image" (every frame on its own)
+    num_poses: int = 1  # >1 lets us pick the same person when several are visible (costs time per person)
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    smoothing: str = "one_euro"  # none | ema | one_euro
+    threads_hint: int | None = None  # unused by mediapipe 1.2 python API; kept for forward compatibility
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("video", "image"):
+            raise ValueError(f"mode must be 'video' or 'image', got '{self.mode}'")
+        if self.num_poses < 1:
+            raise ValueError("num_poses must be at least 1")
+
+
+class PoseEstimator:
+    """Frames in, ``Pose`` out. Use as a context manager (mediapipe 1.2 raises at exit if a task is left open)."""
+
+    def __init__(self, options: EstimatorOptions | None = None, *, _landmarker=None, _model_path=None):
+        # Construct through create() / create_from_options(); __init__ only stores what they made.
+        self.options = options or EstimatorOptions()
+        self._landmarker = _landmarker
+        self.model_path: Path = _model_path
+        self._smoother: Smoother = make_smoother(self.options.smoothing)
+        self._last_ms = -1
+        self._calls = 0
+        self._last_center: np.ndarray | None = None
+        self._last_scale: float | None = None
+
+    @classmethod
+    def create_from_options(cls, options: EstimatorOptions) -> "PoseEstimator":
+        import mediapipe as mp  # noqa: F401  (imported here so `posecoach --help` stays fast)
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        path = resolve_model(options.model)
+        mode = vision.RunningMode.VIDEO if options.mode == "video" else vision.RunningMode.IMAGE
+        mp_opts = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(path)),
+            running_mode=mode,
+            num_poses=options.num_poses,
+            min_pose_detection_confidence=options.min_detection_confidence,
+            min_pose_presence_confidence=options.min_presence_confidence,
+            min_tracking_confidence=options.min_tracking_confidence,
+            output_segmentation_masks=False,
+        )
+        with _quiet_native_stderr():
+            landmarker = vision.PoseLandmarker.create_from_options(mp_opts)
+        return cls(options, _landmarker=landmarker, _model_path=path)
+
+    @classmethod
+    def create(cls, **kwargs) -> "PoseEstimator":
+        return cls.create_from_options(EstimatorOptions(**kwargs))
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> "PoseEstimator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def reset(self) -> None:
+        """Forget the tracked person and the smoother's state (e.g. on a new exercise). Timestamps keep rising."""
+        self._smoother.reset()
+        self._last_center = None
+        self._last_scale = None
+
+    # -- estimation ------------------------------------------------------------------------------------------
+    def _timestamp_ms(self, t: float) -> int:
+        # VIDEO mode demands strictly increasing integer milliseconds; sources may repeat or jump back
+        # (variable frame rate files, camera clocks), so never hand MediaPipe anything but last + >= 1.
+        ms = int(round(t * 1000.0))
+        if ms <= self._last_ms:
+            ms = self._last_ms + 1
+        self._last_ms = ms
+        return ms
+
+    def estimate(self, frame: Frame) -> Pose | None:
+        """The pose of the tracked person in ``frame`` (BGR), or None when nobody is found."""
+        if self._landmarker is None:
+            raise RuntimeError("PoseEstimator is closed")
+        import mediapipe as mp
+
+        rgb = np.ascontiguousarray(frame.image[:, :, ::-1])
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+        # The first call starts the graph (and logs); later calls are silent, so don't pay for the fd swap.
+        quiet = _quiet_native_stderr() if self._calls == 0 else contextlib.nullcontext()
+        self._calls += 1
+        with quiet:
+            if self.options.mode == "video":
+                result = self._landmarker.detect_for_video(image, self._timestamp_ms(frame.timestamp))
+            else:
+                result = self._landmarker.detect(image)
+        h, w = frame.image.shape[:2]
+        poses = [self._to_pose(result, i, frame.timestamp, (w, h)) for i in range(len(result.pose_landmarks))]
+        if not poses:
+            return None
+        pose = self._choose(poses)
+        if frame.mirrored:
+            pose = pose.mirrored()
+        return self._smoother(pose)
+
+    @staticmethod
+    def _to_pose(result, i: int, t: float, size: tuple[int, int]) -> Pose:
+        lms = result.pose_landmarks[i]
+        img = np.array([[p.x, p.y, p.z] for p in lms], dtype=np.float64)
+        vis = np.array([p.visibility if p.visibility is not None else 0.0 for p in lms], dtype=np.float64)
+        pres = np.array([p.presence if p.presence is not None else 0.0 for p in lms], dtype=np.float64)
+        world = None
+        if result.pose_world_landmarks and len(result.pose_world_landmarks) > i:
+            world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks[i]], dtype=np.float64)
+        if img.shape[0] != NUM_LANDMARKS:
+            raise RuntimeError(f"model returned {img.shape[0]} landmarks, expected {NUM_LANDMARKS}")
+        return Pose(image=img, visibility=vis, timestamp=t, image_size=size, world=world, presence=pres)
+
+    def _choose(self, poses: list[Pose]) -> Pose:
+        """The same person as last frame (nearest torso centre, in torso lengths); else the largest person."""
+        centers, scales = [], []
+        for p in poses:
+            xy = p.xy()
+            sh = (xy[Landmark.LEFT_SHOULDER] + xy[Landmark.RIGHT_SHOULDER]) / 2
+            hp = (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP]) / 2
+            centers.append((sh + hp) / 2)
+            scales.append(max(float(np.linalg.norm(sh - hp)), 1e-3))
+        if self._last_center is None or len(poses) == 1:
+            k = int(np.argmax(scales)) if len(poses) > 1 else 0
+        else:
+            d = [np.linalg.norm(c - self._last_center) / self._last_scale for c in centers]
+            k = int(np.argmin(d))
+        self._last_center, self._last_scale = centers[k], scales[k]
+        return poses[k]

@@ -1,0 +1,112 @@
+"""An exercise declared as data: what to measure, the zones for start / top / held, tolerances, cues, guidance."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .body import Body
+from .measures import Measure
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A closed interval of a measure's values."""
+
+    lo: float = -INF
+    hi: float = INF
+
+    def __contains__(self, v: float) -> bool:
+        return (not math.isnan(v)) and self.lo <= v <= self.hi
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    """A typical fault: when ``measure`` is inside ``bad`` for ``min_seconds`` during one of ``phases``.
+
+    phases: any of "moving" (between leaving the start and returning), "top" (in the top/held zone),
+    "hold" (a hold is running), "any" (whenever in position).
+    ``breaks_hold``: while the fault lasts the posture is out of tolerance and hold time stops.
+    """
+
+    code: str
+    message: str
+    measure: Measure
+    bad: Zone
+    phases: tuple[str, ...] = ("top",)
+    min_seconds: float = 0.4
+    severity: str = "warn"
+    breaks_hold: bool = False
+    side: str = "same"  # "same" = side the key measure uses; "near" = nearest side; "both" = worst of both
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """Everything the generic checker needs to follow one exercise.
+
+    The key measure moves from ``start`` (value in the start position) toward ``top`` (value at the top of a
+    rep, or in the held position). Progress p = (value - start) / (top - start). The rep machine uses p:
+    leaving the start zone when p > ``leave``, reaching the top when p >= ``full``, back home when
+    p < ``back`` (``back`` < ``leave``: hysteresis). A hold runs while p >= ``hold_from`` and the posture is in
+    tolerance.
+    """
+
+    id: str
+    name: str
+    kind: str  # "reps" | "hold" | "mixed"
+    description: str
+    measure: Measure
+    start: float
+    top: float
+    aliases: tuple[str, ...] = ()
+    target_reps: int | None = None
+    target_hold: float | None = None  # seconds per hold
+    required_view: str = "side"  # "side" | "front" | "any"
+    guidance: str = ""
+    safety: str = "Move slowly and gently. Stop if you feel pain, numbness or tingling, and talk to your doctor or physiotherapist."
+    # how the side is chosen: "near" = side nearest the camera; "active" = the side whose measure has progressed
+    # most (one-sided movements like knee-to-chest or lunge); "mean" = both sides averaged when both visible
+    side_mode: str = "near"
+    one_sided: bool = False  # report left/right on reps and holds
+    leave: float = 0.35
+    full: float = 0.7
+    back: float = 0.25
+    partial_min: float = 0.45
+    hold_from: float | None = None  # default: ``full``
+    min_hold: float = 0.5  # shortest pause worth a Hold event (seconds)
+    hold_grace: float = 0.4  # out-of-tolerance time a hold survives
+    setup_seconds: float = 0.4
+    posture: Callable[[Body], bool] | None = None  # body arrangement the exercise needs (lying, standing...)
+    posture_cue: str = "Get into the start position."
+    start_cue: str = ""
+    top_cue: str = ""
+    faults: tuple[FaultRule, ...] = ()
+    min_rep_seconds: float = 1.2  # faster than this is rushed (the guides ask for slow, gentle movement)
+    max_speed: float = 3.0  # progress units per second; faster is jerky
+    smoothing: float = 0.12  # EMA time constant of the key measure, seconds
+    min_rep_seconds_count: float = 0.35  # shorter excursions are jitter, not reps
+    view_cue: str = ""
+    variant_of: Callable[[Body], str] | None = None  # names the variant found from the pose (hamstring stretch)
+    setup_needs_start: bool = True  # hold-only exercises may start straight in the held zone
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def hold_threshold(self) -> float:
+        return self.full if self.hold_from is None else self.hold_from
+
+    def progress(self, value: float) -> float:
+        if math.isnan(value):
+            return math.nan
+        return (value - self.start) / (self.top - self.start)
+
+    def value_at(self, p: float) -> float:
+        return self.start + p * (self.top - self.start)
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id, "name": self.name, "aliases": list(self.aliases), "kind": self.kind,
+            "description": self.description, "target_reps": self.target_reps, "target_hold": self.target_hold,
+            "required_view": self.required_view, "guidance": self.guidance, "safety": self.safety,
+        }

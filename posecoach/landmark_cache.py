@@ -1,0 +1,107 @@
+"""A disk cache of raw (unsmoothed) landmarks per video, keyed by the video's and the model's sha256.
+
+Running the model is the expensive part of analysis (~10-15 ms a frame); checking is cheap. With the raw
+landmarks cached, a clip can be re-analysed with other checker or smoothing settings in well under a second.
+Raw landmarks are stored so the smoother stays a free choice at load time.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from posecoach.models import file_sha256
+from posecoach.pose import NUM_LANDMARKS, Pose, PoseFrame
+from posecoach.smoothing import make_smoother
+
+CACHE_VERSION = 1
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("POSECOACH_CACHE")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "posecoach"
+    return base / "landmarks"
+
+
+def cache_key(video: Path, model: Path) -> str:
+    return f"v{CACHE_VERSION}-{file_sha256(video)[:20]}-{file_sha256(model)[:12]}"
+
+
+def pack(frames: list[PoseFrame]) -> dict[str, np.ndarray]:
+    n = len(frames)
+    t = np.array([f.timestamp for f in frames], dtype=np.float64)
+    present = np.zeros(n, dtype=bool)
+    image = np.full((n, NUM_LANDMARKS, 3), np.nan, dtype=np.float32)
+    vis = np.zeros((n, NUM_LANDMARKS), dtype=np.float32)
+    world = np.full((n, NUM_LANDMARKS, 3), np.nan, dtype=np.float32)
+    size = np.array([1, 1], dtype=np.int32)
+    for i, f in enumerate(frames):
+        if f.pose is None:
+            continue
+        present[i] = True
+        image[i], vis[i] = f.pose.image, f.pose.visibility
+        if f.pose.world is not None:
+            world[i] = f.pose.world
+        size = np.array(f.pose.image_size, dtype=np.int32)
+    return {"t": t, "present": present, "image": image, "vis": vis, "world": world, "size": size}
+
+
+def unpack(data, smoothing: str = "one_euro") -> list[PoseFrame]:
+    smoother = make_smoother(smoothing)
+    size = tuple(int(v) for v in data["size"])
+    frames = []
+    for i, t in enumerate(data["t"]):
+        pose = None
+        if data["present"][i]:
+            world = data["world"][i]
+            pose = Pose(image=data["image"][i], visibility=data["vis"][i], timestamp=float(t), image_size=size,
+                        world=None if np.isnan(world).any() else world)
+            pose = smoother(pose)
+        frames.append(PoseFrame(i, float(t), pose))
+    return frames
+
+
+def save(path: Path, frames: list[PoseFrame]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part.npz")
+    np.savez_compressed(tmp, **pack(frames))
+    tmp.replace(path)  # atomic: a crash mid-write never leaves a half cache entry
+
+
+def extract(video: Path, model: str | None = None, progress: Callable[[int], None] | None = None) -> list[PoseFrame]:
+    """Run the model over every frame of ``video`` (raw landmarks, no smoothing)."""
+    from posecoach.estimation import EstimatorOptions, PoseEstimator
+    from posecoach.sources import Prefetch, VideoFile
+
+    frames: list[PoseFrame] = []
+    with PoseEstimator.create_from_options(EstimatorOptions(model=model, smoothing="none")) as est:
+        for f in Prefetch(VideoFile(video)):
+            frames.append(PoseFrame(f.index, f.timestamp, est.estimate(f)))
+            if progress:
+                progress(f.index)
+    return frames
+
+
+def load_landmarks(video: str | os.PathLike, *, model: str | None = None, smoothing: str = "one_euro",
+                   refresh: bool = False, progress: Callable[[int], None] | None = None) -> list[PoseFrame]:
+    """Landmarks for every frame of ``video``: from the cache, or extracted (and cached) on a miss."""
+    from posecoach.models import resolve_model
+
+    video = Path(video)
+    path = cache_dir() / (cache_key(video, resolve_model(model)) + ".npz")
+    if path.exists() and not refresh:
+        try:
+            with np.load(path) as data:
+                return unpack(data, smoothing)
+        except (OSError, ValueError, KeyError):
+            path.unlink(missing_ok=True)  # damaged entry: re-extract
+    raw = extract(video, model, progress)
+    save(path, raw)
+    return unpack(pack(raw), smoothing)
+
+
+def smooth(frames: Iterable[PoseFrame], smoothing: str = "one_euro") -> list[PoseFrame]:
+    s = make_smoother(smoothing)
+    return [PoseFrame(f.index, f.timestamp, None if f.pose is None else s(f.pose)) for f in frames]
