@@ -1,0 +1,315 @@
+"""posecoach's command line: a thin layer of argparse over plain functions.
+
+Expected failures (a missing file, no camera, an unknown exercise, a damaged model) become one line on stderr and
+an exit code that says which kind; anything unexpected keeps its traceback, because that is a bug to report.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+# OpenCV and its FFmpeg backend print their own lines when probing a missing camera or a broken file; we report
+# those cases ourselves in one line, so silence them (set before cv2 is imported; users can override).
+os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+
+EXIT_USAGE = 2  # bad input: missing file, not a video, unknown exercise, bad option
+EXIT_MODEL = 3  # model missing or damaged, cannot download
+EXIT_DEVICE = 4  # no camera, no display
+EXIT_OUTPUT = 5  # cannot write an output
+EXIT_INTERRUPTED = 130
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_CLIP = REPO / "sample_videos" / "glute_bridge_side.mp4"
+DEMO_EXERCISE = "glute_bridge"
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+def _expected_errors():
+    """Map the domain's error types to exit codes (imported lazily so --help stays fast)."""
+    from posecoach.live import DisplayError
+    from posecoach.models import ModelError
+    from posecoach.models.build import ModelBuildError
+    from posecoach.outputs.video import OutputError
+    from posecoach.sources import SourceError
+
+    errors = [(SourceError, EXIT_USAGE), (ModelError, EXIT_MODEL), (ModelBuildError, EXIT_MODEL),
+              (DisplayError, EXIT_DEVICE), (OutputError, EXIT_OUTPUT)]
+    try:
+        from posecoach.exercises import UnknownExerciseError
+
+        errors.append((UnknownExerciseError, EXIT_USAGE))
+    except ImportError:
+        pass
+    return errors
+
+
+# --- commands ---------------------------------------------------------------------------------------------------
+def _progress(total, label, quiet):
+    from posecoach.progress import Progress
+
+    return Progress(total, label, enabled=None if not quiet else False)
+
+
+def _estimator_options(args):
+    from posecoach.estimation import EstimatorOptions
+
+    return EstimatorOptions(model=args.model, smoothing=args.smoothing, num_poses=args.people)
+
+
+def cmd_analyze(args) -> int:
+    from posecoach.session import analyze, write_report
+    from posecoach.sources import VideoFile
+
+    video = Path(args.video)
+    src = VideoFile(video)  # fails early, with one line, on a missing file or a non-video
+    if args.exercise:
+        _check_exercise(args.exercise)
+    with _progress(src.frame_count, f"analysing {video.name}", args.quiet) as bar:
+        an = analyze(video, args.exercise, out=args.out, estimator_options=_estimator_options(args),
+                     use_cache=not args.no_cache, progress=bar)
+    report = an.report()
+    if args.report:
+        write_report(an, args.report)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        _print_summary(report, an)
+        if args.out:
+            print(f"annotated video: {args.out}")
+        if args.report:
+            print(f"report: {args.report}")
+    return 0
+
+
+def _print_summary(report: dict, an) -> None:
+    t = report["timings"]
+    print(f"{report['video']}: {report['frames']} frames, {report['duration']:.1f} s at {report['fps']:.1f} fps; "
+          f"person found in {100 * report['detection_rate']:.0f}% of frames")
+    if report.get("exercise"):
+        line = f"{report['exercise']}: {report.get('reps', 0)} reps"
+        if report.get("partial_reps"):
+            line += f" (+{report['partial_reps']} partial)"
+        if report.get("hold_seconds"):
+            line += f", held {report['hold_seconds']:.1f} s in correct posture"
+        print(line)
+        faults = {}
+        for f in report.get("faults", []):
+            faults.setdefault(f["code"], f["message"])
+        for code, msg in list(faults.items())[:5]:
+            print(f"  - {msg}")
+    src = "landmark cache" if report["landmarks_from_cache"] else "model"
+    print(f"processed at {t['fps']} fps ({t['wall']:.1f} s wall; landmarks from {src}; "
+          f"inference {t['inference']:.1f} s, decode {t['decode']:.1f} s in its own thread, "
+          f"drawing+encode {t['drawing']:.1f} s)")
+
+
+def _check_exercise(name: str) -> None:
+    from posecoach.exercises import get_exercise
+
+    get_exercise(name)  # raises UnknownExerciseError listing the valid ids
+
+
+def cmd_live(args) -> int:
+    from posecoach.live import run_live
+
+    res = run_live(args.camera, args.exercise, display=not args.no_display, record=args.record,
+                   session_dir=args.session_dir, estimator_options=_estimator_options(args),
+                   mirror=None if args.mirror is None else args.mirror == "on", max_seconds=args.seconds)
+    s = res.summary
+    msg = f"session ended ({res.ended_by}): {res.frames} frames in {res.seconds:.1f} s ({res.fps:.1f} fps)"
+    if args.exercise:
+        msg += f"; {s.get('reps', 0)} reps, {s.get('hold_seconds', 0):.1f} s held"
+    print(msg)
+    print(f"saved: {res.session_dir}")
+    return 0 if res.ended_by != "camera dropped" else EXIT_DEVICE
+
+
+def cmd_exercises(args) -> int:
+    from posecoach.exercises import list_exercises
+
+    specs = list_exercises()
+    if args.json:
+        print(json.dumps([{"id": s.id, "name": s.name, "aliases": list(s.aliases), "kind": s.kind,
+                           "target_reps": s.target_reps, "target_hold": s.target_hold,
+                           "required_view": s.required_view, "description": s.description,
+                           "guidance": s.guidance} for s in specs], indent=2))
+        return 0
+    for s in specs:
+        target = f"{s.target_reps} reps" if s.kind != "hold" else f"hold {s.target_hold:g} s"
+        alias = f" (also: {', '.join(s.aliases)})" if s.aliases else ""
+        print(f"{s.id:22} {s.kind:5} {target:12} camera: {s.required_view:8} {s.name}{alias}")
+    print("\nGo slowly and gently; stop if an exercise causes pain, and build up over weeks. "
+          "`posecoach exercises --json` shows each one's guidance.")
+    return 0
+
+
+def cmd_models(args) -> int:
+    from posecoach import models
+
+    if args.action == "list":
+        rows = models.list_models()
+        if not rows:
+            print(f"no models in {models.model_dir()} (run: posecoach models build)")
+        for r in rows:
+            print(f"{r['name']:40} {r['size_mb']:6.1f} MB  {'sha256 ok' if r['verified'] else 'unverified'}")
+    elif args.action == "verify":
+        path = models.resolve_model(args.variant)
+        print(f"{path}: sha256 ok")
+    elif args.action == "build":
+        from posecoach.models.build import build_full_bundle
+
+        out = Path(args.out) if args.out else models.model_dir() / models.BUNDLED_FULL
+        build_full_bundle(out, wheel=Path(args.wheel) if args.wheel else None)
+    elif args.action == "download":
+        if not args.variant:
+            raise CliError("which model? posecoach models download lite|full|heavy")
+        path = models.download(args.variant)
+        print(f"saved {path}")
+    return 0
+
+
+def cmd_synth(args) -> int:
+    try:
+        from posecoach.commands.synth import synth
+    except ImportError:
+        raise CliError("the synthetic exerciser is not installed in this build") from None
+    path = synth(args.exercise, out=args.out, reps=args.reps, hold=args.hold, view=args.view,
+                 faults=args.fault or [], seed=args.seed)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    if not DEMO_CLIP.exists():
+        raise CliError(f"the demo clip {DEMO_CLIP} is missing from this checkout")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ns = argparse.Namespace(video=str(DEMO_CLIP), exercise=DEMO_EXERCISE, out=str(out / "demo_annotated.mp4"),
+                            report=str(out / "demo_report.json"), json=False, quiet=args.quiet, model=None,
+                            smoothing="one_euro", people=1, no_cache=True)
+    print(f"posecoach demo: analysing the bundled synthetic clip {DEMO_CLIP.name} ({DEMO_EXERCISE})")
+    rc = cmd_analyze(ns)
+    truth = DEMO_CLIP.with_suffix(".truth.json")
+    if truth.exists():
+        t = json.loads(truth.read_text())
+        reps = t.get("reps")
+        n = len(reps) if isinstance(reps, list) else reps
+        print(f"ground truth of the clip: {n} reps")
+    return rc
+
+
+# --- parser -----------------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="posecoach",
+        description="Watch back-pain relief exercises through a webcam or in a video: check the pose, count reps, "
+                    "time holds, and cue form. Go slowly, and stop if anything hurts.",
+        epilog="Start with `posecoach demo`, then `posecoach exercises` to see what can be checked.")
+    from posecoach import __version__
+
+    p.add_argument("--version", action="version", version=f"posecoach {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def model_opts(sp):
+        g = sp.add_argument_group("pose model")
+        g.add_argument("--model", default=None,
+                       help="lite, full or heavy (downloaded ones), or a .task path (default: bundled full model)")
+        g.add_argument("--smoothing", default="one_euro", choices=["one_euro", "ema", "none"],
+                       help="landmark smoothing over time (default: one_euro)")
+        g.add_argument("--people", type=int, default=1,
+                       help="people to look for; >1 follows the same person when several are in view (slower)")
+
+    a = sub.add_parser("analyze", help="analyse a recorded video: annotated video + report",
+                       description="Run the coach over a video file. Writes an annotated video and a JSON report "
+                                   "when asked; landmarks are cached, so a re-analysis skips the model.")
+    a.add_argument("video", help="video file (mp4, mov, webm, avi, ...)")
+    a.add_argument("--exercise", "-e", help="exercise id or alias (see `posecoach exercises`); "
+                                            "without it only pose tracking is reported")
+    a.add_argument("--out", "-o", help="annotated video to write (.mp4, .webm for browsers, .avi)")
+    a.add_argument("--report", "-r", help="JSON report to write")
+    a.add_argument("--json", action="store_true", help="print the report as JSON instead of a summary")
+    a.add_argument("--no-cache", action="store_true", help="ignore the landmark cache and run the model")
+    a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    model_opts(a)
+    a.set_defaults(func=cmd_analyze)
+
+    lv = sub.add_parser("live", help="coach live from a webcam (or a video standing in for one)",
+                        description="The live coach: camera -> pose -> checks -> overlay in a window. Press q or "
+                                    "Esc to stop. Events and a summary are saved as you go.")
+    lv.add_argument("--camera", "-c", default="0", help="camera index, or a video file to stand in for one (default 0)")
+    lv.add_argument("--exercise", "-e", help="exercise id or alias (see `posecoach exercises`)")
+    lv.add_argument("--no-display", action="store_true", help="run without a window (e.g. headless, or recording)")
+    lv.add_argument("--record", help="also record the annotated view to this video file")
+    lv.add_argument("--session-dir", help="where to save the session's events and summary "
+                                          "(default: ~/.local/share/posecoach/sessions/<time>)")
+    lv.add_argument("--mirror", choices=["on", "off"], default=None,
+                    help="mirror the camera view like a selfie screen (default: on for cameras, off for files)")
+    lv.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
+    model_opts(lv)
+    lv.set_defaults(func=cmd_live)
+
+    ex = sub.add_parser("exercises", help="list the exercises posecoach can check")
+    ex.add_argument("--json", action="store_true", help="machine-readable, with each exercise's guidance")
+    ex.set_defaults(func=cmd_exercises)
+
+    m = sub.add_parser("models", help="list, verify, build or download pose models",
+                       description="list: models in the model folder; verify: check a model's sha256; build: "
+                                   "rebuild the bundled full model from PyPI material; download: fetch Google's "
+                                   "official lite/full/heavy bundles (needs a network).")
+    m.add_argument("action", choices=["list", "verify", "build", "download"])
+    m.add_argument("variant", nargs="?", help="lite, full or heavy (download, verify)")
+    m.add_argument("--wheel", help="build: use this mediapipe 0.10.21 wheel instead of downloading it")
+    m.add_argument("--out", help="build: where to write the bundle (default: the model folder)")
+    m.set_defaults(func=cmd_models)
+
+    s = sub.add_parser("synth", help="render a synthetic exerciser clip with exact ground truth")
+    s.add_argument("exercise", help="exercise id")
+    s.add_argument("--out", "-o", required=True, help="video to write; the truth goes beside it as .truth.json")
+    s.add_argument("--reps", type=int, default=None, help="repetitions (rep exercises)")
+    s.add_argument("--hold", type=float, default=None, help="hold seconds (hold exercises)")
+    s.add_argument("--view", choices=["side", "oblique", "front"], default=None, help="camera view")
+    s.add_argument("--fault", action="append", help="inject a form fault (repeatable)")
+    s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same clip)")
+    s.set_defaults(func=cmd_synth)
+
+    d = sub.add_parser("demo", help="analyse the bundled sample clip (works offline, no camera)")
+    d.add_argument("--out", default="posecoach-demo", help="folder for the annotated video and report")
+    d.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except CliError as e:
+        print(f"posecoach: error: {e}", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        print("posecoach: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as e:
+        for etype, code in _expected_errors():
+            if isinstance(e, etype):
+                msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+                print(f"posecoach: error: {msg}", file=sys.stderr)
+                return code
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

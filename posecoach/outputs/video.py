@@ -1,0 +1,70 @@
+"""Annotated video output, written on a background thread so encoding overlaps inference.
+
+The codec follows the file's suffix: .mp4 -> 'mp4v' (the opencv-python wheel has no H.264 encoder; players such
+as VLC/ffmpeg play it, browsers do not), .webm -> 'VP90' (browsers play it, so HTML reports embed it),
+.avi -> 'MJPG' (survives a hard kill best: every frame stands alone).
+"""
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+CODECS = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".webm": "VP90", ".avi": "MJPG", ".mkv": "MJPG"}
+
+
+class OutputError(RuntimeError):
+    pass
+
+
+class VideoWriter:
+    """``write(frame)`` queues a BGR frame; ``close()`` drains the queue and finalises the file (idempotent)."""
+
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], depth: int = 16):
+        self.path = Path(path)
+        codec = CODECS.get(self.path.suffix.lower())
+        if codec is None:
+            raise OutputError(f"cannot write '{self.path.suffix}' video; use one of: {', '.join(sorted(CODECS))}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.size = size
+        self._w = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*codec), float(fps), size)
+        if not self._w.isOpened():
+            raise OutputError(f"could not open {self.path} for writing with codec {codec}")
+        self._q: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="posecoach-encode", daemon=True)
+        self._thread.start()
+        self.frames = 0
+
+    def _run(self) -> None:
+        while True:
+            img = self._q.get()
+            if img is None:
+                return
+            try:
+                if (img.shape[1], img.shape[0]) != self.size:
+                    img = cv2.resize(img, self.size)
+                self._w.write(img)
+            except BaseException as e:  # reported on the next write/close
+                self._error = e
+
+    def write(self, img: np.ndarray) -> None:
+        if self._error:
+            raise OutputError(f"writing {self.path} failed: {self._error}")
+        self._q.put(img)
+        self.frames += 1
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._q.put(None)
+            self._thread.join()
+        self._w.release()
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

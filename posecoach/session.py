@@ -1,0 +1,222 @@
+"""Wiring: source -> estimator -> smoother -> exercise checker -> annotators -> outputs.
+
+Plain functions that the CLI (and tests) call; none of them parse arguments or print, except through the
+``progress`` object they are given.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from posecoach.estimation import EstimatorOptions, PoseEstimator
+from posecoach.pose import PoseFrame
+from posecoach.sources import Frame, Prefetch, VideoFile
+
+
+@dataclass
+class Timings:
+    """Where the wall time of an analysis went (seconds)."""
+
+    wall: float = 0.0
+    decode: float = 0.0  # spent in the decoder thread (overlaps the rest)
+    inference: float = 0.0
+    checking: float = 0.0
+    drawing: float = 0.0
+    waiting_for_frames: float = 0.0  # main thread blocked on the decoder
+
+    def as_dict(self, frames: int) -> dict:
+        d = {k: round(v, 3) for k, v in self.__dict__.items()}
+        d["fps"] = round(frames / self.wall, 2) if self.wall > 0 else None
+        return d
+
+
+@dataclass
+class Analysis:
+    video: Path
+    exercise: str | None
+    frames: list[PoseFrame]
+    fps: float
+    size: tuple[int, int]
+    feedback: list = field(default_factory=list)  # one exercises.events.Feedback per frame (when checking)
+    result: object | None = None  # exercises.events.SessionResult
+    timings: Timings = field(default_factory=Timings)
+    cached: bool = False
+
+    @property
+    def duration(self) -> float:
+        return len(self.frames) / self.fps if self.fps else 0.0
+
+    def report(self) -> dict:
+        found = sum(f.pose is not None for f in self.frames)
+        rep: dict = {}
+        if self.result is not None:
+            from posecoach.exercises import report_dict
+
+            rep.update(report_dict(self.result, frames=len(self.frames), fps=self.fps, duration=self.duration))
+        rep.update({
+            "video": str(self.video),
+            "exercise": self.exercise,
+            "frames": len(self.frames),
+            "fps": round(self.fps, 3),
+            "duration": round(self.duration, 3),
+            "frames_with_person": found,
+            "detection_rate": round(found / len(self.frames), 4) if self.frames else 0.0,
+            "landmarks_from_cache": self.cached,
+            "timings": self.timings.as_dict(len(self.frames)),
+        })
+        return rep
+
+
+class _TimedSource:
+    """Wraps a source to add up the time its iterator spends producing frames (runs in the decode thread)."""
+
+    def __init__(self, source):
+        self.source, self.seconds = source, 0.0
+
+    def __iter__(self):
+        it = iter(self.source)
+        while True:
+            t0 = time.perf_counter()
+            try:
+                f = next(it)
+            except StopIteration:
+                return
+            finally:
+                self.seconds += time.perf_counter() - t0
+            yield f
+
+
+def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path | None = None,
+            estimator_options: EstimatorOptions | None = None, checker_settings: dict | None = None,
+            use_cache: bool = True, progress=None, annotate=None) -> Analysis:
+    """Run the whole offline pipeline over a video file.
+
+    With ``use_cache`` the raw landmarks are read from (or written to) the landmark cache, so a second analysis
+    of the same clip skips the model. ``annotate(frame_image, pose, feedback) -> image`` draws each output frame;
+    by default the skeleton (and, when checking, the coaching overlay if the render package provides it).
+    """
+    from posecoach import landmark_cache
+
+    video = Path(video)
+    source = VideoFile(video)
+    opts = estimator_options or EstimatorOptions()
+    checker = None
+    if exercise is not None:
+        from posecoach.exercises import make_checker
+
+        checker = make_checker(exercise, **(checker_settings or {}))
+    if annotate is None:
+        annotate = default_annotator(exercise)
+
+    tm = Timings()
+    t_start = time.perf_counter()
+    cached_frames = None
+    cache_path = None
+    if use_cache:
+        from posecoach.models import resolve_model
+
+        cache_path = landmark_cache.cache_dir() / (landmark_cache.cache_key(video, resolve_model(opts.model)) + ".npz")
+        if cache_path.exists():
+            try:
+                with np.load(cache_path) as data:
+                    cached_frames = landmark_cache.unpack(data, opts.smoothing)
+            except (OSError, ValueError, KeyError):
+                cached_frames = None
+
+    frames: list[PoseFrame] = []
+    raw: list[PoseFrame] = []
+    feedback = []
+    writer = None
+    need_images = out is not None or cached_frames is None
+    try:
+        if out is not None:
+            from posecoach.outputs.video import VideoWriter
+
+            writer = VideoWriter(out, source.fps, source.size)
+        if not need_images:
+            # Everything we need is in the cache: no decoding at all.
+            for pf in cached_frames:
+                t0 = time.perf_counter()
+                fb = checker.update(pf) if checker else None
+                tm.checking += time.perf_counter() - t0
+                frames.append(pf)
+                feedback.append(fb)
+                if progress:
+                    progress.update()
+        else:
+            timed = _TimedSource(source)
+            estimator = None
+            if cached_frames is None:
+                estimator = PoseEstimator.create_from_options(
+                    EstimatorOptions(**{**opts.__dict__, "smoothing": "none"}))
+            from posecoach.smoothing import make_smoother
+
+            smoother = make_smoother(opts.smoothing)
+            try:
+                it = iter(Prefetch(timed))
+                while True:
+                    t0 = time.perf_counter()
+                    frame: Frame | None = next(it, None)
+                    tm.waiting_for_frames += time.perf_counter() - t0
+                    if frame is None:
+                        break
+                    t0 = time.perf_counter()
+                    if cached_frames is not None and frame.index < len(cached_frames):
+                        pf = cached_frames[frame.index]
+                    else:
+                        raw_pose = estimator.estimate(frame) if estimator else None
+                        raw.append(PoseFrame(frame.index, frame.timestamp, raw_pose))
+                        pose = None if raw_pose is None else smoother(raw_pose)
+                        pf = PoseFrame(frame.index, frame.timestamp, pose)
+                    tm.inference += time.perf_counter() - t0
+                    t0 = time.perf_counter()
+                    fb = checker.update(pf) if checker else None
+                    tm.checking += time.perf_counter() - t0
+                    frames.append(pf)
+                    feedback.append(fb)
+                    if writer is not None:
+                        t0 = time.perf_counter()
+                        writer.write(annotate(frame.image, pf.pose, fb))
+                        tm.drawing += time.perf_counter() - t0
+                    if progress:
+                        progress.update()
+            finally:
+                if estimator is not None:
+                    estimator.close()
+            tm.decode = timed.seconds
+            if raw and cache_path is not None and len(raw) == len(frames):
+                landmark_cache.save(cache_path, raw)
+    finally:
+        if writer is not None:
+            writer.close()
+    result = checker.finish() if checker else None
+    tm.wall = time.perf_counter() - t_start
+    return Analysis(video=video, exercise=exercise, frames=frames, fps=source.fps, size=source.size,
+                    feedback=feedback, result=result, timings=tm, cached=cached_frames is not None)
+
+
+def default_annotator(exercise: str | None):
+    """The richest annotator available: the coaching overlay when the render package has it, else the skeleton."""
+    try:
+        from posecoach.render.overlay import CoachOverlay  # drawn by the render package when present
+
+        overlay = CoachOverlay()
+        return lambda img, pose, fb: overlay.annotate(img, pose, fb)
+    except ImportError:
+        from posecoach.render.skeleton import SkeletonAnnotator
+
+        sk = SkeletonAnnotator()
+        return lambda img, pose, fb: sk.annotate(img, pose)
+
+
+def write_report(analysis: Analysis, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(analysis.report(), indent=2) + "\n")
+    tmp.replace(path)
+    return path
