@@ -1,0 +1,98 @@
+"""Whole-body arrangements an exercise needs before it can count: lying, on all fours, standing, kneeling.
+
+Loose on purpose: MediaPipe is at its weakest on lying and kneeling bodies, so each test uses the few
+segments it needs, from whichever side is better seen, and tolerates a tilted camera.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..geometry import joint_angle, segment_angle
+from .body import SIDES, Body
+
+
+def _best_side(body: Body, *parts) -> str:
+    return max(SIDES, key=lambda s: sum(body.v(s, p) for p in parts))
+
+
+def torso_incline(body: Body) -> float:
+    s = _best_side(body, "shoulder", "hip")
+    return segment_angle(body.p(s, "hip"), body.p(s, "shoulder"))
+
+
+def leg_incline(body: Body) -> float:
+    s = _best_side(body, "hip", "ankle")
+    return segment_angle(body.p(s, "hip"), body.p(s, "ankle"))
+
+
+def lying(body: Body, max_torso: float = 40.0) -> bool:
+    """Back or front on the floor: the torso is near level in the image."""
+    return torso_incline(body) < max_torso
+
+
+def lying_knees_up(body: Body) -> bool:
+    """On the back (or sitting up from it) with the feet near hip level: situps, crunches."""
+    s = _best_side(body, "hip", "ankle")
+    hip, ankle = body.p(s, "hip"), body.p(s, "ankle")
+    return abs(hip[1] - ankle[1]) / body.scale < 0.6 and torso_incline(body) < 80
+
+
+def quadruped(body: Body) -> bool:
+    """On hands and knees: torso near level, hips above knees."""
+    s = _best_side(body, "shoulder", "hip", "knee")
+    if torso_incline(body) > 45:
+        return False
+    return body.height_above(body.p(s, "hip"), body.p(s, "knee")) > 0.3
+
+
+def kneeling_folded(body: Body) -> bool:
+    """Child's pose: knees deeply bent, torso forward over the thighs."""
+    s = _best_side(body, "hip", "knee", "ankle")
+    knee = joint_angle(body.p(s, "hip"), body.p(s, "knee"), body.p(s, "ankle"))
+    return knee < 95 and torso_incline(body) < 60
+
+
+def standing(body: Body) -> bool:
+    """On the feet: hips above knees above ankles, shins near upright (the torso may bend)."""
+    s = _best_side(body, "hip", "knee", "ankle")
+    hip, knee, ankle = body.p(s, "hip"), body.p(s, "knee"), body.p(s, "ankle")
+    return hip[1] < knee[1] < ankle[1] and segment_angle(knee, ankle) > 50
+
+
+def standing_upright(body: Body) -> bool:
+    return standing(body) and torso_incline(body) > 55
+
+
+def prone_supported(body: Body) -> bool:
+    """Plank / push-up: body near level, held up on hands or forearms."""
+    if torso_incline(body) > 50:
+        return False
+    s = _best_side(body, "shoulder", "elbow", "wrist")
+    sh, wr = body.p(s, "shoulder"), body.p(s, "wrist")
+    return body.height_above(sh, wr) > 0.25
+
+
+def prone_legs_down(body: Body) -> bool:
+    """Cobra: lying on the front, legs on the mat (the chest may be lifted)."""
+    s = _best_side(body, "hip", "knee", "ankle")
+    return segment_angle(body.p(s, "hip"), body.p(s, "ankle")) < 30
+
+
+def seated_legs_long(body: Body) -> bool:
+    s = _best_side(body, "hip", "knee", "ankle")
+    return segment_angle(body.p(s, "hip"), body.p(s, "ankle")) < 30 and not lying(body, 25)
+
+
+def any_posture(body: Body) -> bool:
+    return True
+
+
+def nan_safe(x: float) -> float:
+    return -1e9 if x is None or math.isnan(x) else x
+
+
+def mean(*xs) -> float:
+    vals = [x for x in xs if not math.isnan(x)]
+    return float(np.mean(vals)) if vals else float("nan")

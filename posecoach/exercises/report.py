@@ -1,0 +1,43 @@
+"""The JSON report of an analysed source, built from a SessionResult."""
+from __future__ import annotations
+
+from .events import SessionResult
+
+
+def _r(x: float, n: int = 3) -> float:
+    return round(float(x), n)
+
+
+def report_dict(result: SessionResult, *, frames: int, fps: float, duration: float) -> dict:
+    """Report fields: exercise, reps (completed), partial_reps, rep_events, holds, hold_seconds, faults,
+    frames, fps, duration (+ variant, cues). Times are seconds from the start of the video."""
+    from .registry import get_exercise
+
+    try:
+        spec = get_exercise(result.exercise)
+        targets = {"target_reps": spec.target_reps, "target_hold": spec.target_hold, "guidance": spec.guidance,
+                   "safety": spec.safety, "kind": spec.kind}
+    except ValueError:
+        targets = {}
+    reps = sorted(result.reps, key=lambda r: r.start)
+    return {
+        "exercise": result.exercise,
+        "variant": getattr(result, "variant", "") or None,
+        "reps": result.complete_reps,
+        "partial_reps": result.partial_reps,
+        "rep_events": [
+            {"start": _r(r.start), "peak": _r(r.peak), "end": _r(r.end), "side": r.side, "complete": bool(r.complete),
+             "faults": list(r.faults)}
+            for r in reps
+        ],
+        "holds": [{"start": _r(h.start), "end": _r(h.end), "seconds": _r(h.seconds), "side": h.side}
+                  for h in result.holds],
+        "hold_seconds": _r(result.hold_seconds),
+        "faults": [{"time": _r(f.time), "code": f.code, "message": f.message, "severity": f.severity}
+                   for f in result.faults],
+        "cues": [{"time": _r(c.time), "text": c.text, "kind": c.kind} for c in result.cues if c.kind != "count"],
+        "frames": int(frames),
+        "fps": _r(fps, 3),
+        "duration": _r(duration),
+        **targets,
+    }
