@@ -39,9 +39,9 @@ def _expected_errors():
     from posecoach.models import ModelError
     from posecoach.models.build import ModelBuildError
     from posecoach.outputs.video import OutputError
-    from posecoach.sources import SourceError
+    from posecoach.sources import CameraError, SourceError
 
-    errors = [(SourceError, EXIT_USAGE), (ModelError, EXIT_MODEL), (ModelBuildError, EXIT_MODEL),
+    errors = [(CameraError, EXIT_DEVICE), (SourceError, EXIT_USAGE), (ModelError, EXIT_MODEL), (ModelBuildError, EXIT_MODEL),
               (DisplayError, EXIT_DEVICE), (OutputError, EXIT_OUTPUT)]
     try:
         from posecoach.exercises import UnknownExerciseError

@@ -23,6 +23,10 @@ class SourceError(RuntimeError):
     """A source cannot be opened or read (missing file, not a video, no camera)."""
 
 
+class CameraError(SourceError):
+    """No camera at that index, or it cannot be opened."""
+
+
 @dataclass(frozen=True)
 class Frame:
     image: np.ndarray  # BGR uint8, HxWx3, already rotated upright and (for a selfie view) mirrored
@@ -128,7 +132,7 @@ class Camera:
             self.cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
         if not self.cap.isOpened():
             self.cap.release()
-            raise SourceError(f"no camera at index {index} (is one connected, and free?)")
+            raise CameraError(f"no camera at index {index} (is one connected, and free?)")
         self.fps = float(self.cap.get(cv2.CAP_PROP_FPS) or 30.0)
         self.frame_count = 0
         self.dropped = False

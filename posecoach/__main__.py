@@ -1,0 +1,5 @@
+import sys
+
+from posecoach.cli import main
+
+sys.exit(main())

@@ -1,0 +1,109 @@
+"""The command line as a user meets it: real processes, exit codes, one-line errors."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+cv2 = pytest.importorskip("cv2")
+
+from conftest import shared_clip  # noqa: E402
+
+
+def run(*args, env=None, timeout=300):
+    e = dict(os.environ)
+    e.pop("DISPLAY", None)
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "posecoach", *args], capture_output=True, text=True,
+                          timeout=timeout, env=e, stdin=subprocess.DEVNULL)
+
+
+def one_line_error(proc):
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("posecoach: error:"), proc.stderr
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+def test_help_explains_every_command():
+    p = run("--help")
+    assert p.returncode == 0
+    for cmd in ("analyze", "live", "exercises", "models", "synth", "demo"):
+        assert cmd in p.stdout
+
+
+def test_missing_file(tmp_path):
+    p = run("analyze", str(tmp_path / "nope.mp4"))
+    assert p.returncode == 2
+    assert "no such file" in one_line_error(p)
+
+
+def test_file_that_is_not_a_video(tmp_path):
+    f = tmp_path / "notes.mp4"
+    f.write_text("these are my notes, not a video")
+    p = run("analyze", str(f))
+    assert p.returncode == 2
+    assert "not a video" in one_line_error(p)
+
+
+def _tiny_video(path, n=15):
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15.0, (160, 120))
+    for i in range(n):
+        w.write(np.full((120, 160, 3), 100 + i, np.uint8))
+    w.release()
+    return path
+
+
+def test_unknown_exercise_lists_the_valid_ones(tmp_path):
+    p = run("analyze", str(_tiny_video(tmp_path / "a.avi")), "--exercise", "moonwalk")
+    assert p.returncode == 2
+    line = one_line_error(p)
+    assert "moonwalk" in line and "glute_bridge" in line
+
+
+def test_no_camera_is_one_line_and_nonzero():
+    p = run("live", "--camera", "7", "--no-display", timeout=60)
+    assert p.returncode == 4
+    assert "no camera" in one_line_error(p)
+
+
+def test_live_window_without_display_says_so(tmp_path):
+    p = run("live", "--camera", str(_tiny_video(tmp_path / "a.avi")), timeout=60)
+    assert p.returncode == 4
+    assert "display" in one_line_error(p)
+
+
+def test_live_loop_runs_end_to_end_on_a_file_without_display(tmp_path):
+    sess = tmp_path / "sess"
+    p = run("live", "--camera", str(_tiny_video(tmp_path / "a.avi", n=20)), "--no-display",
+            "--session-dir", str(sess), timeout=120)
+    assert p.returncode == 0, p.stderr
+    summary = json.loads((sess / "summary.json").read_text())
+    assert summary["frames"] == 20 and summary["ended_by"] == "end of source"
+
+
+@pytest.mark.realvideo
+def test_analyze_real_clip_writes_playable_annotated_video_and_report(tmp_path):
+    clip = shared_clip("glute_bridge/fitness_gem__glute_bridge.mp4")
+    out, rep = tmp_path / "annotated.mp4", tmp_path / "r.json"
+    p = run("analyze", str(clip), "--out", str(out), "--report", str(rep), "-q")
+    assert p.returncode == 0, p.stderr
+    report = json.loads(rep.read_text())
+    assert report["frames"] == 145 and report["detection_rate"] > 0.9
+    cap = cv2.VideoCapture(str(out))
+    n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+    ok, img = cap.read()
+    cap.release()
+    assert ok and n == 145
+    # The skeleton is drawn: the annotated frame differs from the source frame.
+    src = cv2.VideoCapture(str(clip))
+    _, raw = src.read()
+    src.release()
+    assert np.abs(img.astype(int) - raw.astype(int)).mean() > 0.5
+
+    # A second analysis with the same model reads the landmark cache instead of running the model.
+    p2 = run("analyze", str(clip), "--json", "-q")
+    assert json.loads(p2.stdout)["landmarks_from_cache"] is True

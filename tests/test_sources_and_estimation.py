@@ -1,0 +1,127 @@
+"""Frame sources, timestamps, mirroring and the estimator (the real-clip part skips when clips are absent)."""
+import numpy as np
+import pytest
+
+cv2 = pytest.importorskip("cv2")
+
+from conftest import shared_clip  # noqa: E402
+from posecoach.estimation import EstimatorOptions, PoseEstimator  # noqa: E402
+from posecoach.pose import Landmark, Pose  # noqa: E402
+from posecoach.sources import (Frame, GeneratedStream, ImageFolder, Prefetch, SourceError, VideoFile,  # noqa: E402
+                               open_source)
+
+
+def _write_video(path, n=20, fps=10.0, size=(160, 120)):
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    for i in range(n):
+        img = np.full((size[1], size[0], 3), (i * 12) % 255, np.uint8)
+        w.write(img)
+    w.release()
+    return path
+
+
+def test_video_file_timestamps_rise_and_match_fps(tmp_path):
+    src = VideoFile(_write_video(tmp_path / "a.avi", n=20, fps=10.0))
+    frames = list(src)
+    assert len(frames) == 20 and src.fps == pytest.approx(10.0)
+    ts = np.array([f.timestamp for f in frames])
+    assert np.all(np.diff(ts) > 0)
+    assert ts[-1] == pytest.approx(1.9, abs=0.05)
+
+
+def test_prefetch_keeps_every_frame_in_order_and_reraises(tmp_path):
+    frames = list(Prefetch(VideoFile(_write_video(tmp_path / "b.avi", n=50)), depth=3))
+    assert [f.index for f in frames] == list(range(50))
+
+    def broken():
+        yield Frame(np.zeros((4, 4, 3), np.uint8), 0, 0.0)
+        raise OSError("camera unplugged")
+
+    with pytest.raises(OSError, match="unplugged"):
+        list(Prefetch(broken()))
+
+
+def test_bad_sources_are_one_line_errors(tmp_path):
+    with pytest.raises(SourceError, match="no such file"):
+        VideoFile(tmp_path / "missing.mp4")
+    (tmp_path / "notes.mp4").write_text("not a video")
+    with pytest.raises(SourceError, match="not a video"):
+        VideoFile(tmp_path / "notes.mp4")
+    with pytest.raises(SourceError, match="no images"):
+        ImageFolder(tmp_path)
+
+
+def test_image_folder(tmp_path):
+    for i in range(3):
+        cv2.imwrite(str(tmp_path / f"{i:03d}.png"), np.zeros((20, 30, 3), np.uint8))
+    frames = list(open_source(tmp_path))
+    assert [f.index for f in frames] == [0, 1, 2] and frames[0].image.shape == (20, 30, 3)
+
+
+def test_mirrored_pose_swaps_sides_and_flips_x():
+    img = np.zeros((33, 3))
+    img[Landmark.LEFT_WRIST] = [0.2, 0.5, 0]
+    img[Landmark.RIGHT_WRIST] = [0.7, 0.5, 0]
+    p = Pose(image=img, visibility=np.linspace(0, 1, 33), timestamp=0.0).mirrored()
+    assert p.image[Landmark.LEFT_WRIST, 0] == pytest.approx(0.3)  # old right wrist, flipped
+    assert p.image[Landmark.RIGHT_WRIST, 0] == pytest.approx(0.8)
+    assert p.visibility[Landmark.LEFT_WRIST] == pytest.approx(np.linspace(0, 1, 33)[Landmark.RIGHT_WRIST])
+    assert np.allclose(p.mirrored().image, img)
+
+
+def test_timestamps_given_to_mediapipe_strictly_increase():
+    est = PoseEstimator(EstimatorOptions())
+    got = [est._timestamp_ms(t) for t in [0.0, 0.0, 0.033, 0.020, 0.021, 5.0]]
+    assert all(b > a for a, b in zip(got, got[1:]))
+    assert got[-1] == 5000
+
+
+def test_estimator_refuses_use_after_close():
+    with PoseEstimator.create() as est:
+        pass
+    est.close()  # idempotent
+    with pytest.raises(RuntimeError, match="closed"):
+        est.estimate(Frame(np.zeros((64, 64, 3), np.uint8), 0, 0.0))
+
+
+def test_estimator_finds_nobody_in_an_empty_room():
+    with PoseEstimator.create() as est:
+        frames = GeneratedStream([np.full((240, 320, 3), 90, np.uint8)] * 5, fps=10)
+        assert all(est.estimate(f) is None for f in frames)
+
+
+@pytest.mark.realvideo
+def test_estimator_on_a_real_clip_tracks_the_person_and_mirrors_correctly():
+    clip = shared_clip("glute_bridge/my-guides__glute-bridge.mp4")
+    src = VideoFile(clip)
+    frames = [f for f in src][:90]  # 3 s
+    with PoseEstimator.create(smoothing="none") as est:
+        poses = [est.estimate(f) for f in frames]
+    assert sum(p is not None for p in poses) >= 85
+    p = poses[60]
+    w, h = src.size
+    # A lying person in a side view: hips and shoulders at about the same height, hip-to-shoulder length sane.
+    hip, sh = p.pixels()[Landmark.LEFT_HIP], p.pixels()[Landmark.LEFT_SHOULDER]
+    assert 0.1 * w < np.linalg.norm(hip - sh) < 0.6 * w
+
+    # The same frames seen in a selfie mirror: after un-mirroring, the body's sides agree with the plain view.
+    with PoseEstimator.create(smoothing="none") as est:
+        mirrored = [est.estimate(Frame(cv2.flip(f.image, 1), f.index, f.timestamp, mirrored=True)) for f in frames]
+    q = mirrored[60]
+    assert q is not None
+    near = [Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_HIP]
+    err = np.linalg.norm(q.pixels()[near] - p.pixels()[near], axis=1)
+    assert np.median(err) < 0.03 * w
+
+
+@pytest.mark.realvideo
+def test_smoothing_reduces_frame_to_frame_jitter_on_a_real_clip():
+    clip = shared_clip("plank/kaiakol-computervision__plank_correct_007.mp4")
+    frames = list(VideoFile(clip))
+    out = {}
+    for name in ("none", "one_euro"):
+        with PoseEstimator.create(smoothing=name) as est:
+            poses = [est.estimate(f) for f in frames]
+        xy = np.array([p.pixels()[[11, 12, 23, 24]] for p in poses if p is not None])
+        out[name] = np.abs(np.diff(np.diff(xy, axis=0), axis=0)).mean()  # acceleration = jitter
+    assert out["one_euro"] < 0.6 * out["none"]
