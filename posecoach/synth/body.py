@@ -120,7 +120,8 @@ def _side_name(s: str) -> str:
     return "left" if s == "l" else "right"
 
 
-_LANDMARK_JOINT: dict[Landmark, str] = {Landmark.NOSE: "nose"}
+_LANDMARK_JOINT: dict[Landmark, str] = {Landmark.NOSE: "nose", Landmark.MOUTH_LEFT: "mouth_l",
+                                         Landmark.MOUTH_RIGHT: "mouth_r"}
 for _lm in Landmark:
     if _lm.name.startswith(("LEFT_", "RIGHT_")):
         _side, _part = _lm.name.split("_", 1)

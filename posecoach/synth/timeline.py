@@ -20,6 +20,7 @@ class Key:
     params: dict[str, float]
     contacts: tuple[str, ...]  # contact groups that touch the floor in this posture
     label: str = ""
+    mirrored: bool = False  # the right-side version of a sided posture (picks the mirrored anchor joint)
 
 
 def _lowest(state: BodyState, group: str) -> float:
@@ -27,7 +28,8 @@ def _lowest(state: BodyState, group: str) -> float:
 
 
 def make_key(params: dict[str, float], contacts: tuple[str, ...], props: Proportions,
-             solve: tuple[str, ...] = (), lo: float = 0.0, hi: float = 0.0, label: str = "") -> Key:
+             solve: tuple[str, ...] = (), lo: float = 0.0, hi: float = 0.0, label: str = "",
+             mirrored: bool = False) -> Key:
     """A key whose ``solve`` angles (all set to one value in [lo, hi]) make contacts[0] and contacts[1] level.
 
     Bisection on f(v) = lowest(contacts[0]) - lowest(contacts[1]); if f does not change sign on [lo, hi] the
@@ -55,7 +57,7 @@ def make_key(params: dict[str, float], contacts: tuple[str, ...], props: Proport
                     a, fa = m, fm
             v = 0.5 * (a + b)
         p.update({k: v for k in solve})
-    return Key(p, tuple(contacts), label)
+    return Key(p, tuple(contacts), label, mirrored)
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,10 @@ class Timeline:
     def duration(self) -> float:
         return self.t
 
-    def params_at(self, t: float) -> tuple[dict[str, float], tuple[str, ...]]:
-        """Eased joint angles at time t and the contact groups that may touch the floor."""
+    def params_at(self, t: float) -> tuple[dict[str, float], tuple[str, ...], bool]:
+        """Eased joint angles at time t, the contact groups that may touch the floor, and whether mirrored."""
         if not self.segments:
-            return dict(self.start.params), self.start.contacts
+            return dict(self.start.params), self.start.contacts, self.start.mirrored
         t = min(max(t, 0.0), self.t)
         seg = self.segments[-1]
         for s in self.segments:  # few segments; a linear scan is fast enough
@@ -122,4 +124,4 @@ class Timeline:
             else:
                 p[k] = va + (vb - va) * w
         contacts = tuple(dict.fromkeys(seg.a.contacts + seg.b.contacts))
-        return p, contacts
+        return p, contacts, seg.a.mirrored or seg.b.mirrored
