@@ -1,0 +1,141 @@
+"""The coaching overlay: every annotator chained over one frame, from the checker's Feedback.
+
+    overlay = CoachOverlay()
+    frame = overlay.annotate(frame, pose, feedback, fps=14.8, mirrored=True)
+
+It draws what the Feedback says and nothing else: the skeleton with the checked joints highlighted
+green/amber/red, reps against the target, the hold ring (amber and paused while form is broken), the cue, the
+working side for one-sided exercises, a "get into position" guide with the camera view the exercise needs, fps.
+Static facts about an exercise (its display name, units of its measures, whether it is one-sided) are read from
+the exercise catalogue.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from posecoach.render.hud import (COLUMN_W, CueAnnotator, FpsAnnotator, HeaderAnnotator, HoldTimerAnnotator,
+                                  PositionGuideAnnotator, RepCounterAnnotator)
+from posecoach.render.joints import JointHighlightAnnotator, ReadingStyle
+from posecoach.render.skeleton import SkeletonAnnotator
+
+LYING_IDS = {"knee_to_chest", "double_knee_to_chest", "pelvic_tilt", "glute_bridge", "supine_twist", "situp"}
+
+
+@dataclass(frozen=True)
+class ExerciseLook:
+    """What the overlay needs to know about an exercise besides the per-frame Feedback."""
+
+    name: str
+    kind: str = "reps"
+    one_sided: bool = False
+    guidance: str = ""
+    lying: bool = False
+    hold_threshold: float = 0.7
+    styles: dict = field(default_factory=dict)
+
+
+def _shape_of(measure) -> str:
+    cls = type(measure).__name__
+    return {"Angle": "angle", "LineOffset": "offset", "Incline": "segment", "Rise": "segment",
+            "Height": "segment", "Lean": "segment"}.get(cls, "path")
+
+
+@lru_cache(maxsize=64)
+def exercise_look(exercise_id: str) -> ExerciseLook:
+    try:
+        from posecoach.exercises import get_exercise
+
+        spec = get_exercise(exercise_id)
+    except Exception:  # unknown id or catalogue not importable: draw with neutral defaults
+        return ExerciseLook(name=str(exercise_id).replace("_", " ").capitalize())
+    styles = {(spec.measure.name or "key"): ReadingStyle(_shape_of(spec.measure), getattr(spec.measure, "unit", ""))}
+    for rule in spec.faults:
+        styles[rule.code] = ReadingStyle(_shape_of(rule.measure), getattr(rule.measure, "unit", ""))
+    first = spec.guidance.split(". ")[0].strip().rstrip(".") + "." if spec.guidance else ""
+    return ExerciseLook(name=spec.name, kind=spec.kind, one_sided=bool(spec.one_sided), guidance=first,
+                        lying=spec.id in LYING_IDS, hold_threshold=float(spec.hold_threshold), styles=styles)
+
+
+def hold_display(fb) -> tuple[float, str] | None:
+    """(seconds, state) for the hold ring from a Feedback, or None when the exercise has no hold target.
+
+    Hold exercises show all time held in good form so far (the ring keeps its fill and turns amber, 'paused',
+    while the form is broken or the person has left the position). Rep exercises with a pause at the top show
+    the current hold, paused when the person is at the top but out of tolerance (a form cue is showing).
+    """
+    if not fb.target_hold:
+        return None
+    if fb.target_reps is None:  # a pure hold
+        if fb.holding:
+            return fb.hold_total, "holding"
+        return fb.hold_total, ("paused" if fb.hold_total > 0 and fb.phase != "done" else "idle")
+    if fb.holding:
+        return fb.hold_seconds, "holding"
+    p = fb.progress
+    at_top = p is not None and math.isfinite(p) and p >= 0.6
+    form_cue = fb.cue is not None and fb.cue.kind in ("form", "safety", "tempo")
+    if at_top and fb.in_position and form_cue:
+        return fb.hold_seconds, "paused"
+    return fb.hold_seconds, "idle"
+
+
+def cue_text(fb) -> tuple[str, str] | None:
+    if fb.cue is None or not fb.cue.text:
+        return None
+    text, kind = fb.cue.text, fb.cue.kind
+    if kind == "count" and text.strip().isdigit():
+        text = f"Rep {text.strip()}" + (f" of {fb.target_reps}" if fb.target_reps else "") + " - good"
+    return text, kind
+
+
+@dataclass
+class CoachOverlay:
+    """Style only; ``annotate`` chains the small annotators."""
+
+    skeleton: SkeletonAnnotator = field(default_factory=SkeletonAnnotator)
+    joints: JointHighlightAnnotator = field(default_factory=JointHighlightAnnotator)
+    header: HeaderAnnotator = field(default_factory=HeaderAnnotator)
+    counter: RepCounterAnnotator = field(default_factory=RepCounterAnnotator)
+    timer: HoldTimerAnnotator = field(default_factory=HoldTimerAnnotator)
+    cue: CueAnnotator = field(default_factory=CueAnnotator)
+    guide: PositionGuideAnnotator = field(default_factory=PositionGuideAnnotator)
+    fps: FpsAnnotator = field(default_factory=FpsAnnotator)
+    show_fps: bool = True
+
+    def annotate(self, scene: np.ndarray, pose, feedback=None, *, fps: float | None = None,
+                 mirrored: bool = False, title: str | None = None) -> np.ndarray:
+        scene = self.skeleton.annotate(scene, pose, mirrored=mirrored)
+        if feedback is None:
+            if title:
+                scene = self.header.annotate(scene, title)
+            if self.show_fps:
+                scene = self.fps.annotate(scene, fps)
+            return scene
+        fb = feedback
+        look = exercise_look(fb.exercise)
+        scene = self.joints.annotate(scene, pose, fb.joints, styles=look.styles, mirrored=mirrored)
+        scene = self.header.annotate(scene, title or look.name, side=fb.side if look.one_sided else None,
+                                     variant=fb.variant)
+        if self.show_fps:
+            scene = self.fps.annotate(scene, fps)
+        top = 10.0
+        if fb.target_reps is not None or look.kind != "hold":
+            scene = self.counter.annotate(scene, fb.reps, fb.target_reps, fb.partial_reps)
+            top = 10.0 + 92 + 8
+        hold = hold_display(fb)
+        if hold is not None:
+            scene = self.timer.annotate(scene, hold[0], fb.target_hold, hold[1], top=top)
+        if pose is None or not fb.in_position or fb.phase == "no_person":
+            scene = self.guide.annotate(scene, fb.required_view, look.guidance, lying=look.lying,
+                                        title="Step into view" if pose is None else "Get into position")
+        ct = cue_text(fb)
+        if ct is not None:
+            scene = self.cue.annotate(scene, *ct)
+        return scene
+
+
+__all__ = ["CoachOverlay", "ExerciseLook", "exercise_look", "hold_display", "cue_text", "COLUMN_W"]
