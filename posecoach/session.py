@@ -25,7 +25,7 @@ class Timings:
     decode: float = 0.0  # spent in the decoder thread (overlaps the rest)
     inference: float = 0.0
     checking: float = 0.0
-    drawing: float = 0.0
+    drawing: float = 0.0  # overlay + encoding, on the writer thread (overlaps the rest)
     waiting_for_frames: float = 0.0  # main thread blocked on the decoder
 
     def as_dict(self, frames: int) -> dict:
@@ -136,7 +136,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         if out is not None:
             from posecoach.outputs.video import VideoWriter
 
-            writer = VideoWriter(out, source.fps, source.size)
+            writer = VideoWriter(out, source.fps, source.size, render=lambda item: annotate(*item))
         if not need_images:
             # Everything we need is in the cache: no decoding at all.
             for pf in cached_frames:
@@ -179,9 +179,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
                     frames.append(pf)
                     feedback.append(fb)
                     if writer is not None:
-                        t0 = time.perf_counter()
-                        writer.write(annotate(frame.image, pf.pose, fb))
-                        tm.drawing += time.perf_counter() - t0
+                        writer.write((frame.image, pf.pose, fb))  # drawn and encoded on the writer's thread
                     if progress:
                         progress.update()
             finally:
@@ -193,6 +191,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     finally:
         if writer is not None:
             writer.close()
+            tm.drawing = writer.busy
     result = checker.finish() if checker else None
     tm.wall = time.perf_counter() - t_start
     return Analysis(video=video, exercise=exercise, frames=frames, fps=source.fps, size=source.size,

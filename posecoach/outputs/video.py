@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from pathlib import Path
 
 import cv2
@@ -21,9 +22,14 @@ class OutputError(RuntimeError):
 
 
 class VideoWriter:
-    """``write(frame)`` queues a BGR frame; ``close()`` drains the queue and finalises the file (idempotent)."""
+    """``write(frame)`` queues a BGR frame; ``close()`` drains the queue and finalises the file (idempotent).
 
-    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], depth: int = 16):
+    ``render``, when given, turns whatever is queued into the BGR frame on the writer's thread: drawing the overlay
+    there as well as encoding keeps both off the thread that runs the model (on 2 cores, MediaPipe uses about one).
+    ``busy`` adds up the seconds the writer thread spent rendering and encoding.
+    """
+
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], depth: int = 16, render=None):
         self.path = Path(path)
         codec = CODECS.get(self.path.suffix.lower())
         if codec is None:
@@ -35,6 +41,8 @@ class VideoWriter:
             raise OutputError(f"could not open {self.path} for writing with codec {codec}")
         self._q: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
+        self._render = render
+        self.busy = 0.0
         self._thread = threading.Thread(target=self._run, name="posecoach-encode", daemon=True)
         self._thread.start()
         self.frames = 0
@@ -44,14 +52,18 @@ class VideoWriter:
             img = self._q.get()
             if img is None:
                 return
+            t0 = time.perf_counter()
             try:
+                if self._render is not None:
+                    img = self._render(img)
                 if (img.shape[1], img.shape[0]) != self.size:
                     img = cv2.resize(img, self.size)
                 self._w.write(img)
             except BaseException as e:  # reported on the next write/close
                 self._error = e
+            self.busy += time.perf_counter() - t0
 
-    def write(self, img: np.ndarray) -> None:
+    def write(self, img) -> None:
         if self._error:
             raise OutputError(f"writing {self.path} failed: {self._error}")
         self._q.put(img)
@@ -62,6 +74,8 @@ class VideoWriter:
             self._q.put(None)
             self._thread.join()
         self._w.release()
+        if self._error:
+            raise OutputError(f"writing {self.path} failed: {self._error}")
 
     def __enter__(self) -> "VideoWriter":
         return self
