@@ -125,3 +125,32 @@ def test_smoothing_reduces_frame_to_frame_jitter_on_a_real_clip():
         xy = np.array([p.pixels()[[11, 12, 23, 24]] for p in poses if p is not None])
         out[name] = np.abs(np.diff(np.diff(xy, axis=0), axis=0)).mean()  # acceleration = jitter
     assert out["one_euro"] < 0.6 * out["none"]
+
+
+def _rotate_mp4_90(path):
+    """Set an mp4's track matrix to 'rotate 90 degrees', as phones do, by patching the tkhd box in place."""
+    import struct
+
+    b = bytearray(path.read_bytes())
+    i = b.find(b"tkhd")
+    assert i > 0 and b[i + 4] == 0  # version 0 box, as OpenCV writes
+    off = i + 4 + 4 + 20 + 8 + 8  # version/flags, times/track/reserved/duration, reserved, layer..volume
+    b[off:off + 36] = struct.pack(">9i", 0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000)
+    path.write_bytes(bytes(b))
+
+
+def test_rotation_metadata_is_honoured(tmp_path):
+    path = tmp_path / "phone.mp4"
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10.0, (160, 120))
+    for _ in range(5):
+        img = np.zeros((120, 160, 3), np.uint8)
+        img[:, :40] = 255  # a white band on the left of the stored (landscape) picture
+        w.write(img)
+    w.release()
+    _rotate_mp4_90(path)
+    src = VideoFile(path)
+    frames = list(src)
+    assert src.size == (120, 160)
+    assert frames[0].image.shape == (160, 120, 3)  # upright portrait
+    # Rotated 90 degrees clockwise, the stored left band becomes the top band.
+    assert frames[0].image[:20].mean() > 200 and frames[0].image[-20:].mean() < 30
