@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from posecoach.synth.body import BodyState, Proportions, mirror_params, pose_body
-from posecoach.synth.timeline import Key, Timeline, make_key
+from posecoach.synth.timeline import Key, Timeline, make_key, solve_stage
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Pose:
     solve: tuple[str, ...] = ()
     lo: float = 0.0
     hi: float = 0.0
+    arms_down: bool = False  # after solving, lower the arms (shoulder flexion) until the hands touch the floor
 
     def key(self, props: Proportions, extra: dict[str, float] | None = None, mirror: bool = False,
             label: str = "", inherit: dict[str, float] | None = None) -> Key:
@@ -48,11 +49,16 @@ class Pose:
             p = mirror_params(p)
             contacts = tuple(_mirror_name(c) for c in contacts)
             solve = tuple(_mirror_name(s) for s in solve)
-        return make_key(p, contacts, props, solve, self.lo, self.hi, label, mirror)
+        key = make_key(p, contacts, props, solve, self.lo, self.hi, label, mirror)
+        if self.arms_down:
+            q = solve_stage(key.params, ("upper_back", "hands"), props, ("shoulder_flex_l", "shoulder_flex_r"),
+                            -90.0, 60.0)
+            key = Key(q, key.contacts, key.label, key.mirrored)
+        return key
 
     def but(self, **changes) -> "Pose":
         """A copy with some angles changed (keyword ``contacts``/``solve``/``lo``/``hi`` replace those)."""
-        meta = {k: changes.pop(k) for k in ("contacts", "solve", "lo", "hi") if k in changes}
+        meta = {k: changes.pop(k) for k in ("contacts", "solve", "lo", "hi", "arms_down") if k in changes}
         return replace(self, params={**self.params, **changes}, **meta)
 
 
@@ -173,7 +179,7 @@ _add(Motion(
 _add(Motion(
     "glute_bridge", "reps", SUPINE.but(knee_flex_l=100.0, knee_flex_r=100.0),
     SUPINE.but(knee_flex_l=85.0, knee_flex_r=85.0, hip_flex_l=-4.0, hip_flex_r=-4.0,
-               contacts=("upper_back", "feet"), solve=("pitch",), lo=180.0, hi=260.0),
+               contacts=("upper_back", "feet"), solve=("pitch",), lo=180.0, hi=260.0, arms_down=True),
     tempo=(1.5, 1.5, 1.8, 1.0), default_reps=5, anchor="heel_l", front_azimuth=0.0,
     faults=(Fault("overarching", "Don't arch your back at the top: ribs down, squeeze the glutes.",
                   {"hip_flex_l": -14.0, "hip_flex_r": -14.0, "spine_flex": -14.0}),

@@ -36,6 +36,18 @@ def make_key(params: dict[str, float], contacts: tuple[str, ...], props: Proport
     value with the smallest |f| on a coarse grid is used (the pose stays plausible, one contact floats a little).
     """
     p = dict(params)
+    p = _solve(p, contacts, props, solve, lo, hi)
+    return Key(p, tuple(contacts), label, mirrored)
+
+
+def solve_stage(p: dict[str, float], pair: tuple[str, str], props: Proportions, solve: tuple[str, ...],
+                lo: float, hi: float) -> dict[str, float]:
+    """One more solve on an already solved posture (e.g. lay the arms on the floor once the trunk is placed)."""
+    return _solve(dict(p), pair, props, solve, lo, hi)
+
+
+def _solve(p: dict[str, float], contacts: tuple[str, ...], props: Proportions, solve: tuple[str, ...],
+           lo: float, hi: float) -> dict[str, float]:
     if solve and len(contacts) >= 2:
         def f(v: float) -> float:
             q = {**p, **{k: v for k in solve}}
@@ -57,7 +69,7 @@ def make_key(params: dict[str, float], contacts: tuple[str, ...], props: Proport
                     a, fa = m, fm
             v = 0.5 * (a + b)
         p.update({k: v for k in solve})
-    return Key(p, tuple(contacts), label, mirrored)
+    return p
 
 
 @dataclass(frozen=True)
