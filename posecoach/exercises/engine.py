@@ -57,6 +57,7 @@ class Checker:
         self.side = "n/a"
         self._side_score = {"left": 0.5, "right": 0.5}
         self._raw = deque(maxlen=3)
+        self._base_hist = deque()
         self.value = NAN
         self.p = NAN
         self._prev_p = NAN
@@ -122,7 +123,7 @@ class Checker:
         else:
             alpha = 1.0 - math.exp(-dt / max(self.spec.smoothing, 1e-3))
             self.value += alpha * (med - self.value)
-        self.p = self.spec.progress(self.value)
+        self.p = self._progress(t, self.value)
         if self._prev_t is not None and t > self._prev_t and not _isnan(self._prev_p):
             inst = (self.p - self._prev_p) / (t - self._prev_t)
             self.speed += min(1.0, (t - self._prev_t) / 0.1) * (inst - self.speed)
@@ -201,6 +202,18 @@ class Checker:
         if _isnan(v):
             v = m(body, other(s))
         return v, s
+
+    def _progress(self, t: float, value: float) -> float:
+        sp = self.spec
+        if sp.adaptive_window <= 0:
+            return sp.progress(value)
+        sign = 1.0 if sp.top >= sp.start else -1.0
+        self._base_hist.append((t, value))
+        while self._base_hist and self._base_hist[0][0] < t - sp.adaptive_window:
+            self._base_hist.popleft()
+        vals = np.array([v for _, v in self._base_hist]) * sign
+        base = float(np.percentile(vals, 10)) * sign
+        return (value - base) / (sp.top - sp.start)
 
     def _phase_name(self) -> str:
         if self.state == "setup":
@@ -321,7 +334,7 @@ class Checker:
         sp = self.spec
         allowed = self.in_position and (self.state != "setup" or sp.kind == "hold")
         broken = any(code in self._fault_active for code in self._breaking_codes())
-        in_zone = allowed and not broken and self.p >= sp.hold_threshold
+        in_zone = allowed and not broken and self.p >= sp.hold_threshold and abs(self.speed) <= sp.still_speed
         if in_zone:
             if self._zone_start is None:
                 self._zone_start = t

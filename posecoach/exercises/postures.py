@@ -41,10 +41,11 @@ def lying_knees_up(body: Body) -> bool:
 
 def quadruped(body: Body) -> bool:
     """On hands and knees: torso near level, hips above knees."""
-    s = _best_side(body, "shoulder", "hip", "knee")
     if torso_incline(body) > 45:
         return False
-    return body.height_above(body.p(s, "hip"), body.p(s, "knee")) > 0.3
+    # either knee under its hip (bird dog lifts the other leg)
+    return any(body.height_above(body.p(s, "hip"), body.p(s, "knee")) > 0.3 for s in SIDES
+               if body.v(s, "knee") > 0.2)
 
 
 def kneeling_folded(body: Body) -> bool:

@@ -75,6 +75,7 @@ class ExerciseSpec:
     back: float = 0.25
     partial_min: float = 0.45
     hold_from: float | None = None  # default: ``full``
+    still_speed: float = 0.4  # a hold is a pause: progress may change at most this much per second
     min_hold: float = 0.5  # shortest pause worth a Hold event (seconds)
     hold_grace: float = 0.4  # out-of-tolerance time a hold survives
     setup_seconds: float = 0.4
@@ -89,6 +90,9 @@ class ExerciseSpec:
     min_rep_seconds_count: float = 0.35  # shorter excursions are jitter, not reps
     view_cue: str = ""
     variant_of: Callable[[Body], str] | None = None  # names the variant found from the pose (hamstring stretch)
+    # > 0: the start value is learned from the body itself, as the lowest-progress value seen over this many
+    # seconds (for small movements whose resting value differs between people and cameras: pelvic tilt)
+    adaptive_window: float = 0.0
     setup_needs_start: bool = True  # hold-only exercises may start straight in the held zone
     extra: dict = field(default_factory=dict)
 

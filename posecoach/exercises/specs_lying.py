@@ -70,7 +70,7 @@ SPECS = [
         id="pelvic_tilt", name="Pelvic tilt", kind="reps", aliases=("pelvic_tilts", "posterior_pelvic_tilt"),
         description="Lying on your back with knees bent, flatten your lower back into the floor by tilting the pelvis, then relax.",
         # the hip rises a little off the floor as the pelvis rolls back: height of the hip above the shoulder-knee line
-        measure=LineOffset(name="pelvis", point="hip", a="shoulder", b="knee"), start=-0.40, top=-0.32,
+        measure=LineOffset(name="pelvis", point="hip", a="shoulder", b="knee"), start=0.0, top=0.07,
         target_reps=10, target_hold=5.0,
         guidance=("Lie on your back, knees bent, feet flat. Tighten your tummy and gently flatten the small of your "
                   "back into the floor, tilting your pelvis up a little; hold 5 seconds, then relax. Repeat 10 "
@@ -81,7 +81,7 @@ SPECS = [
                       LineOffset(point="hip", a="shoulder", b="knee"), Zone(lo=-0.12), phases=("moving",),
                       min_seconds=0.5),
         ),
-        min_rep_seconds=1.5, extra={"adaptive": True},
+        min_rep_seconds=1.5, adaptive_window=8.0, setup_seconds=1.0,
     ),
     ExerciseSpec(
         id="glute_bridge", name="Glute bridge", kind="mixed", aliases=("bridge", "hip_bridge", "bridge_pose"),

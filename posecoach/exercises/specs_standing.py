@@ -125,7 +125,7 @@ SPECS = [
         id="hip_stretch", name="Standing hip (flexor) stretch", kind="hold",
         aliases=("hip_flexor_stretch", "standing_hip_flexor_stretch", "standing_hip_stretch"),
         description="In a split stance, bend the front knee and ease the hips forward to stretch the front of the back hip.",
-        measure=Custom(name="thigh_back", fn=_thigh_back, needs=("hip", "knee")), start=5.0, top=25.0,
+        measure=Custom(name="thigh_back", fn=_thigh_back, needs=("hip", "knee")), start=8.0, top=30.0,
         side_mode="active", one_sided=True, target_hold=30.0, setup_needs_start=False, hold_from=0.6,
         min_hold=1.0, hold_grace=0.8,
         guidance=("Stand with one foot a stride in front of the other, hold a chair if you need to. Bend the front "
