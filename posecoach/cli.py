@@ -66,27 +66,38 @@ def _estimator_options(args):
 
 
 def cmd_analyze(args) -> int:
-    from posecoach.session import analyze, write_report
+    from posecoach.outputs.report import html_clip_path, write_analysis_outputs
+    from posecoach.session import analyze
     from posecoach.sources import VideoFile
 
     video = Path(args.video)
     src = VideoFile(video)  # fails early, with one line, on a missing file or a non-video
     if args.exercise:
         _check_exercise(args.exercise)
+    html_path, csv_path = getattr(args, "html", None), getattr(args, "csv", None)
+    if (html_path or csv_path) and not args.exercise:
+        raise CliError("--html and --csv need --exercise (they report on an exercise's reps, holds and angles)")
+    clip = html_clip_path(html_path, args.out) if html_path else None  # the browser-playable clip it embeds
+    for p in (args.report, csv_path, html_path, args.out, clip):
+        if p and Path(p).resolve() == video.resolve():
+            raise CliError(f"refusing to overwrite the input video with an output: {p}")
     with _progress(src.frame_count, f"analysing {video.name}", args.quiet) as bar:
         an = analyze(video, args.exercise, out=args.out, estimator_options=_estimator_options(args),
                      use_cache=not args.no_cache, progress=bar)
     report = an.report()
-    if args.report:
-        write_report(an, args.report)
+    try:
+        written = write_analysis_outputs(an, video, report=args.report, csv=csv_path, html=html_path, clip=clip,
+                                         out=args.out, progress=lambda n, label: _progress(n, label, args.quiet))
+    except OSError as e:
+        raise CliError(f"cannot write {e.filename or 'an output'}: {e.strerror or e}", EXIT_OUTPUT) from None
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         _print_summary(report, an)
         if args.out:
             print(f"annotated video: {args.out}")
-        if args.report:
-            print(f"report: {args.report}")
+        for label, p in written.items():
+            print(f"{label}: {p}")
     return 0
 
 
@@ -236,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
                                             "without it only pose tracking is reported")
     a.add_argument("--out", "-o", help="annotated video to write (.mp4, .webm for browsers, .avi)")
     a.add_argument("--report", "-r", help="JSON report to write")
+    a.add_argument("--csv", help="CSV of per-frame angles and checks to write (needs --exercise)")
+    a.add_argument("--html", help="HTML report to write: summary, plot, reps, faults, thumbnails (needs "
+                                  "--exercise); embeds the annotated video, written beside it as .webm "
+                                  "unless --out names one")
     a.add_argument("--json", action="store_true", help="print the report as JSON instead of a summary")
     a.add_argument("--no-cache", action="store_true", help="ignore the landmark cache and run the model")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

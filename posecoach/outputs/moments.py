@@ -1,0 +1,112 @@
+"""The moments of a session worth looking at, and thumbnails of them.
+
+``worst_moments`` is a pure selection over the checker's results (no I/O); ``thumbnails`` reads those frames back
+from the video and draws the coaching overlay on them (JPEG bytes, for the HTML report only; they are never
+written into the repository).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+_SEV = {"bad": 3, "warn": 2, "info": 1}
+
+
+@dataclass(frozen=True)
+class Moment:
+    index: int  # frame index
+    time: float
+    reason: str
+    score: float  # higher = worse
+
+
+def _index_at(times: np.ndarray, t: float) -> int:
+    if len(times) == 0:
+        return 0
+    return int(np.clip(np.searchsorted(times, t), 0, len(times) - 1))
+
+
+def worst_moments(frames, feedback, result, n: int = 6, min_gap: float = 1.5) -> list[Moment]:
+    """Up to ``n`` moments, at least ``min_gap`` seconds apart, worst first chosen, returned in time order.
+
+    Candidates: each form fault (by severity), each partial rep (at its peak), and frames where a checked joint
+    is out of range (status bad/warn). When nothing went wrong, the top of each rep is shown instead, so the
+    reviewer still sees the form at its most demanding point.
+    """
+    times = np.array([pf.timestamp for pf in frames], dtype=float)
+    cands: list[Moment] = []
+    if result is not None:
+        for f in result.faults:
+            i = _index_at(times, f.time)
+            cands.append(Moment(i, float(times[i]) if len(times) else f.time, f.message, 10 + _SEV.get(f.severity, 1)))
+        for r in result.reps:
+            if not r.complete:
+                i = _index_at(times, r.peak)
+                cands.append(Moment(i, float(times[i]) if len(times) else r.peak,
+                                    "Partial rep: did not reach the top position", 11.5))
+    for i, fb in enumerate(feedback):
+        if fb is None:
+            continue
+        score = sum(2 if j.status == "bad" else 1 for j in fb.joints if j.status in ("bad", "warn") and j is not fb.joints[0])
+        if score:
+            bad = [j.name.replace("_", " ") for j in fb.joints if j.status in ("bad", "warn")]
+            cands.append(Moment(i, float(times[i]), "Out of range: " + ", ".join(bad), float(score)))
+    if not cands and result is not None:
+        for r in result.reps:
+            i = _index_at(times, r.peak)
+            label = f"Top of rep {r.index}" + (f" ({r.side})" if r.side in ("left", "right") else "")
+            cands.append(Moment(i, float(times[i]), label + ": no faults seen", 0.0))
+        for h in result.holds:
+            i = _index_at(times, (h.start + h.end) / 2)
+            cands.append(Moment(i, float(times[i]), f"Middle of a {h.seconds:.1f} s hold: no faults seen", 0.0))
+    chosen: list[Moment] = []
+    for c in sorted(cands, key=lambda m: (-m.score, m.time)):
+        if len(chosen) >= n:
+            break
+        if all(abs(c.time - o.time) >= min_gap for o in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda m: m.time)
+
+
+def thumbnails(video, moments: list[Moment], frames, feedback, annotate=None, width: int = 480,
+               quality: int = 80) -> list[tuple[Moment, bytes]]:
+    """JPEG bytes of each moment's frame with the overlay drawn (moments whose frame cannot be read are skipped)."""
+    import cv2
+
+    if annotate is None:
+        from posecoach.render.overlay import CoachOverlay
+
+        ov = CoachOverlay(show_fps=False)
+        annotate = lambda img, pose, fb: ov.annotate(img, pose, fb)  # noqa: E731
+    cap = cv2.VideoCapture(str(video))
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    out = []
+    try:
+        if not cap.isOpened():
+            return []
+        pos = -1
+        for m in sorted(moments, key=lambda m: m.index):
+            if m.index != pos + 1:
+                cap.set(cv2.CAP_PROP_POS_FRAMES, m.index)
+            ok, img = cap.read()
+            pos = m.index
+            if not ok or img is None:
+                continue
+            pose = frames[m.index].pose if m.index < len(frames) else None
+            fb = feedback[m.index] if m.index < len(feedback) else None
+            img = annotate(img, pose, fb)
+            h, w = img.shape[:2]
+            if w > width:
+                img = cv2.resize(img, (width, int(round(h * width / w))), interpolation=cv2.INTER_AREA)
+            ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
+            if ok:
+                out.append((m, buf.tobytes()))
+    finally:
+        cap.release()
+    return out
+
+
+def finite(x) -> bool:
+    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
