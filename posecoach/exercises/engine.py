@@ -104,9 +104,11 @@ class Checker:
         body = Body(pose, self.vis_min)
         self._update_side(body, dt)
         self._update_variant(body)
-        posture_ok = True if self.spec.posture is None else bool(self._safe(self.spec.posture, body))
+        # a posture test may answer None ("can't tell from what is visible"): the last answer then stands
+        posture_ok = True if self.spec.posture is None else self._safe(self.spec.posture, body)
         a = 1.0 - math.exp(-dt / 0.3) if dt > 0 else 1.0
-        self._posture_ema += a * ((1.0 if posture_ok else 0.0) - self._posture_ema)
+        if posture_ok is not None:
+            self._posture_ema += a * ((1.0 if posture_ok else 0.0) - self._posture_ema)
         was = self.in_position
         self.in_position = self._posture_ema > (0.4 if was else 0.6)
         self._check_view(body, t, dt)
@@ -151,7 +153,7 @@ class Checker:
         try:
             return fn(*args)
         except (FloatingPointError, ValueError, ZeroDivisionError, IndexError):
-            return False
+            return None
 
     def _enough_visible(self, body: Body) -> bool:
         return any(body.ok(s, "shoulder", "hip") for s in SIDES)
@@ -167,7 +169,7 @@ class Checker:
     def _update_variant(self, body: Body) -> None:
         if self.spec.variant_of is None:
             return
-        v = self._safe(self.spec.variant_of, body)
+        v = self._safe(self.spec.variant_of, body) or ""
         if not v:
             return
         for k in list(self._variant_votes):
@@ -332,7 +334,9 @@ class Checker:
 
     def _step_hold(self, t: float, side: str) -> None:
         sp = self.spec
-        allowed = self.in_position and (self.state != "setup" or sp.kind == "hold")
+        # hold time is time in the target posture: it needs the posture, not a completed setup (a person
+        # may start a session already in the stretch)
+        allowed = self.in_position
         broken = any(code in self._fault_active for code in self._breaking_codes())
         in_zone = allowed and not broken and self.p >= sp.hold_threshold and abs(self.speed) <= sp.still_speed
         if in_zone:

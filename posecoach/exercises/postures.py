@@ -76,7 +76,12 @@ def prone_supported(body: Body) -> bool:
 
 
 def prone_legs_down(body: Body) -> bool:
-    """Cobra: lying on the front, legs on the mat (the chest may be lifted)."""
+    """Cobra: lying on the front, legs on the mat (the chest may be lifted).
+
+    None (can't tell) when neither leg is visible, as when a camera at the head sees the legs hidden behind
+    the lifted chest."""
+    if max(body.v(s, p) for s in SIDES for p in ("knee", "ankle")) < 0.5:
+        return None
     s = _best_side(body, "hip", "knee", "ankle")
     return segment_angle(body.p(s, "hip"), body.p(s, "ankle")) < 30
 

@@ -75,7 +75,7 @@ class ExerciseSpec:
     back: float = 0.25
     partial_min: float = 0.45
     hold_from: float | None = None  # default: ``full``
-    still_speed: float = 0.4  # a hold is a pause: progress may change at most this much per second
+    still_speed: float = 0.25  # a hold is a pause: progress may change at most this much per second
     min_hold: float = 0.5  # shortest pause worth a Hold event (seconds)
     hold_grace: float = 0.4  # out-of-tolerance time a hold survives
     setup_seconds: float = 0.4

@@ -18,20 +18,21 @@ def _rise(body: Body, side: str, a: str, b: str) -> float:
 
 
 def _bird_dog(body: Body, side: str) -> float:
-    """Extension of the arm on ``side`` and the opposite leg: 0 = both on the floor, 1 = both level.
+    """Reach of the arm on ``side`` and of the opposite leg: 0 = on the floor, 1 = level with the body.
 
-    Arm: elevation of shoulder->wrist (about -80 deg hanging, 0 level). Leg: elevation of hip->ankle (about -45
-    deg kneeling, 0 level). The mean of the two, so that a limb MediaPipe loses only halves the signal.
+    Arm: elevation of shoulder->wrist (about -75 deg hanging, -15 reaching forward; the hand often leaves the
+    frame). Leg: elevation of hip->ankle (about -45 deg kneeling, 0 level). The better of the two counts: in a
+    side view one of them is the far limb, which MediaPipe tracks poorly; the form rules check the other.
     """
     vals = []
     if body.ok(side, "shoulder", "wrist", vis_min=body.vis_min * 0.6):
-        vals.append(np.clip((_rise(body, side, "shoulder", "wrist") + 75.0) / 75.0, -0.2, 1.3))
+        vals.append(np.clip((_rise(body, side, "shoulder", "wrist") + 75.0) / 60.0, -0.2, 1.3))
     o = other(side)
     if body.ok(o, "hip", "ankle", vis_min=body.vis_min * 0.6):
-        vals.append(np.clip((_rise(body, o, "hip", "ankle") + 40.0) / 40.0, -0.2, 1.3))
+        vals.append(np.clip((_rise(body, o, "hip", "ankle") + 45.0) / 45.0, -0.2, 1.3))
     if not vals:
         return float("nan")
-    return float(np.mean(vals)) if len(vals) == 2 else float(vals[0]) * 0.8
+    return float(max(vals))
 
 
 def _head_drop(body: Body, side: str) -> float:
@@ -41,9 +42,21 @@ def _head_drop(body: Body, side: str) -> float:
 
 
 def _childs_fold(body: Body, side: str) -> float:
-    """Child's pose: hip fold (shoulder-hip-knee angle), smaller is deeper."""
+    """Child's pose depth, 0 = on all fours, 1 = folded with the forehead down.
+
+    Two things must both be true, so the smaller of the two decides: the hips folded (shoulder-hip-knee angle
+    from about 110 deg on all fours to 40 deg folded) and the head lowered to the floor (the nose's height above
+    the knee, from about 0.9 torso lengths on all fours to 0.1 with the forehead down).
+    """
     from ..geometry import joint_angle
-    return joint_angle(body.p(side, "shoulder"), body.p(side, "hip"), body.p(side, "knee"))
+    hip = joint_angle(body.p(side, "shoulder"), body.p(side, "hip"), body.p(side, "knee"))
+    p_hip = (110.0 - hip) / 70.0
+    knee_side = side if body.v(side, "knee") >= body.v(other(side), "knee") else other(side)
+    nose = body.xy[0]
+    p_head = (0.9 - body.height_above(nose, body.p(knee_side, "knee"))) / 0.8
+    if body.vis[0] < body.vis_min:
+        return p_hip
+    return min(p_hip, p_head)
 
 
 def _arm_support(body: Body, side: str) -> float:
@@ -55,7 +68,7 @@ SPECS = [
     ExerciseSpec(
         id="bird_dog", name="Bird dog", kind="mixed", aliases=("birddog", "quadruped_arm_leg_raise"),
         description="On hands and knees, reach one arm forward and the opposite leg back until level, hold, return; then switch.",
-        measure=Custom(name="reach", fn=_bird_dog, needs=("shoulder", "hip")), start=0.15, top=0.8,
+        measure=Custom(name="reach", fn=_bird_dog, needs=("shoulder", "hip")), start=0.1, top=0.85,
         side_mode="active", one_sided=True, target_reps=10, target_hold=5.0,
         guidance=("On hands and knees, hands under shoulders, knees under hips, back flat. Slowly reach one arm "
                   "forward and the opposite leg back until both are level with your body; hold 3-5 seconds "
@@ -73,19 +86,19 @@ SPECS = [
     ExerciseSpec(
         id="cat_cow", name="Cat-cow", kind="mixed", aliases=("cat_camel", "cat_cow_stretch", "cat_and_cow"),
         description="On hands and knees, round your back up (cat), then let it dip with the head up (cow), slowly.",
-        measure=Custom(name="spine", fn=_head_drop, needs=("ear", "shoulder", "hip")), start=0.15, top=0.55,
+        measure=Custom(name="spine", fn=_head_drop, needs=("ear", "shoulder", "hip")), start=-0.3, top=0.15,
         target_reps=10, target_hold=3.0,
         guidance=("On hands and knees, back flat. Breathing out, round your back up toward the ceiling and let "
                   "your head drop (cat); breathing in, let your back dip gently and lift your head (cow). Move "
                   "slowly through a comfortable range, 8-10 times."),
         safety=SAFETY, posture=P.quadruped, posture_cue="Get on your hands and knees, back flat.",
-        min_rep_seconds=2.0, leave=0.35, back=0.25,
+        min_rep_seconds=2.0, leave=0.5, back=0.3, full=0.85, partial_min=0.6,
     ),
     ExerciseSpec(
         id="childs_pose", name="Child's pose", kind="hold", aliases=("child_pose", "balasana", "childs_pose_stretch"),
         description="Kneeling, sit back onto your heels and fold forward, arms reaching ahead, forehead toward the floor; hold.",
-        measure=Custom(name="hip_fold", fn=_childs_fold, needs=("shoulder", "hip", "knee")), start=120.0, top=55.0,
-        target_hold=30.0, setup_needs_start=False, hold_from=0.6, min_hold=1.0, hold_grace=0.8,
+        measure=Custom(name="fold", fn=_childs_fold, needs=("shoulder", "hip", "knee")), start=0.0, top=1.0,
+        target_hold=30.0, setup_needs_start=False, hold_from=0.9, min_hold=1.0, hold_grace=0.8,
         guidance=("Kneel, sit back toward your heels and walk your hands forward until your forehead rests on the "
                   "floor (or a cushion). Let your back relax and breathe slowly; hold 20-60 seconds."),
         safety=SAFETY, posture=P.kneeling_folded, posture_cue="Kneel and sit back toward your heels.",
@@ -98,7 +111,7 @@ SPECS = [
         id="cobra", name="Cobra (prone press-up)", kind="mixed",
         aliases=("cobra_pose", "prone_press_up", "press_up_extension", "sphinx", "mckenzie_press_up"),
         description="Lying on your front, press your chest up with your hands, hips on the floor; hold, lower slowly.",
-        measure=Rise(name="chest_lift", a="hip", b="shoulder"), start=8.0, top=24.0,
+        measure=Rise(name="chest_lift", a="hip", b="shoulder"), start=14.0, top=34.0,
         target_reps=10, target_hold=10.0, hold_from=0.65, min_hold=0.8, hold_grace=0.6,
         guidance=("Lie on your front, hands under your shoulders. Keeping your hips on the floor, slowly push your "
                   "chest up as far as is comfortable, relaxing your back and buttocks; hold 5-10 seconds and lower "

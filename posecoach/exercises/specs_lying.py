@@ -26,10 +26,17 @@ def _knee_drop(body: Body, side: str) -> float:
     above/the feet, they move sideways off the hip-shoulder line. The larger of the two signals wins.
     """
     s = side
+    if body.v(other(s), "knee") < 0.4:  # knees are together in this stretch: both must be seen
+        return float("nan")
     hip, knee, sh = body.p(s, "hip"), body.p(s, "knee"), body.p(s, "shoulder")
     thigh = max(float(((knee - hip) ** 2).sum() ** 0.5), 1e-6)
     up = body.up_offset(knee, sh, hip) * body.scale / thigh  # knee height above the torso line, per thigh
     return 1.0 - max(min(up, 1.0), -0.2)
+
+
+def _pelvic_roll(body: Body, side: str) -> float:
+    return (joint_angle(body.p(side, "shoulder"), body.p(side, "hip"), body.p(side, "knee"))
+            + joint_angle(body.p(side, "hip"), body.p(side, "knee"), body.p(side, "ankle")))
 
 
 SPECS = [
@@ -69,8 +76,10 @@ SPECS = [
     ExerciseSpec(
         id="pelvic_tilt", name="Pelvic tilt", kind="reps", aliases=("pelvic_tilts", "posterior_pelvic_tilt"),
         description="Lying on your back with knees bent, flatten your lower back into the floor by tilting the pelvis, then relax.",
-        # the hip rises a little off the floor as the pelvis rolls back: height of the hip above the shoulder-knee line
-        measure=LineOffset(name="pelvis", point="hip", a="shoulder", b="knee"), start=0.0, top=0.07,
+        # as the pelvis rolls back the thigh rotates with it: the hip (shoulder-hip-knee) and knee angles both
+        # open by a few degrees. Their sum, against the person's own resting value (adaptive start).
+        measure=Custom(name="pelvis_roll", fn=_pelvic_roll, needs=("shoulder", "hip", "knee", "ankle")),
+        start=0.0, top=6.0,
         target_reps=10, target_hold=5.0,
         guidance=("Lie on your back, knees bent, feet flat. Tighten your tummy and gently flatten the small of your "
                   "back into the floor, tilting your pelvis up a little; hold 5 seconds, then relax. Repeat 10 "
@@ -81,7 +90,7 @@ SPECS = [
                       LineOffset(point="hip", a="shoulder", b="knee"), Zone(lo=-0.12), phases=("moving",),
                       min_seconds=0.5),
         ),
-        min_rep_seconds=1.5, adaptive_window=8.0, setup_seconds=1.0,
+        min_rep_seconds=1.5, adaptive_window=6.0, setup_seconds=0.25,
     ),
     ExerciseSpec(
         id="glute_bridge", name="Glute bridge", kind="mixed", aliases=("bridge", "hip_bridge", "bridge_pose"),
