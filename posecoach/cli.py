@@ -132,13 +132,30 @@ def _check_exercise(name: str) -> None:
 def cmd_live(args) -> int:
     from posecoach.live import run_live
 
-    res = run_live(args.camera, args.exercise, display=not args.no_display, record=args.record,
+    exercises = [e.strip() for e in (args.exercises or "").split(",") if e.strip()]
+    if args.exercise:
+        exercises.insert(0, args.exercise)
+    for e in exercises:
+        _check_exercise(e)
+    if args.sets < 1:
+        raise CliError("--sets must be 1 or more")
+    if args.rest < 0 or args.summary_seconds < 0:
+        raise CliError("--rest and --summary-seconds cannot be negative")
+    voice = None
+    if exercises:
+        from posecoach.voice import make_voice
+
+        voice = make_voice(mute=args.mute, count_aloud=args.count_aloud)
+    res = run_live(args.camera, exercises or None, display=not args.no_display, record=args.record,
                    session_dir=args.session_dir, estimator_options=_estimator_options(args),
-                   mirror=None if args.mirror is None else args.mirror == "on", max_seconds=args.seconds)
+                   mirror=None if args.mirror is None else args.mirror == "on", max_seconds=args.seconds,
+                   sets=args.sets, rest_seconds=args.rest, voice=voice, summary_seconds=args.summary_seconds)
     s = res.summary
     msg = f"session ended ({res.ended_by}): {res.frames} frames in {res.seconds:.1f} s ({res.fps:.1f} fps)"
-    if args.exercise:
+    if exercises:
         msg += f"; {s.get('reps', 0)} reps, {s.get('hold_seconds', 0):.1f} s held"
+        if len(s.get("sets", [])) > 1:
+            msg += f" over {len(s['sets'])} sets"
     print(msg)
     print(f"saved: {res.session_dir}")
     return 0 if res.ended_by != "camera dropped" else EXIT_DEVICE
@@ -258,8 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_analyze)
 
     lv = sub.add_parser("live", help="coach live from a webcam (or a video standing in for one)",
-                        description="The live coach: camera -> pose -> checks -> overlay in a window. Press q or "
-                                    "Esc to stop. Events and a summary are saved as you go.")
+                        description="The live coach: camera -> pose -> checks -> overlay in a window. Keys: p pause, "
+                                    "n next set/exercise, r reset the set, c say the count, m mute, q or Esc "
+                                    "quit. Events and a summary are saved as you go.")
     lv.add_argument("--camera", "-c", default="0", help="camera index, or a video file to stand in for one (default 0)")
     lv.add_argument("--exercise", "-e", help="exercise id or alias (see `posecoach exercises`)")
     lv.add_argument("--no-display", action="store_true", help="run without a window (e.g. headless, or recording)")
@@ -269,6 +287,13 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--mirror", choices=["on", "off"], default=None,
                     help="mirror the camera view like a selfie screen (default: on for cameras, off for files)")
     lv.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
+    lv.add_argument("--exercises", help="a routine: comma-separated exercise ids, done in order (after --exercise)")
+    lv.add_argument("--sets", type=int, default=1, help="sets of each exercise (default 1)")
+    lv.add_argument("--rest", type=float, default=30.0, help="rest countdown between sets, seconds (default 30)")
+    lv.add_argument("--mute", action="store_true", help="no spoken cues")
+    lv.add_argument("--count-aloud", action="store_true", help="say each rep count (else only on the c key)")
+    lv.add_argument("--summary-seconds", type=float, default=8.0,
+                    help="how long the end-of-session summary stays on screen (default 8; any key closes it)")
     model_opts(lv)
     lv.set_defaults(func=cmd_live)
 

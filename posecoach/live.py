@@ -1,12 +1,20 @@
 """The live coaching loop: camera (or a file standing in for one) -> pose -> checker -> overlay -> window.
 
+A routine is a list of exercises, each done for ``sets`` sets with a rest countdown between them. A set ends
+when its target is reached (reps, or hold time for hold exercises), or on the 'next' key. Keys in the window:
+
+    p / space  pause and resume        n  next set / exercise       r  reset the current set
+    c          say the rep count       m  mute / unmute voice       q / Esc  quit (shows the summary)
+
 What the person did is never lost: every event is appended to ``events.jsonl`` in the session folder as it
-happens (flushed), the recording (if asked for) is finalised in a ``finally``, and a summary is written on a
-normal end, on Ctrl+C, and when the camera drops out.
+happens (flushed per line), the recording (if asked for) is finalised in a ``finally``, and ``summary.json`` is
+written on a normal end, on the quit key, on Ctrl+C and when the camera drops out; a set that is reset is kept
+in the summary, marked as reset. The end-of-session summary is shown in the window and saved.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
@@ -16,6 +24,8 @@ from pathlib import Path
 from posecoach.estimation import EstimatorOptions, PoseEstimator
 from posecoach.pose import PoseFrame
 from posecoach.sources import Camera, Prefetch, SourceError, open_source
+
+KEYS_HELP = "p pause  n next  r reset  c count  m mute  q quit"
 
 
 class DisplayError(RuntimeError):
@@ -28,8 +38,9 @@ class LiveResult:
     frames: int = 0
     seconds: float = 0.0
     fps: float = 0.0
-    ended_by: str = "end of source"  # end of source | quit key | interrupted | camera dropped
+    ended_by: str = "end of source"  # end of source | quit key | interrupted | camera dropped | time limit | routine done
     summary: dict = field(default_factory=dict)
+    sets: list = field(default_factory=list)  # one dict per set (exercise, set, reps, hold_seconds, ...)
 
 
 def sessions_root() -> Path:
@@ -53,38 +64,213 @@ def _event_record(ev) -> dict:
     return d
 
 
-def run_live(camera: str | int = 0, exercise: str | None = None, *, display: bool = True,
+def set_complete(fb, kind: str) -> bool:
+    """Whether a set has reached its target, from the checker's latest Feedback."""
+    if fb is None:
+        return False
+    if kind == "hold" or fb.target_reps is None:
+        return bool(fb.target_hold) and fb.hold_total >= fb.target_hold
+    return bool(fb.target_reps) and fb.reps >= fb.target_reps
+
+
+class _Routine:
+    """Which exercise and set is current, and the checker for it; a set's result is kept when it ends."""
+
+    def __init__(self, exercises: list[str], sets: int):
+        from posecoach.exercises import get_exercise, make_checker
+
+        self.specs = [get_exercise(e) for e in exercises]
+        self.sets = max(1, int(sets))
+        self._make = make_checker
+        self.ex_i, self.set_i = 0, 1
+        self.checker = self._make(self.spec.id)
+        self.done: list[dict] = []
+
+    @property
+    def spec(self):
+        return self.specs[self.ex_i]
+
+    def title(self) -> str:
+        t = self.spec.name
+        if self.sets > 1:
+            t += f" - set {self.set_i}/{self.sets}"
+        if len(self.specs) > 1:
+            t += f" ({self.ex_i + 1}/{len(self.specs)})"
+        return t
+
+    def close_set(self, frames: int, how: str) -> dict:
+        from posecoach.exercises import report_dict
+
+        res = self.checker.finish()
+        d = report_dict(res, frames=frames, fps=0.0, duration=0.0)
+        rec = {"exercise": self.spec.id, "name": self.spec.name, "set": self.set_i, "ended": how,
+               "reps": d["reps"], "partial_reps": d["partial_reps"], "hold_seconds": d["hold_seconds"],
+               "target_reps": self.spec.target_reps, "target_hold": self.spec.target_hold,
+               "faults": d["faults"], "rep_events": d["rep_events"], "holds": d["holds"]}
+        self.done.append(rec)
+        return rec
+
+    def next_label(self) -> str | None:
+        """What comes after the current set, or None when the routine is over."""
+        if self.set_i < self.sets:
+            return f"{self.spec.name}, set {self.set_i + 1} of {self.sets}"
+        if self.ex_i + 1 < len(self.specs):
+            return self.specs[self.ex_i + 1].name
+        return None
+
+    def advance(self) -> bool:
+        """Move to the next set or exercise; False when there is none."""
+        if self.set_i < self.sets:
+            self.set_i += 1
+        elif self.ex_i + 1 < len(self.specs):
+            self.ex_i += 1
+            self.set_i = 1
+        else:
+            return False
+        self.checker = self._make(self.spec.id)
+        return True
+
+    def reset(self) -> None:
+        self.checker = self._make(self.spec.id)
+
+
+def summary_rows(summary: dict) -> list[tuple[str, str]]:
+    """Rows for the on-screen summary card."""
+    rows = []
+    for s in summary.get("sets", []):
+        label = s["name"] + (f" set {s['set']}" if s.get("set", 1) > 1 or summary.get("sets_per_exercise", 1) > 1 else "")
+        parts = []
+        if s.get("target_reps") is not None or s["reps"]:
+            parts.append(f"{s['reps']}" + (f"/{s['target_reps']}" if s.get("target_reps") else "") + " reps")
+            if s["partial_reps"]:
+                parts.append(f"+{s['partial_reps']} partial")
+        if s.get("hold_seconds"):
+            parts.append(f"{s['hold_seconds']:.0f} s held")
+        nf = len({f["code"] for f in s.get("faults", []) if f.get("severity") != "info"})
+        parts.append("good form" if nf == 0 else f"{nf} fault{'s' if nf > 1 else ''}")
+        if s.get("ended") == "reset":
+            parts.append("(reset)")
+        rows.append((label, ", ".join(parts)))
+    m, sec = divmod(int(summary.get("seconds", 0)), 60)
+    rows.append(("Time", f"{m}:{sec:02d}  ({summary.get('fps', 0):.0f} fps)"))
+    return rows
+
+
+def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, display: bool = True,
              record: str | Path | None = None, session_dir: str | Path | None = None,
              estimator_options: EstimatorOptions | None = None, mirror: bool | None = None,
-             max_seconds: float | None = None, window_name: str = "posecoach") -> LiveResult:
+             max_seconds: float | None = None, window_name: str = "posecoach", sets: int = 1,
+             rest_seconds: float = 30.0, voice=None, summary_seconds: float = 8.0,
+             keys=None) -> LiveResult:
+    """Run a live session. ``exercise``: one id, or a list for a routine. ``voice``: a voice.Voice or None.
+    ``keys``: for tests, a callable(frame_number) -> key code or -1 used instead of the window's keyboard."""
     if display:
         check_display()
+    exercises = [exercise] if isinstance(exercise, str) else list(exercise or [])
+    routine = _Routine(exercises, sets) if exercises else None
     source = open_source(camera, mirror=mirror)
     is_camera = isinstance(source, Camera)
-    checker = None
-    if exercise is not None:
-        from posecoach.exercises import make_checker
+    from posecoach.render.hud import BannerAnnotator, SummaryAnnotator
+    from posecoach.render.overlay import CoachOverlay
 
-        checker = make_checker(exercise)
-    from posecoach.session import default_annotator
-
-    annotate = default_annotator(exercise)
+    overlay, banner, card = CoachOverlay(), BannerAnnotator(), SummaryAnnotator()
     sdir = Path(session_dir) if session_dir else sessions_root() / time.strftime("%Y%m%d-%H%M%S")
     sdir.mkdir(parents=True, exist_ok=True)
     res = LiveResult(session_dir=sdir)
     writer = None
     t0 = time.perf_counter()
     events_file = open(sdir / "events.jsonl", "a", buffering=1)
+    paused = False
+    rest_until: float | None = None
+    fps_ema = None
+    last_t = None
+    last_img = None
+    last_cue = None
+    set_frames = 0
+
+    def log(rec: dict) -> None:
+        events_file.write(json.dumps(rec) + "\n")
+
+    def end_set(how: str) -> None:
+        nonlocal set_frames
+        rec = routine.close_set(set_frames, how)
+        set_frames = 0
+        log({"type": "SetEnd", "wall_time": round(time.perf_counter() - t0, 3), **{k: rec[k] for k in
+             ("exercise", "set", "ended", "reps", "partial_reps", "hold_seconds")}})
+
+    def read_key(n: int) -> int:
+        if keys is not None:
+            k = keys(n)
+            if display:
+                import cv2
+
+                cv2.waitKey(1)
+            return k
+        if not display:
+            return -1
+        import cv2
+
+        return cv2.waitKey(1)
+
     try:
+        if display:
+            import cv2
+
+            cv2.namedWindow(window_name, cv2.WINDOW_NORMAL)
         with PoseEstimator.create_from_options(estimator_options or EstimatorOptions()) as est:
             # A live camera drops stale frames; a file standing in for one keeps them all.
             for frame in Prefetch(source, depth=2 if is_camera else 8, drop_old=is_camera):
-                pose = est.estimate(frame)
-                pf = PoseFrame(frame.index, frame.timestamp, pose)
-                fb = checker.update(pf) if checker else None
-                for ev in (getattr(fb, "events", ()) or ()):
-                    events_file.write(json.dumps(_event_record(ev)) + "\n")
-                img = annotate(frame.image, pose, fb)
+                now = time.perf_counter()
+                if last_t is not None:
+                    dt = max(now - last_t, 1e-6)
+                    fps_ema = 1.0 / dt if fps_ema is None else 0.9 * fps_ema + 0.1 / dt
+                last_t = now
+                resting = rest_until is not None and now < rest_until
+                if rest_until is not None and not resting:
+                    rest_until = None
+                    log({"type": "RestEnd", "wall_time": round(now - t0, 3)})
+                img = frame.image
+                if paused or resting or routine is None:
+                    pose = est.estimate(frame) if routine is None else None
+                    img = overlay.annotate(img, pose, None, fps=fps_ema, mirrored=frame.mirrored,
+                                           title=routine.title() if routine else None)
+                    if paused:
+                        img = banner.annotate(img, "PAUSED", "Press P to carry on. " + KEYS_HELP)
+                    elif resting:
+                        left = rest_until - now
+                        secs = int(math.ceil(left))
+                        img = banner.annotate(img, f"REST {secs // 60}:{secs % 60:02d}",
+                                              f"Next: {routine.title()}. Press N to start now.",
+                                              progress=1 - left / max(rest_seconds, 1e-6))
+                else:
+                    pose = est.estimate(frame)
+                    pf = PoseFrame(frame.index, frame.timestamp, pose)
+                    fb = routine.checker.update(pf)
+                    set_frames += 1
+                    for ev in (fb.events or ()):
+                        rec = _event_record(ev)
+                        rec.update(exercise=routine.spec.id, set=routine.set_i)
+                        log(rec)
+                    if voice is not None and fb.cue is not None and fb.cue is not last_cue:
+                        voice.cue(fb.cue)
+                    last_cue = fb.cue
+                    img = overlay.annotate(img, pose, fb, fps=fps_ema, mirrored=frame.mirrored, title=routine.title())
+                    if set_complete(fb, routine.spec.kind):
+                        nxt = routine.next_label()
+                        end_set("target reached")
+                        if voice is not None:
+                            voice.say("Set done. " + ("Rest now." if nxt else "Well done, that is the routine."),
+                                      force=True)
+                        if nxt is None:
+                            res.ended_by = "routine done"
+                            last_img = img
+                            res.frames += 1
+                            break
+                        routine.advance()
+                        rest_until = time.perf_counter() + rest_seconds
+                        log({"type": "RestStart", "wall_time": round(time.perf_counter() - t0, 3), "seconds": rest_seconds,
+                             "next": routine.title()})
+                last_img = img
                 if record is not None:
                     if writer is None:
                         from posecoach.outputs.video import VideoWriter
@@ -97,10 +283,36 @@ def run_live(camera: str | int = 0, exercise: str | None = None, *, display: boo
                     import cv2
 
                     cv2.imshow(window_name, img)
-                    key = cv2.waitKey(1) & 0xFF
-                    if key in (ord("q"), 27):
+                key = read_key(res.frames)
+                if key is not None and key >= 0:
+                    ch = key & 0xFF
+                    if ch in (ord("q"), 27):
                         res.ended_by = "quit key"
                         break
+                    if ch in (ord("p"), ord(" ")):
+                        paused = not paused
+                        log({"type": "Pause" if paused else "Resume", "wall_time": round(time.perf_counter() - t0, 3)})
+                    elif ch == ord("m") and voice is not None:
+                        voice.toggle_mute()
+                    elif routine is not None and ch == ord("r"):
+                        end_set("reset")
+                        routine.reset()
+                        rest_until = None
+                        if voice is not None:
+                            voice.say("Starting the set again.", force=True)
+                    elif routine is not None and ch == ord("n"):
+                        if rest_until is not None:
+                            rest_until = None  # skip the rest
+                            log({"type": "RestEnd", "wall_time": round(time.perf_counter() - t0, 3), "skipped": True})
+                        else:
+                            end_set("next key")
+                            if not routine.advance():
+                                res.ended_by = "routine done"
+                                break
+                    elif routine is not None and ch == ord("c") and voice is not None:
+                        fb_reps = routine.checker.result.complete_reps if hasattr(routine.checker, "result") else 0
+                        tgt = routine.spec.target_reps
+                        voice.say(f"{fb_reps} reps" + (f" of {tgt}" if tgt else ""), force=True)
                 if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
                     res.ended_by = "time limit"
                     break
@@ -113,24 +325,53 @@ def run_live(camera: str | int = 0, exercise: str | None = None, *, display: boo
             writer.close()
         res.seconds = time.perf_counter() - t0
         res.fps = res.frames / res.seconds if res.seconds > 0 else 0.0
-        if checker is not None:
-            from posecoach.exercises import report_dict
-
-            result = checker.finish()
-            res.summary = report_dict(result, frames=res.frames, fps=res.fps, duration=res.seconds)
-        res.summary.update({"frames": res.frames, "seconds": round(res.seconds, 2), "fps": round(res.fps, 2),
-                            "ended_by": res.ended_by, "exercise": exercise,
-                            "recording": str(record) if record else None})
-        (sdir / "summary.json").write_text(json.dumps(res.summary, indent=2) + "\n")
+        if routine is not None:
+            try:
+                if set_frames > 0 or not routine.done:
+                    end_set(res.ended_by)
+            except Exception as e:  # the summary must still be written
+                log({"type": "Error", "message": f"closing the set failed: {e}"})
+            res.sets = routine.done
+        res.summary = {
+            "frames": res.frames, "seconds": round(res.seconds, 2), "fps": round(res.fps, 2),
+            "ended_by": res.ended_by, "exercise": exercises[0] if len(exercises) == 1 else None,
+            "exercises": exercises, "sets_per_exercise": routine.sets if routine else 0,
+            "recording": str(record) if record else None,
+            "reps": sum(s["reps"] for s in res.sets), "partial_reps": sum(s["partial_reps"] for s in res.sets),
+            "hold_seconds": round(sum(s["hold_seconds"] for s in res.sets), 2),
+            "faults": [f for s in res.sets for f in s["faults"]],
+            "sets": res.sets,
+        }
+        tmp = sdir / "summary.json.part"
+        tmp.write_text(json.dumps(res.summary, indent=2) + "\n")
+        tmp.replace(sdir / "summary.json")
         events_file.close()
+        if voice is not None:
+            voice.close()
+        end_img = None
+        if last_img is not None:
+            try:
+                import cv2
+
+                end_img = card.annotate(last_img.copy(), "Session summary", summary_rows(res.summary),
+                                        footer=f"Saved in {sdir}" + (". Press any key to close." if display else ""))
+                cv2.imwrite(str(sdir / "summary.png"), end_img)
+            except Exception:
+                end_img = None
         if display:
             try:
                 import cv2
 
+                if end_img is not None and res.ended_by != "interrupted" and summary_seconds > 0:
+                    cv2.imshow(window_name, end_img)
+                    t_end = time.perf_counter() + summary_seconds
+                    while time.perf_counter() < t_end:
+                        if cv2.waitKey(50) >= 0 and keys is None:
+                            break
                 cv2.destroyAllWindows()
             except Exception:
                 pass
     return res
 
 
-__all__ = ["run_live", "LiveResult", "DisplayError", "SourceError", "sessions_root"]
+__all__ = ["run_live", "LiveResult", "DisplayError", "SourceError", "sessions_root", "set_complete", "KEYS_HELP"]

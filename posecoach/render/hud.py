@@ -313,14 +313,16 @@ class BannerAnnotator:
 
 @dataclass
 class SummaryAnnotator:
-    """The end-of-session card: a title and rows of (label, value), over a darkened frame."""
+    """The end-of-session card: a title and rows of (label, value), over a blurred, darkened frame."""
 
-    alpha: float = 0.85
+    alpha: float = 0.8
 
     def annotate(self, scene: np.ndarray, title: str, rows: list[tuple[str, str]], footer: str = "") -> np.ndarray:
         u = unit(scene)
         m = _m(u)
         H, W = scene.shape[:2]
+        k = max(3, int(12 * u)) | 1
+        scene[:] = cv2.GaussianBlur(scene, (k, k), 0)  # the frame stays as a hint, not as competing text
         shade(scene, 0, 0, W, H, alpha=self.alpha)
         tsc, tth = fit_scale(title, W - 2 * m, 1.2 * u, thickness(u, 1.1)), thickness(u, 1.1)
         tw, tht, _ = text_size(title, tsc, tth)
