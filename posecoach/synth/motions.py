@@ -361,7 +361,9 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
     faults = [m.fault(c) for c in opts.faults]
     n = opts.reps if opts.reps is not None else (m.default_reps if m.kind == "reps" else m.default_reps)
     start = m.start.key(props, label="start")
-    base = start.params  # a peak that solves nothing keeps the angles the start solved for
+    # A peak keeps the angles the start *solved* for (e.g. the hip flexion that plants the feet) unless it sets
+    # them itself; angles the start merely states are not inherited (a plank's straight knees stay straight).
+    base = {k: start.params[k] for k in m.start.solve}
     tl = Timeline(start=m.setup.key(props, label="setup") if m.setup else start)
     jitter = lambda: float(rng.uniform(0.88, 1.12)) * opts.tempo  # noqa: E731
     up_s, top_s, down_s, rest_s = m.tempo

@@ -44,6 +44,13 @@ class SceneOptions:
         d["faults"] = list(self.faults)
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "SceneOptions":
+        """Inverse of ``to_dict`` (a truth file's "options"); unknown keys are ignored."""
+        kw = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        kw["faults"] = tuple(kw.get("faults", ()))
+        return cls(**kw)
+
 
 @dataclass
 class Scene:
@@ -81,7 +88,7 @@ def make_scene(opts: SceneOptions) -> Scene:
                     "pitch": 0.4 * np.sin(2 * np.pi * 0.31 * t + ph[2])}
         b = perf.at(float(t), sway)
         bodies.append(b)
-        params.append(tl.params_at(float(t))[0] | ({k: 0.0 for k in ()}))
+        params.append(tl.params_at(float(t))[0])
     pts = np.stack([np.concatenate([b.landmarks(), np.array([b.joints["head"]])]) for b in bodies])
     cam = place_camera(pts, opts.view, opts.width, opts.height, near_side=opts.near_side,
                        azimuth_offset=opts.azimuth_offset, elevation=opts.elevation,

@@ -1,0 +1,1 @@
+"""Plain functions behind the CLI subcommands (they never see argparse)."""

@@ -1,0 +1,64 @@
+"""``posecoach synth``: render a synthetic exerciser clip with its exact ground truth.
+
+Plain function for the CLI (it never sees argparse)::
+
+    synth(exercise, out, reps=None, hold=None, view=None, faults=(), seed=0, width=480, height=360, fps=15.0,
+          variant=None, workers=None, progress=None) -> Path
+
+writes ``out`` (mp4, 'mp4v') and ``<stem>.truth.json`` beside it, and returns the video path. ``view`` None
+means "side". Unknown exercise ids, views or fault codes raise ``ValueError`` naming the valid ones.
+The defaults are the ones the committed sample clips use, so the command line recorded in each truth file
+(``posecoach synth glute_bridge --out ... --reps 3 --seed 1``) re-renders the same clip.
+
+Demo: ``posecoach demo`` analyses ``DEMO_CLIP`` = ``sample_videos/glute_bridge_side.mp4`` (exercise
+``glute_bridge``; its truth, ``sample_videos/glute_bridge_side.truth.json``, says 3 complete reps).
+"""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from posecoach.synth.scene import SceneOptions
+
+DEMO_CLIP = "sample_videos/glute_bridge_side.mp4"
+DEMO_EXERCISE = "glute_bridge"
+
+DEFAULTS = {"width": 480, "height": 360, "fps": 15.0}
+
+
+def command_line(exercise: str, out: str | Path, reps: int | None = None, hold: float | None = None,
+                 view: str | None = None, faults=(), seed: int = 0, **extra) -> str:
+    """The ``posecoach synth`` command that makes this clip (only options that differ from the defaults)."""
+    parts = ["posecoach", "synth", exercise, "--out", str(out)]
+    if reps is not None:
+        parts += ["--reps", str(reps)]
+    if hold is not None:
+        parts += ["--hold", f"{hold:g}"]
+    if view is not None:
+        parts += ["--view", view]
+    for f in faults or ():
+        parts += ["--fault", f]
+    parts += ["--seed", str(seed)]
+    for k, v in extra.items():
+        if v is not None and DEFAULTS.get(k) != v:
+            parts += [f"--{k.replace('_', '-')}", str(v)]
+    return shlex.join(parts)
+
+
+def synth(exercise: str, out: str | Path, reps: int | None = None, hold: float | None = None,
+          view: str | None = None, faults=(), seed: int = 0, width: int = 480, height: int = 360,
+          fps: float = 15.0, variant: str | None = None, workers: int | None = None,
+          progress: bool | None = None) -> Path:
+    """Render the clip and its truth file; returns the video path (see the module docstring)."""
+    from posecoach.synth.clip import write_clip
+
+    opts = SceneOptions(exercise=exercise, reps=reps, hold=hold, view=view or "side", faults=tuple(faults or ()),
+                        seed=int(seed), fps=float(fps), width=int(width), height=int(height), variant=variant)
+    from posecoach.synth.motions import get_motion
+    motion = get_motion(exercise, variant)  # fail fast on bad names, before any rendering
+    for f in opts.faults:
+        motion.fault(f)
+    cmd = command_line(exercise, out, reps, hold, view, faults, seed, width=width, height=height, fps=fps,
+                       variant=variant)
+    video, _ = write_clip(opts, out, command=cmd, workers=workers, progress=progress)
+    return video

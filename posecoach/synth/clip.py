@@ -1,0 +1,72 @@
+"""Write a rendered synthetic clip (mp4) and its truth JSON, rendering frames on all cores.
+
+The scene (motion, bodies, camera) is made once in this process; worker processes only ray-cast frames, each
+from its own body and a per-frame noise seed, so the result does not depend on how frames are shared out.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from posecoach.synth.landmarks import scene_truth
+from posecoach.synth.render import Look, render_frame
+from posecoach.synth.scene import Scene, SceneOptions, make_scene
+from posecoach.synth.truth import truth_path
+
+FOURCC = "mp4v"  # the OpenCV wheel has no H.264 encoder
+
+
+def clip_look(seed: int) -> Look:
+    """The clip's colours and light: drawn from the seed on a stream of its own (the motion does not change)."""
+    return Look.random(np.random.default_rng([seed, 2]))
+
+
+def _render_one(args) -> np.ndarray:
+    body, cam, look, noise_seed = args
+    return render_frame(body, cam, look, noise_seed=noise_seed)[..., ::-1]  # RGB -> BGR for OpenCV
+
+
+def render_scene(scene: Scene, look: Look | None = None, workers: int | None = None, frames=None):
+    """Yield BGR frames in order (``frames``: indices to render; default all)."""
+    look = look or clip_look(scene.options.seed)
+    idx = range(len(scene.bodies)) if frames is None else frames
+    jobs = [(scene.bodies[i], scene.camera, look, int(scene.options.seed) * 100003 + i) for i in idx]
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(jobs) <= 2:
+        for j in jobs:
+            yield _render_one(j)
+        return
+    import multiprocessing as mp
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        yield from pool.map(_render_one, jobs, chunksize=2)
+
+
+def write_clip(opts: SceneOptions, out: str | Path, command: str = "", workers: int | None = None,
+               progress: bool | None = None, look: Look | None = None) -> tuple[Path, Path]:
+    """Render the clip to ``out`` (.mp4) and its truth to ``<stem>.truth.json``; returns both paths."""
+    import cv2
+
+    from posecoach.progress import Progress
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    scene = make_scene(opts)
+    truth = scene_truth(scene, command=command)
+    look = look or clip_look(opts.seed)
+    truth.extra["look"] = {k: getattr(look, k) for k in look.__dataclass_fields__}
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*FOURCC), opts.fps, (opts.width, opts.height))
+    if not writer.isOpened():
+        raise RuntimeError(f"cannot open a video writer for {out}")
+    try:
+        with Progress(len(scene.bodies), label=f"rendering {out.name}", enabled=progress) as bar:
+            for img in render_scene(scene, look, workers):
+                writer.write(np.ascontiguousarray(img))
+                bar.update()
+    finally:
+        writer.release()
+    tpath = truth.to_json(truth_path(out))
+    return out, tpath
