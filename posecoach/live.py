@@ -25,7 +25,7 @@ from posecoach.estimation import EstimatorOptions, PoseEstimator
 from posecoach.pose import PoseFrame
 from posecoach.sources import Camera, Prefetch, SourceError, open_source
 
-KEYS_HELP = "p pause  n next  r reset  c count  m mute  q quit"
+KEYS_HELP = "N next | R reset | C count | M mute | Q quit"
 
 
 class DisplayError(RuntimeError):
@@ -62,6 +62,17 @@ def _event_record(ev) -> dict:
     d = asdict(ev) if hasattr(ev, "__dataclass_fields__") else {"value": str(ev)}
     d["type"] = type(ev).__name__
     return d
+
+
+def _quiet_qt_fonts() -> None:
+    """OpenCV's Qt HighGUI warns on every window that its bundled font folder is missing; point it at the
+    system's fonts instead (only when the user has not chosen a folder)."""
+    if "QT_QPA_FONTDIR" in os.environ:
+        return
+    for d in ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype", "/usr/share/fonts"):
+        if os.path.isdir(d):
+            os.environ["QT_QPA_FONTDIR"] = d
+            return
 
 
 def set_complete(fb, kind: str) -> bool:
@@ -181,6 +192,8 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
     t0 = time.perf_counter()
     events_file = open(sdir / "events.jsonl", "a", buffering=1)
     paused = False
+    pace = not is_camera and display
+    display_height = 720 if display else None
     rest_until: float | None = None
     fps_ema = None
     last_t = None
@@ -212,11 +225,14 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
 
         return cv2.waitKey(1)
 
+    import cv2
+
     try:
         if display:
-            import cv2
 
-            cv2.namedWindow(window_name, cv2.WINDOW_NORMAL)
+            _quiet_qt_fonts()
+            # No toolbar or status bar: the picture is the interface; the window can still be resized.
+            cv2.namedWindow(window_name, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
         with PoseEstimator.create_from_options(estimator_options or EstimatorOptions()) as est:
             # A live camera drops stale frames; a file standing in for one keeps them all.
             for frame in Prefetch(source, depth=2 if is_camera else 8, drop_old=is_camera):
@@ -229,7 +245,15 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
                 if rest_until is not None and not resting:
                     rest_until = None
                     log({"type": "RestEnd", "wall_time": round(now - t0, 3)})
+                if pace:  # a file standing in for a camera plays at its own speed, as a camera would
+                    wait = frame.timestamp - (now - t0)
+                    if wait > 0:
+                        time.sleep(min(wait, 1.0))
                 img = frame.image
+                if display_height and img.shape[0] < display_height:
+                    # Small camera frames are enlarged before drawing, so the overlay's text stays crisp on screen.
+                    k = display_height / img.shape[0]
+                    img = cv2.resize(img, (int(round(img.shape[1] * k)), display_height), interpolation=cv2.INTER_LINEAR)
                 if paused or resting or routine is None:
                     pose = est.estimate(frame) if routine is None else None
                     img = overlay.annotate(img, pose, None, fps=fps_ema, mirrored=frame.mirrored,
@@ -280,8 +304,8 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
                     writer.write(img)
                 res.frames += 1
                 if display:
-                    import cv2
-
+                    if res.frames == 1:
+                        cv2.resizeWindow(window_name, img.shape[1], img.shape[0])
                     cv2.imshow(window_name, img)
                 key = read_key(res.frames)
                 if key is not None and key >= 0:

@@ -46,7 +46,7 @@ th{background:#eef2f7;font-size:13px;text-transform:uppercase;letter-spacing:.03
 tr[data-t]{cursor:pointer} tr[data-t]:hover{background:#f0f6ff}
 .tag{display:inline-block;padding:1px 8px;border-radius:10px;font-size:13px;font-weight:600;color:#fff}
 .tag.ok{background:var(--ok)} .tag.warn{background:var(--warn)} .tag.bad{background:var(--bad)}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:14px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:14px}
 figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:10px;overflow:hidden}
 figure img{width:100%;display:block}
 figcaption{padding:8px 12px;font-size:14px}
@@ -135,7 +135,7 @@ def svg_plot(times, values, *, reps=(), holds=(), faults=(), duration: float | N
     for tick in _nice_ticks(lo, hi):
         y = Y(tick)
         out.append(f'<line x1="{L}" x2="{L + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eef1f5"/>')
-        out.append(f'<text x="{L - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#5e6a7d">{tick:g}</text>')
+        out.append(f'<text x="{L - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#5e6a7d">{tick + 0.0:g}</text>')
     for tick in _nice_ticks(0, tmax, 8):
         x = X(tick)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{T + ph}" y2="{T + ph + 5}" stroke="#8a94a6"/>')

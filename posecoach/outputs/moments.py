@@ -32,8 +32,8 @@ def worst_moments(frames, feedback, result, n: int = 6, min_gap: float = 1.5) ->
     """Up to ``n`` moments, at least ``min_gap`` seconds apart, worst first chosen, returned in time order.
 
     Candidates: each form fault (by severity), each partial rep (at its peak), and frames where a checked joint
-    is out of range (status bad/warn). When nothing went wrong, the top of each rep is shown instead, so the
-    reviewer still sees the form at its most demanding point.
+    is out of range (status bad/warn). Places left over are filled with the tops of complete reps (or the middle
+    of holds), so the reviewer can compare with the form at its most demanding point.
     """
     times = np.array([pf.timestamp for pf in frames], dtype=float)
     cands: list[Moment] = []
@@ -53,14 +53,18 @@ def worst_moments(frames, feedback, result, n: int = 6, min_gap: float = 1.5) ->
         if score:
             bad = [j.name.replace("_", " ") for j in fb.joints if j.status in ("bad", "warn")]
             cands.append(Moment(i, float(times[i]), "Out of range: " + ", ".join(bad), float(score)))
-    if not cands and result is not None:
+    if result is not None:  # the rest of the places are filled with the tops of reps, for comparison
         for r in result.reps:
-            i = _index_at(times, r.peak)
-            label = f"Top of rep {r.index}" + (f" ({r.side})" if r.side in ("left", "right") else "")
-            cands.append(Moment(i, float(times[i]), label + ": no faults seen", 0.0))
-        for h in result.holds:
-            i = _index_at(times, (h.start + h.end) / 2)
-            cands.append(Moment(i, float(times[i]), f"Middle of a {h.seconds:.1f} s hold: no faults seen", 0.0))
+            if r.complete:
+                i = _index_at(times, r.peak)
+                label = f"Top of rep {r.index}" + (f" ({r.side})" if r.side in ("left", "right") else "")
+                cands.append(Moment(i, float(times[i]), label + (": no faults seen" if not r.faults else
+                                                                  ": " + ", ".join(c.replace("_", " ") for c in r.faults)),
+                                    1.0 if r.faults else 0.0))
+        if not result.reps:
+            for h in result.holds:
+                i = _index_at(times, (h.start + h.end) / 2)
+                cands.append(Moment(i, float(times[i]), f"Middle of a {h.seconds:.1f} s hold", 0.0))
     chosen: list[Moment] = []
     for c in sorted(cands, key=lambda m: (-m.score, m.time)):
         if len(chosen) >= n:
@@ -70,7 +74,7 @@ def worst_moments(frames, feedback, result, n: int = 6, min_gap: float = 1.5) ->
     return sorted(chosen, key=lambda m: m.time)
 
 
-def thumbnails(video, moments: list[Moment], frames, feedback, annotate=None, width: int = 480,
+def thumbnails(video, moments: list[Moment], frames, feedback, annotate=None, width: int = 640,
                quality: int = 80) -> list[tuple[Moment, bytes]]:
     """JPEG bytes of each moment's frame with the overlay drawn (moments whose frame cannot be read are skipped)."""
     import cv2
@@ -78,7 +82,7 @@ def thumbnails(video, moments: list[Moment], frames, feedback, annotate=None, wi
     if annotate is None:
         from posecoach.render.overlay import CoachOverlay
 
-        ov = CoachOverlay(show_fps=False)
+        ov = CoachOverlay(show_fps=False, hud=False)  # body and checked joints only; the caption says the rest
         annotate = lambda img, pose, fb: ov.annotate(img, pose, fb)  # noqa: E731
     cap = cv2.VideoCapture(str(video))
     cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
@@ -96,10 +100,10 @@ def thumbnails(video, moments: list[Moment], frames, feedback, annotate=None, wi
                 continue
             pose = frames[m.index].pose if m.index < len(frames) else None
             fb = feedback[m.index] if m.index < len(feedback) else None
-            img = annotate(img, pose, fb)
             h, w = img.shape[:2]
             if w > width:
                 img = cv2.resize(img, (width, int(round(h * width / w))), interpolation=cv2.INTER_AREA)
+            img = annotate(img, pose, fb)
             ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
             if ok:
                 out.append((m, buf.tobytes()))

@@ -328,23 +328,23 @@ class SummaryAnnotator:
         tw, tht, _ = text_size(title, tsc, tth)
         put_text(scene, title, ((W - tw) // 2, int(50 * u)), tsc, WHITE, tth)
         sc, th = 0.62 * u, thickness(u, 0.55)
+        gap = 3 * m
+        lw = max([text_size(k, sc, th)[0] for k, _ in rows] + [0])
+        vw = max([text_size(v, sc, th)[0] for _, v in rows] + [0])
+        if lw + gap + vw > W - 2 * m:  # shrink the table to fit the width
+            sc *= (W - 2 * m) / (lw + gap + vw)
+            lw = max([text_size(k, sc, th)[0] for k, _ in rows] + [0])
+            vw = max([text_size(v, sc, th)[0] for _, v in rows] + [0])
         lh = int(text_size("Ag", sc, th)[1] * 1.9)
         avail = H - int(70 * u) - int(40 * u)
         n = min(len(rows), max(1, avail // max(lh, 1)))
-        if n < len(rows):
-            sc *= max(0.6, n / len(rows))
-            lh = int(text_size("Ag", sc, th)[1] * 1.9)
-            n = min(len(rows), max(1, avail // max(lh, 1)))
-        lw = max([text_size(k, sc, th)[0] for k, _ in rows[:n]] + [0])
-        colw = min(W // 2 - m, lw + 2 * m)
-        x_label = max(m, W // 2 - colw)
+        if n < len(rows):  # too many rows: the last ones are summarised
+            rows = rows[:n - 1] + [("...", f"{len(rows) - n + 1} more in the saved summary")]
+        x0 = max(m, (W - (lw + gap + vw)) // 2)
         y = int(70 * u) + lh
-        for k, v in rows[:n]:
-            put_text(scene, k, (x_label, y), sc, (190, 190, 190), th, outline=False)
-            vv = v
-            while vv and text_size(vv, sc, th)[0] > W - W // 2 - 2 * m:
-                vv = vv[:-2] + "~"
-            put_text(scene, vv, (W // 2 + m, y), sc, WHITE, th, outline=False)
+        for k, v in rows:
+            put_text(scene, k, (x0, y), sc, (190, 190, 190), th, outline=False)
+            put_text(scene, v, (x0 + lw + gap, y), sc, WHITE, th, outline=False)
             y += lh
         if footer:
             fsc = fit_scale(footer, W - 2 * m, 0.55 * u, th)

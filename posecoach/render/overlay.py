@@ -105,6 +105,7 @@ class CoachOverlay:
     guide: PositionGuideAnnotator = field(default_factory=PositionGuideAnnotator)
     fps: FpsAnnotator = field(default_factory=FpsAnnotator)
     show_fps: bool = True
+    hud: bool = True  # False: only the body and its checked joints (thumbnails)
 
     def annotate(self, scene: np.ndarray, pose, feedback=None, *, fps: float | None = None,
                  mirrored: bool = False, title: str | None = None) -> np.ndarray:
@@ -118,6 +119,8 @@ class CoachOverlay:
         fb = feedback
         look = exercise_look(fb.exercise)
         scene = self.joints.annotate(scene, pose, fb.joints, styles=look.styles, mirrored=mirrored)
+        if not self.hud:
+            return scene
         scene = self.header.annotate(scene, title or look.name, side=fb.side if look.one_sided else None,
                                      variant=fb.variant)
         if self.show_fps:

@@ -1,0 +1,215 @@
+"""Offline outputs: angles CSV, moment selection, SVG plot, HTML report, the report's WebM clip, and the CLI."""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from types import SimpleNamespace
+
+import cv2
+import numpy as np
+import pytest
+
+from posecoach.exercises.events import Cue, Feedback, FormFault, Hold, JointReading, Rep, SessionResult
+from posecoach.outputs.clip import write_annotated_clip
+from posecoach.outputs.csv import angle_rows, write_angles_csv
+from posecoach.outputs.html import build_html, svg_plot, write_html_report
+from posecoach.outputs.moments import worst_moments
+from posecoach.pose import Landmark as L
+from posecoach.pose import Pose, PoseFrame
+
+from conftest import SAMPLES, shared_clip
+
+
+def knee_pose(knee_deg: float, w=640, h=480, t=0.0) -> Pose:
+    """Left hip above the left knee, ankle placed so the knee angle is ``knee_deg`` (in isotropic pixels)."""
+    img = np.full((33, 3), 0.5)
+    hip = np.array([0.5, 0.3])
+    knee = np.array([0.5, 0.5])
+    ang = math.radians(180 - knee_deg)
+    d = np.array([math.sin(ang) * (h / w), math.cos(ang)]) * 0.2  # keep the angle in isotropic units
+    img[int(L.LEFT_HIP), :2] = hip
+    img[int(L.LEFT_KNEE), :2] = knee
+    img[int(L.LEFT_ANKLE), :2] = knee + d
+    vis = np.zeros(33)
+    vis[[int(L.LEFT_HIP), int(L.LEFT_KNEE), int(L.LEFT_ANKLE)]] = 1.0
+    return Pose(image=img, visibility=vis, timestamp=t, image_size=(w, h))
+
+
+def feedback(i, t, **kw):
+    base = dict(time=t, exercise="glute_bridge", phase="active", reps=i // 10, target_reps=10, target_hold=5.0,
+                key_value=float(np.sin(t)), progress=0.5, in_position=True,
+                joints=(JointReading("hip_lift", 0.1, "ok", (24, 12, 26)),))
+    base.update(kw)
+    return Feedback(**base)
+
+
+def test_csv_has_one_row_per_frame_and_measured_angles():
+    frames = [PoseFrame(i, i / 10, knee_pose(90.0 + i, t=i / 10)) for i in range(5)] + [PoseFrame(5, 0.5, None)]
+    fbs = [feedback(i, i / 10) for i in range(5)]
+    fbs.append(feedback(5, 0.5, joints=(JointReading("hips_sagging", -0.2, "bad", (23, 11, 27)),)))
+    header, rows = angle_rows(frames, fbs)
+    assert len(rows) == 6
+    col = header.index("left_knee")
+    for i in range(5):
+        assert float(rows[i][col]) == pytest.approx(90.0 + i, abs=0.15)
+    assert rows[5][col] == "" and rows[5][header.index("person")] == "0"
+    assert header.index("right_knee") and rows[0][header.index("right_knee")] == "", "invisible side stays empty"
+    # Readings seen anywhere get columns; frames without them leave them empty.
+    assert rows[0][header.index("hips_sagging")] == "" and rows[5][header.index("hips_sagging_status")] == "bad"
+
+
+def test_csv_file_is_complete_and_parses(tmp_path):
+    frames = [PoseFrame(i, i / 10, knee_pose(120.0, t=i / 10)) for i in range(3)]
+    p = write_angles_csv(tmp_path / "a" / "angles.csv", frames, [feedback(i, i / 10) for i in range(3)])
+    rows = list(csv.DictReader(open(p)))
+    assert [r["frame"] for r in rows] == ["0", "1", "2"]
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def result_with(faults=(), partial=True):
+    reps = [Rep(1, 1.0, 1.5, 2.0, range_of_motion=40.0), Rep(2, 3.0, 3.5, 4.0, faults=("hips_sagging",))]
+    if partial:
+        reps.append(Rep(0, 6.0, 6.4, 7.0, complete=False))
+    return SessionResult("glute_bridge", reps=reps, holds=[Hold(1.2, 1.9)], faults=list(faults))
+
+
+FRAMES = [PoseFrame(i, i / 10, None) for i in range(100)]
+FBS = [feedback(i, i / 10) for i in range(100)]
+
+
+def test_worst_moments_prefer_faults_and_keep_apart():
+    faults = [FormFault(3.5, "hips_sagging", "Lift your hips", "bad"), FormFault(3.6, "hips_sagging", "Lift", "bad"),
+              FormFault(8.0, "feet", "Feet closer", "warn")]
+    ms = worst_moments(FRAMES, FBS, result_with(faults), n=3, min_gap=1.5)
+    assert [round(m.time, 1) for m in ms] == [3.5, 6.4, 8.0]
+    assert ms[0].reason == "Lift your hips"
+    assert all(b.time - a.time >= 1.5 for a, b in zip(ms, ms[1:]))
+
+
+def test_worst_moments_fall_back_to_rep_peaks_when_all_is_well():
+    ms = worst_moments(FRAMES, FBS, result_with(partial=False), n=6)
+    assert [round(m.time, 1) for m in ms][:2] == [1.5, 3.5]
+    assert "no faults" in ms[0].reason
+
+
+def test_svg_plot_is_valid_and_marks_reps_holds_faults_and_gaps():
+    t = np.arange(100) / 10
+    v = np.sin(t)
+    v[40:45] = np.nan
+    svg = svg_plot(t, v, reps=result_with().reps, holds=[Hold(1.2, 1.9)],
+                   faults=[FormFault(3.5, "x", "Lift <your> hips", "bad")], duration=10.0, y_label="hip & knee")
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(root.findall(f"{ns}polyline")) == 2, "the line breaks where the measure is unknown"
+    fills = [r.get("fill") for r in root.findall(f"{ns}rect")]
+    assert fills.count("#2e9e4f") == 2 and fills.count("#e08a00") == 1 and fills.count("#2f7fd6") == 1
+    titles = [e.text for e in root.iter(f"{ns}title")]
+    assert any("Lift <your> hips" in (x or "") for x in titles)
+
+
+def fake_analysis(tmp_path, result):
+    rep = {"frames": 100, "fps": 10.0, "duration": 10.0, "detection_rate": 0.95, "target_reps": 10,
+           "target_hold": 5.0, "reps": result.complete_reps}
+    return SimpleNamespace(video=tmp_path / "clip.mp4", exercise="glute_bridge", frames=FRAMES, feedback=FBS,
+                           result=result, duration=10.0, fps=10.0, report=lambda: rep)
+
+
+def test_html_report_has_its_sections_and_escapes_text(tmp_path):
+    faults = [FormFault(3.5, "hips_sagging", "Hips <script>alert(1)</script> sagging", "bad")]
+    from posecoach.outputs.moments import Moment
+
+    thumbs = [(Moment(35, 3.5, "Lift your hips", 13), cv2.imencode(".jpg", np.zeros((20, 30, 3), np.uint8))[1].tobytes())]
+    page = build_html(fake_analysis(tmp_path, result_with(faults)), video_src="clip.webm", thumbs=thumbs)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    for needle in ("<video id='clip'", "<svg", "Reps</h2>", "Moments to look at", "data:image/jpeg;base64,",
+                   "How to do it", "Glute bridge"):
+        assert needle in page, needle
+    assert page.count("<tr data-t=") == 3 + 1  # 3 reps + 1 hold
+    mp4 = build_html(fake_analysis(tmp_path, result_with()), video_src="clip.mp4")
+    assert "<video" not in mp4 and "does not play in browsers" in mp4
+
+
+def test_html_report_links_the_clip_relative_to_itself(tmp_path):
+    p = write_html_report(tmp_path / "out" / "r.html", fake_analysis(tmp_path, result_with()),
+                          video=tmp_path / "out" / "r.webm")
+    assert "src='r.webm'" in p.read_text()
+
+
+def make_video(path: Path, n=20, size=(160, 120)) -> Path:
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, size)
+    for i in range(n):
+        img = np.full((size[1], size[0], 3), 30, np.uint8)
+        cv2.circle(img, (10 + 6 * i, 60), 8, (255, 255, 255), -1)
+        w.write(img)
+    w.release()
+    return path
+
+
+def test_report_clip_is_a_readable_webm_with_every_frame(tmp_path):
+    src = make_video(tmp_path / "in.avi")
+    frames = [PoseFrame(i, i / 10, None) for i in range(20)]
+    out = write_annotated_clip(src, tmp_path / "clip.webm", frames, [None] * 20, fps=10.0)
+    cap = cv2.VideoCapture(str(out))
+    n = 0
+    while cap.read()[0]:
+        n += 1
+    assert n == 20
+    assert not (tmp_path / "clip.part.webm").exists()
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "posecoach.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=900)
+
+
+def check_outputs(tmp_path, clip, exercise):
+    r = run_cli("analyze", clip, "-e", exercise, "-q", "--out", tmp_path / "annotated.mp4", "--report",
+                tmp_path / "r.json", "--csv", tmp_path / "angles.csv", "--html", tmp_path / "report.html")
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    rep = json.loads((tmp_path / "r.json").read_text())
+    rows = list(csv.DictReader(open(tmp_path / "angles.csv")))
+    assert len(rows) == rep["frames"]
+    assert int(rows[-1]["reps"]) == rep["reps"], "the CSV's running count ends at the report's count"
+    page = (tmp_path / "report.html").read_text()
+    assert "<video id='clip'" in page and "src='report.webm'" in page
+    assert page.count("data:image/jpeg;base64,") >= 1
+    assert f">{rep['reps']}</span>" in page
+    for name in ("annotated.mp4", "report.webm"):
+        cap = cv2.VideoCapture(str(tmp_path / name))
+        assert cap.isOpened() and cap.read()[0], name
+    return rep
+
+
+@pytest.mark.realvideo
+def test_analyze_writes_all_outputs_for_a_real_clip(tmp_path):
+    clip = shared_clip("glute_bridge/my-guides__glute-bridge.mp4")
+    rep = check_outputs(tmp_path, clip, "glute_bridge")
+    assert rep["reps"] >= 1
+
+
+def test_analyze_writes_all_outputs_for_the_synthetic_sample(tmp_path):
+    clip = SAMPLES / "glute_bridge_side.mp4"
+    if not clip.exists():
+        pytest.skip(f"synthetic sample {clip.name} is not in sample_videos/ yet")
+    check_outputs(tmp_path, clip, "glute_bridge")
+
+
+def test_html_and_csv_need_an_exercise(tmp_path):
+    src = make_video(tmp_path / "in.avi")
+    r = run_cli("analyze", src, "--html", tmp_path / "r.html")
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "--exercise" in r.stderr
+
+
+def test_unwritable_output_is_one_line_and_exit_5(tmp_path):
+    src = make_video(tmp_path / "in.avi")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = run_cli("analyze", src, "-e", "glute_bridge", "-q", "--csv", blocker / "sub" / "angles.csv")
+    assert r.returncode == 5, r.stderr
+    assert "Traceback" not in r.stderr and r.stderr.strip().count("\n") == 0
