@@ -137,8 +137,10 @@ def cmd_live(args) -> int:
         exercises.insert(0, args.exercise)
     for e in exercises:
         _check_exercise(e)
-    if args.sets < 1:
-        raise CliError("--sets must be 1 or more")
+    if args.sets < 1 or (args.reps is not None and args.reps < 1):
+        raise CliError("--sets and --reps must be 1 or more")
+    if args.hold is not None and args.hold <= 0:
+        raise CliError("--hold must be a positive number of seconds")
     if args.rest < 0 or args.summary_seconds < 0:
         raise CliError("--rest and --summary-seconds cannot be negative")
     voice = None
@@ -149,7 +151,8 @@ def cmd_live(args) -> int:
     res = run_live(args.camera, exercises or None, display=not args.no_display, record=args.record,
                    session_dir=args.session_dir, estimator_options=_estimator_options(args),
                    mirror=None if args.mirror is None else args.mirror == "on", max_seconds=args.seconds,
-                   sets=args.sets, rest_seconds=args.rest, voice=voice, summary_seconds=args.summary_seconds)
+                   sets=args.sets, rest_seconds=args.rest, voice=voice, summary_seconds=args.summary_seconds,
+                   reps=args.reps, hold=args.hold)
     s = res.summary
     msg = f"session ended ({res.ended_by}): {res.frames} frames in {res.seconds:.1f} s ({res.fps:.1f} fps)"
     if exercises:
@@ -289,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
     lv.add_argument("--exercises", help="a routine: comma-separated exercise ids, done in order (after --exercise)")
     lv.add_argument("--sets", type=int, default=1, help="sets of each exercise (default 1)")
+    lv.add_argument("--reps", type=int, default=None, help="reps per set (default: each exercise's own target)")
+    lv.add_argument("--hold", type=float, default=None,
+                    help="hold target in seconds (default: each exercise's own target)")
     lv.add_argument("--rest", type=float, default=30.0, help="rest countdown between sets, seconds (default 30)")
     lv.add_argument("--mute", action="store_true", help="no spoken cues")
     lv.add_argument("--count-aloud", action="store_true", help="say each rep count (else only on the c key)")

@@ -87,15 +87,25 @@ def set_complete(fb, kind: str) -> bool:
 class _Routine:
     """Which exercise and set is current, and the checker for it; a set's result is kept when it ends."""
 
-    def __init__(self, exercises: list[str], sets: int):
+    def __init__(self, exercises: list[str], sets: int, reps: int | None = None, hold: float | None = None):
         from posecoach.exercises import get_exercise, make_checker
 
         self.specs = [get_exercise(e) for e in exercises]
         self.sets = max(1, int(sets))
+        self.reps, self.hold = reps, hold
         self._make = make_checker
         self.ex_i, self.set_i = 0, 1
-        self.checker = self._make(self.spec.id)
+        self.checker = self._new_checker()
         self.done: list[dict] = []
+
+    def _new_checker(self):
+        """A checker for the current exercise, with the routine's per-set targets where they apply."""
+        over = {}
+        if self.reps is not None and self.spec.kind != "hold":
+            over["target_reps"] = self.reps
+        if self.hold is not None and self.spec.target_hold is not None:
+            over["target_hold"] = self.hold
+        return self._make(self.spec.id, **over)
 
     @property
     def spec(self):
@@ -116,7 +126,7 @@ class _Routine:
         d = report_dict(res, frames=frames, fps=0.0, duration=0.0)
         rec = {"exercise": self.spec.id, "name": self.spec.name, "set": self.set_i, "ended": how,
                "reps": d["reps"], "partial_reps": d["partial_reps"], "hold_seconds": d["hold_seconds"],
-               "target_reps": self.spec.target_reps, "target_hold": self.spec.target_hold,
+               "target_reps": self.checker.spec.target_reps, "target_hold": self.checker.spec.target_hold,
                "faults": d["faults"], "rep_events": d["rep_events"], "holds": d["holds"]}
         self.done.append(rec)
         return rec
@@ -138,11 +148,11 @@ class _Routine:
             self.set_i = 1
         else:
             return False
-        self.checker = self._make(self.spec.id)
+        self.checker = self._new_checker()
         return True
 
     def reset(self) -> None:
-        self.checker = self._make(self.spec.id)
+        self.checker = self._new_checker()
 
 
 def summary_rows(summary: dict) -> list[tuple[str, str]]:
@@ -172,13 +182,14 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
              estimator_options: EstimatorOptions | None = None, mirror: bool | None = None,
              max_seconds: float | None = None, window_name: str = "posecoach", sets: int = 1,
              rest_seconds: float = 30.0, voice=None, summary_seconds: float = 8.0,
-             keys=None) -> LiveResult:
-    """Run a live session. ``exercise``: one id, or a list for a routine. ``voice``: a voice.Voice or None.
+             reps: int | None = None, hold: float | None = None, keys=None) -> LiveResult:
+    """Run a live session. ``exercise``: one id, or a list for a routine; ``reps`` / ``hold``: per-set targets
+    instead of each exercise's own. ``voice``: a voice.Voice or None.
     ``keys``: for tests, a callable(frame_number) -> key code or -1 used instead of the window's keyboard."""
     if display:
         check_display()
     exercises = [exercise] if isinstance(exercise, str) else list(exercise or [])
-    routine = _Routine(exercises, sets) if exercises else None
+    routine = _Routine(exercises, sets, reps, hold) if exercises else None
     source = open_source(camera, mirror=mirror)
     is_camera = isinstance(source, Camera)
     from posecoach.render.hud import BannerAnnotator, SummaryAnnotator
@@ -193,8 +204,9 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
     events_file = open(sdir / "events.jsonl", "a", buffering=1)
     paused = False
     pace = not is_camera and display
+    pace_t0: float | None = None
     display_height = 720 if display else None
-    rest_until: float | None = None
+    rest_until: float | None = None  # in source time (a camera's clock, or a stand-in file's own timeline)
     fps_ema = None
     last_t = None
     last_img = None
@@ -241,12 +253,14 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
                     dt = max(now - last_t, 1e-6)
                     fps_ema = 1.0 / dt if fps_ema is None else 0.9 * fps_ema + 0.1 / dt
                 last_t = now
-                resting = rest_until is not None and now < rest_until
+                resting = rest_until is not None and frame.timestamp < rest_until
                 if rest_until is not None and not resting:
                     rest_until = None
                     log({"type": "RestEnd", "wall_time": round(now - t0, 3)})
                 if pace:  # a file standing in for a camera plays at its own speed, as a camera would
-                    wait = frame.timestamp - (now - t0)
+                    if pace_t0 is None:
+                        pace_t0 = now - frame.timestamp  # the clock starts with the first frame, not the model load
+                    wait = frame.timestamp - (now - pace_t0)
                     if wait > 0:
                         time.sleep(min(wait, 1.0))
                 img = frame.image
@@ -259,9 +273,9 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
                     img = overlay.annotate(img, pose, None, fps=fps_ema, mirrored=frame.mirrored,
                                            title=routine.title() if routine else None)
                     if paused:
-                        img = banner.annotate(img, "PAUSED", "Press P to carry on. " + KEYS_HELP)
+                        img = banner.annotate(img, "PAUSED", "Press P to carry on.\n" + KEYS_HELP)
                     elif resting:
-                        left = rest_until - now
+                        left = rest_until - frame.timestamp
                         secs = int(math.ceil(left))
                         img = banner.annotate(img, f"REST {secs // 60}:{secs % 60:02d}",
                                               f"Next: {routine.title()}. Press N to start now.",
@@ -291,7 +305,7 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
                             res.frames += 1
                             break
                         routine.advance()
-                        rest_until = time.perf_counter() + rest_seconds
+                        rest_until = frame.timestamp + rest_seconds
                         log({"type": "RestStart", "wall_time": round(time.perf_counter() - t0, 3), "seconds": rest_seconds,
                              "next": routine.title()})
                 last_img = img
@@ -335,7 +349,7 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
                                 break
                     elif routine is not None and ch == ord("c") and voice is not None:
                         fb_reps = routine.checker.result.complete_reps if hasattr(routine.checker, "result") else 0
-                        tgt = routine.spec.target_reps
+                        tgt = routine.checker.spec.target_reps
                         voice.say(f"{fb_reps} reps" + (f" of {tgt}" if tgt else ""), force=True)
                 if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
                     res.ended_by = "time limit"

@@ -70,9 +70,13 @@ class EspeakBackend:
     def speak(self, text: str) -> None:
         r = subprocess.run([self.program, "-s", str(self.rate), "--", text], stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, timeout=30)
-        if r.returncode != 0:
-            msg = r.stderr.decode(errors="replace").strip().splitlines()
-            raise RuntimeError(msg[-1] if msg else f"{self.name} exited with {r.returncode}")
+        err = r.stderr.decode(errors="replace").strip().splitlines()
+        # Without a sound card espeak-ng still exits 0, but reports the failure to open the audio device.
+        failed = r.returncode != 0 or any(line.lower().startswith("error") or "unknown pcm" in line.lower()
+                                          for line in err)
+        if failed:
+            last = err[-1] if err else f"exit status {r.returncode}"
+            raise RuntimeError(f"{self.name} could not play sound: {last}")
 
     def close(self) -> None:
         pass
@@ -177,17 +181,14 @@ class Voice:
             self.muted = not self.muted
         return self.muted
 
-    def close(self) -> None:
+    def close(self, timeout: float = 4.0) -> None:
         if self._thread is not None and self._thread.is_alive():
+            # Let a waiting cue (e.g. "well done") be said, but never hang the end of a session on speech.
             try:
-                self._q.put_nowait(None)
+                self._q.put(None, timeout=timeout)
             except queue.Full:
-                try:
-                    self._q.get_nowait()
-                except queue.Empty:
-                    pass
-                self._q.put_nowait(None)
-            self._thread.join(timeout=2.0)
+                pass
+            self._thread.join(timeout=timeout)
         if self.backend is not None:
             self.backend.close()
 

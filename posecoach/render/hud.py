@@ -289,7 +289,8 @@ class BannerAnnotator:
         tsc, tth = 1.6 * u, thickness(u, 1.3)
         tsc = fit_scale(title, pw - 2 * m, tsc, tth)
         tw, tht, _ = text_size(title, tsc, tth)
-        sub_lines = wrap(subtitle, pw - 2 * m, 0.62 * u, thickness(u, 0.55), max_lines=3) if subtitle else []
+        sub_lines = [ln for part in (subtitle.split("\n") if subtitle else [])  # "\n" forces a line break
+                     for ln in wrap(part, pw - 2 * m, 0.62 * u, thickness(u, 0.55), max_lines=2)]
         lh = int(text_size("Ag", 0.62 * u, 1)[1] * 1.8)
         ph = tht + 3 * m + lh * len(sub_lines) + (int(22 * u) if progress is not None else 0)
         x0, y0 = (W - pw) // 2, (H - ph) // 2
