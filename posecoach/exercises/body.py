@@ -74,7 +74,10 @@ class Body:
                 vals.append(float(np.linalg.norm(self.p(s, "shoulder") - self.p(s, "hip"))))
             # thigh + shank as a fallback floor: a torso seen end-on (foreshortened) must not blow up ratios
             legs = max(float(np.linalg.norm(self.p(s, "hip") - self.p(s, "knee"))) for s in SIDES)
-            self._scale = max(max(vals), 0.6 * legs, 1e-3)
+            # shoulder width (about 0.75 of the torso length on an adult) keeps the scale when the torso points
+            # at the camera (push-up or plank seen head-on)
+            shoulders = float(np.linalg.norm(self.p("left", "shoulder") - self.p("right", "shoulder")))
+            self._scale = max(max(vals), 0.6 * legs, 1.3 * shoulders, 1e-3)
         return self._scale
 
     # -- sides --------------------------------------------------------------------------------------------
@@ -97,6 +100,12 @@ class Body:
     def incline(self, a: np.ndarray, b: np.ndarray) -> float:
         """Inclination of segment a-b to the image horizontal, 0..90 degrees."""
         return segment_angle(a, b)
+
+    def torso_foreshortened(self) -> bool:
+        """The torso points at (or away from) the camera: its image length is short for the body's size."""
+        torso = max(float(np.linalg.norm(self.p(s, "shoulder") - self.p(s, "hip"))) for s in SIDES)
+        shoulders = float(np.linalg.norm(self.p("left", "shoulder") - self.p("right", "shoulder")))
+        return torso < 0.8 * shoulders
 
     def torso_incline(self) -> float:
         return segment_angle(self.mid("hip"), self.mid("shoulder"))

@@ -67,12 +67,15 @@ def standing_upright(body: Body) -> bool:
 
 
 def prone_supported(body: Body) -> bool:
-    """Plank / push-up: body near level, held up on hands or forearms."""
-    if torso_incline(body) > 50:
-        return False
+    """Plank / push-up: body near level, held up on hands or forearms.
+
+    Seen head-on the torso is foreshortened and its incline means nothing; then arms under the shoulders
+    are the test."""
     s = _best_side(body, "shoulder", "elbow", "wrist")
     sh, wr = body.p(s, "shoulder"), body.p(s, "wrist")
-    return body.height_above(sh, wr) > 0.25
+    if body.height_above(sh, wr) <= 0.25:
+        return False
+    return body.torso_foreshortened() or torso_incline(body) <= 50
 
 
 def prone_legs_down(body: Body) -> bool:
