@@ -48,7 +48,7 @@ tr[data-t]{cursor:pointer} tr[data-t]:hover{background:#f0f6ff}
 .tag.ok{background:var(--ok)} .tag.warn{background:var(--warn)} .tag.bad{background:var(--bad)}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:14px}
 figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:10px;overflow:hidden}
-figure img{width:100%;display:block}
+figure img{width:100%;height:340px;object-fit:contain;background:#111;display:block}
 figcaption{padding:8px 12px;font-size:14px}
 figcaption b{color:var(--mute);font-weight:600;margin-right:6px}
 ul.faults{margin:0;padding-left:20px} ul.faults li{margin:4px 0}
@@ -206,7 +206,9 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
     unit = getattr(spec.measure, "unit", "") if spec else ""
     title = title or f"{name}: posecoach report"
     times = [pf.timestamp for pf in analysis.frames]
-    values = [getattr(fb, "key_value", math.nan) if fb is not None else math.nan for fb in analysis.feedback]
+    # The line breaks where nobody was seen (a checker may keep its last value through a gap).
+    values = [getattr(fb, "key_value", math.nan) if fb is not None and (i >= len(analysis.frames) or
+              analysis.frames[i].pose is not None) else math.nan for i, fb in enumerate(analysis.feedback)]
     reps = sorted(res.reps, key=lambda r: r.start) if res is not None else []
     holds = list(res.holds) if res is not None else []
     faults = list(res.faults) if res is not None else []
@@ -261,7 +263,9 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
         parts.append("<div class='legend'><span><i class='sw' style='background:#2e9e4f55'></i>complete rep</span>"
                      "<span><i class='sw' style='background:#e08a0055'></i>partial rep</span>"
                      "<span><i class='sw' style='background:#2f7fd6'></i>hold</span>"
-                     "<span><i class='sw' style='background:#d64545'></i>form fault (hover for details)</span>"
+                     "<span><i class='sw' style='background:#d64545'></i><i class='sw' style='background:#e08a00'></i>"
+                     "form fault, serious / warning (hover for details)</span>"
+                     "<span>gaps: nobody in view</span>"
                      "</div></div>")
 
         parts.append("<h2>Reps</h2>")

@@ -101,8 +101,9 @@ def thumbnails(video, moments: list[Moment], frames, feedback, annotate=None, wi
             pose = frames[m.index].pose if m.index < len(frames) else None
             fb = feedback[m.index] if m.index < len(feedback) else None
             h, w = img.shape[:2]
-            if w > width:
-                img = cv2.resize(img, (width, int(round(h * width / w))), interpolation=cv2.INTER_AREA)
+            k = min(1.0, width / w, width * 0.75 / h)  # landscape: width px wide; portrait: at most 3/4 of that high
+            if k < 1.0:
+                img = cv2.resize(img, (int(round(w * k)), int(round(h * k))), interpolation=cv2.INTER_AREA)
             img = annotate(img, pose, fb)
             ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
             if ok:

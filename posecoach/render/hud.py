@@ -159,9 +159,11 @@ class CueAnnotator:
     def annotate(self, scene: np.ndarray, text: str | None, kind: str = "form") -> np.ndarray:
         if not text:
             return scene
-        u = unit(scene)
-        m = _m(u)
         H, W = scene.shape[:2]
+        # The cue is the one thing to read from the mat: on a portrait frame it may be larger than the rest of
+        # the HUD (which is sized by the width), because it wraps onto more lines.
+        u = max(unit(scene), min(H / 480.0, W / 400.0))
+        m = _m(u)
         color = CUE_COLORS.get(kind, AMBER)
         bar = max(4, int(8 * u))
         max_w = W - 2 * m - bar - m

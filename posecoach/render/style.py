@@ -1,7 +1,7 @@
 """Shared drawing helpers for the annotators: colours, sizes that follow the frame height, boxed text.
 
-Everything is sized from the frame height (``unit(scene)`` is 1.0 at 480 px, 2.25 at 1080 px) so an overlay
-reads the same at 640x480 and 1080p. Colours are BGR.
+Everything is sized from the frame (``unit(scene)`` is 1.0 at 640x480, 2.25 at 1920x1080) so an overlay reads
+the same at 640x480 and 1080p, landscape or portrait. Colours are BGR.
 """
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ CUE_COLORS = {"form": AMBER, "tempo": AMBER, "safety": RED, "position": BLUE, "v
 
 
 def unit(scene: np.ndarray) -> float:
-    """Size unit of a frame: 1.0 for a 480 px high frame."""
-    return max(scene.shape[0], 1) / 480.0
+    """Size unit of a frame: 1.0 at 640x480, 2.25 at 1920x1080. The smaller of height/480 and width/640, so a
+    portrait (phone) frame gets text sized for its width instead of a panel that covers half of it."""
+    h, w = scene.shape[:2]
+    return max(min(h / 480.0, w / 640.0), 0.25)
 
 
 def thickness(u: float, k: float = 1.0) -> int:
