@@ -81,6 +81,8 @@ def cmd_analyze(args) -> int:
     for p in (args.report, csv_path, html_path, args.out, clip):
         if p and Path(p).resolve() == video.resolve():
             raise CliError(f"refusing to overwrite the input video with an output: {p}")
+        if p and Path(p).is_dir():
+            raise CliError(f"{p} is a folder; give a file name for the output")
     with _progress(src.frame_count, f"analysing {video.name}", args.quiet) as bar:
         an = analyze(video, args.exercise, out=args.out, estimator_options=_estimator_options(args),
                      use_cache=not args.no_cache, progress=bar)
@@ -156,7 +158,8 @@ def cmd_live(args) -> int:
     s = res.summary
     msg = f"session ended ({res.ended_by}): {res.frames} frames in {res.seconds:.1f} s ({res.fps:.1f} fps)"
     if exercises:
-        msg += f"; {s.get('reps', 0)} reps, {s.get('hold_seconds', 0):.1f} s held"
+        counts = [f"{s.get('reps', 0)} reps"] if any(x.get("target_reps") for x in s.get("sets", [])) else []
+        msg += "; " + ", ".join(counts + [f"{s.get('hold_seconds', 0):.1f} s held"])
         if len(s.get("sets", [])) > 1:
             msg += f" over {len(s['sets'])} sets"
     print(msg)

@@ -10,8 +10,8 @@ the same text is not repeated within ``repeat_cooldown`` seconds; no two cues st
 rep-count cues are spoken only when ``count_aloud`` is on. A missing speech engine prints one warning line and
 the session goes on silently; an engine that fails mid-session is switched off the same way.
 
-Backends: ``pyttsx3`` (the optional extra ``pip install posecoach[voice]``; on Linux it drives espeak-ng, so
-``apt install espeak-ng``), else the ``espeak-ng`` / ``espeak`` program, else none.
+Backends: on Linux the ``espeak-ng`` (or ``espeak``) program (``apt install espeak-ng``), then ``pyttsx3``;
+on macOS and Windows ``pyttsx3`` (the optional extra ``pip install posecoach[voice]``) first.
 """
 from __future__ import annotations
 
@@ -83,10 +83,20 @@ class EspeakBackend:
 
 
 def find_backend(prefer: str = "auto") -> SpeechBackend | None:
-    """The first working backend in order pyttsx3, espeak-ng, espeak (or the one named); None if none."""
-    order = ["pyttsx3", "espeak-ng", "espeak"] if prefer == "auto" else [prefer]
+    """The first available backend (or the one named); None if none. Linux: espeak-ng, espeak, pyttsx3;
+    elsewhere pyttsx3 first."""
+    if prefer != "auto":
+        order = [prefer]
+    elif sys.platform.startswith("linux"):
+        # On Linux pyttsx3 drives espeak-ng too, but plays through the `aplay` program and only prints a shell
+        # error when that is missing; the espeak-ng program plays sound itself and reports failures.
+        order = ["espeak-ng", "espeak", "pyttsx3"]
+    else:  # macOS (NSSpeechSynthesizer) and Windows (SAPI5) through pyttsx3
+        order = ["pyttsx3", "espeak-ng", "espeak"]
     for name in order:
         if name == "pyttsx3":
+            if sys.platform.startswith("linux") and not shutil.which("aplay"):
+                continue
             try:
                 return Pyttsx3Backend()
             except Exception:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import threading
 
 import pytest
@@ -131,3 +132,19 @@ def test_espeak_program_runs_when_installed(tmp_path):
     r = subprocess.run([prog, "-w", str(out), "Lift your hips"], capture_output=True, timeout=30)
     assert r.returncode == 0 and out.stat().st_size > 1000
     assert EspeakBackend(prog).name in ("espeak-ng", "espeak")
+
+
+@pytest.mark.parametrize("platform,which,expected", [
+    ("linux", {"espeak-ng": "/usr/bin/espeak-ng"}, "espeak-ng"),
+    ("linux", {"espeak": "/usr/bin/espeak"}, "espeak"),
+    ("linux", {}, None),  # pyttsx3 on Linux needs aplay; without it and without espeak: no engine
+    ("darwin", {"espeak-ng": "/opt/bin/espeak-ng"}, "pyttsx3"),
+])
+def test_backend_order(monkeypatch, platform, which, expected):
+    import types
+
+    monkeypatch.setattr(voice_mod.sys, "platform", platform)
+    monkeypatch.setattr(voice_mod.shutil, "which", lambda name: which.get(name))
+    monkeypatch.setitem(sys.modules, "pyttsx3", types.ModuleType("pyttsx3"))  # importable stand-in
+    b = voice_mod.find_backend()
+    assert (b.name if b else None) == expected
