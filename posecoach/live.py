@@ -75,6 +75,23 @@ def _quiet_qt_fonts() -> None:
             return
 
 
+class _MirroredSource:
+    """A file standing in for a selfie camera: each image flipped, and marked so the estimator un-mirrors the
+    landmarks (as Camera(mirror=True) does)."""
+
+    def __init__(self, source):
+        self.source = source
+        self.fps = getattr(source, "fps", 30.0)
+
+    def __iter__(self):
+        import cv2
+
+        from posecoach.sources import Frame
+
+        for f in self.source:
+            yield Frame(cv2.flip(f.image, 1), f.index, f.timestamp, mirrored=True)
+
+
 def set_complete(fb, kind: str) -> bool:
     """Whether a set has reached its target, from the checker's latest Feedback."""
     if fb is None:
@@ -192,6 +209,8 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
     routine = _Routine(exercises, sets, reps, hold) if exercises else None
     source = open_source(camera, mirror=mirror)
     is_camera = isinstance(source, Camera)
+    if mirror and not is_camera:
+        source = _MirroredSource(source)
     from posecoach.render.hud import BannerAnnotator, SummaryAnnotator
     from posecoach.render.overlay import CoachOverlay
 

@@ -220,3 +220,23 @@ def test_live_window_under_xvfb(tmp_path):
             proc.wait()
         xvfb.terminate()
         xvfb.wait(timeout=10)
+
+
+def test_mirrored_stand_in_counts_the_same_and_shows_a_flipped_picture(tmp_path):
+    video = clip()
+    plain = run_live(video, "glute_bridge", display=False, session_dir=tmp_path / "a", record=tmp_path / "a.avi")
+    mirrored = run_live(video, "glute_bridge", display=False, session_dir=tmp_path / "b", mirror=True,
+                        record=tmp_path / "b.avi")
+    assert (mirrored.summary["reps"], mirrored.summary["partial_reps"]) == \
+        (plain.summary["reps"], plain.summary["partial_reps"])
+    src = cv2.VideoCapture(str(video))
+    rec = cv2.VideoCapture(str(tmp_path / "b.avi"))
+    ok1, a = src.read()
+    ok2, b = rec.read()
+    assert ok1 and ok2
+    h, w = a.shape[:2]
+    mid = (slice(h // 3, 2 * h // 3), slice(w // 4, 3 * w // 4))  # away from the HUD
+    flipped = cv2.flip(a, 1)
+    err_flipped = np.abs(flipped[mid].astype(int) - b[mid].astype(int)).mean()
+    err_same = np.abs(a[mid].astype(int) - b[mid].astype(int)).mean()
+    assert err_flipped < err_same, (err_flipped, err_same)
