@@ -112,6 +112,9 @@ def test_faults_are_injected_where_the_truth_says():
     hip_bad = np.asarray(bad.params["hip_flex_l"])[inside]
     hip_ok = np.asarray(clean.params["hip_flex_l"])[inside]
     assert np.all(hip_bad < hip_ok - 6)  # the span starts half-way into the sag (13 degrees)
+    # The hold is time inside tolerance: the sag splits it, and the two spans leave the fault out.
+    assert len(clean.holds) == 1 and len(bad.holds) == 2
+    assert bad.holds[0]["end"] == f["start"] and bad.holds[1]["start"] == f["end"]
 
     _, r = generate("squat", seed=3, fps=FPS, reps=4, faults=["partial_range"])
     assert [x["complete"] for x in r.reps] == [True, False, True, False]

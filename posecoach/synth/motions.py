@@ -187,9 +187,10 @@ _add(Motion(
                   {"hip_abd_l": 18.0, "hip_abd_r": 18.0})),
 ))
 _add(Motion(
-    "plank", "hold", FOREARM_PLANK.but(knee_flex_l=90.0, knee_flex_r=90.0, ankle_l=20.0, ankle_r=20.0,
-                                       hip_flex_l=20.0, hip_flex_r=20.0, contacts=("forearms", "knees"),
-                                       lo=-10.0, hi=40.0),
+    # Starts on forearms and knees with the knees under the hips (clearly not yet a plank), then steps back.
+    "plank", "hold", FOREARM_PLANK.but(knee_flex_l=95.0, knee_flex_r=95.0, ankle_l=75.0, ankle_r=75.0,
+                                       hip_flex_l=80.0, hip_flex_r=80.0, contacts=("forearms", "knees"),
+                                       lo=-40.0, hi=40.0),
     FOREARM_PLANK, tempo=(1.2, 0.0, 1.0, 1.5), default_hold=8.0, default_reps=1, anchor="elbow_l",
     faults=(Fault("hips_sagging", "Lift your hips: keep a straight line from shoulders to heels.",
                   {"hip_flex_l": -13.0, "hip_flex_r": -13.0, "spine_flex": -12.0}),
@@ -198,7 +199,7 @@ _add(Motion(
 ))
 _add(Motion(
     "pushup", "reps", HIGH_PLANK,
-    HIGH_PLANK.but(shoulder_flex_l=42.0, shoulder_flex_r=42.0, elbow_flex_l=95.0, elbow_flex_r=95.0,
+    HIGH_PLANK.but(shoulder_flex_l=38.0, shoulder_flex_r=38.0, elbow_flex_l=108.0, elbow_flex_r=108.0,
                    shoulder_abd_l=15.0, shoulder_abd_r=15.0, lo=-10.0, hi=30.0),
     tempo=(1.3, 0.3, 1.0, 0.6), default_reps=6, anchor="wrist_l",
     faults=(Fault("hips_sagging", "Keep your body straight: don't let the hips sag.",
@@ -445,11 +446,14 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
                 for f in rep_faults:
                     tl.faults.append({"code": f.code, "message": f.message, "start": round(f0 + 0.5, 4),
                                       "end": round(f1 - 0.5, 4), "rep": None})
+                # A hold is time inside tolerance (events.Hold): the faulty stretch splits it in two.
+                spans = [(h0, f0 + 0.5), (f1 - 0.5, tl.t)]
             else:
                 tl.hold(hold_s)
-            h1 = tl.t
-            tl.holds.append({"start": round(h0, 4), "end": round(h1, 4),
-                             "side": side if m.sided != "none" else "n/a"})
+                spans = [(h0, tl.t)]
+            for a, b in spans:
+                tl.holds.append({"start": round(a, 4), "end": round(b, 4),
+                                 "side": side if m.sided != "none" else "n/a"})
             tl.move(mstart, down_s * jitter())
             tl.hold(rest_s * jitter())
     tl.phase("exercise", t0, tl.t)
