@@ -58,6 +58,8 @@ class Checker:
         self._side_score = {"left": 0.5, "right": 0.5}
         self._raw = deque(maxlen=3)
         self._base_hist = deque()
+        self.baseline = 0.0
+        self.p_nom = NAN
         self.value = NAN
         self.p = NAN
         self._prev_p = NAN
@@ -206,16 +208,25 @@ class Checker:
         return v, s
 
     def _progress(self, t: float, value: float) -> float:
+        """Progress of the smoothed value from the (adapted) start toward the top."""
         sp = self.spec
-        if sp.adaptive_window <= 0:
-            return sp.progress(value)
-        sign = 1.0 if sp.top >= sp.start else -1.0
-        self._base_hist.append((t, value))
-        while self._base_hist and self._base_hist[0][0] < t - sp.adaptive_window:
+        p_nom = sp.progress(value)
+        self.p_nom = p_nom
+        window = sp.adaptive_window if sp.adaptive_window > 0 else sp.baseline_window
+        if window <= 0:
+            return p_nom
+        if self.in_position:
+            self._base_hist.append((t, p_nom))
+        while self._base_hist and self._base_hist[0][0] < t - window:
             self._base_hist.popleft()
-        vals = np.array([v for _, v in self._base_hist]) * sign
-        base = float(np.percentile(vals, 10)) * sign
-        return (value - base) / (sp.top - sp.start)
+        if not self._base_hist:
+            return p_nom
+        base = float(np.percentile([v for _, v in self._base_hist], 10))
+        if sp.adaptive_window <= 0:
+            lo, hi = sp.baseline_limits
+            base = min(max(base, lo), hi)
+        self.baseline = base
+        return p_nom - base
 
     def _phase_name(self) -> str:
         if self.state == "setup":
@@ -338,7 +349,9 @@ class Checker:
         # may start a session already in the stretch)
         allowed = self.in_position
         broken = any(code in self._fault_active for code in self._breaking_codes())
-        in_zone = allowed and not broken and self.p >= sp.hold_threshold and abs(self.speed) <= sp.still_speed
+        # the held posture is judged against the spec's absolute tolerance (not the adapted start)
+        p_hold = self.p_nom if sp.adaptive_window <= 0 else self.p
+        in_zone = allowed and not broken and p_hold >= sp.hold_threshold and abs(self.speed) <= sp.still_speed
         if in_zone:
             if self._zone_start is None:
                 self._zone_start = t

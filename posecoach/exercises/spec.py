@@ -93,6 +93,11 @@ class ExerciseSpec:
     # > 0: the start value is learned from the body itself, as the lowest-progress value seen over this many
     # seconds (for small movements whose resting value differs between people and cameras: pelvic tilt)
     adaptive_window: float = 0.0
+    # Every other exercise adapts within limits: the start position is the lowest-progress value seen over the
+    # last ``baseline_window`` seconds in position, but never further than ``baseline_limits`` (in progress
+    # units) from the nominal start. People stand, lie and are filmed differently; the range stays the spec's.
+    baseline_window: float = 10.0
+    baseline_limits: tuple[float, float] = (-0.5, 0.3)
     setup_needs_start: bool = True  # hold-only exercises may start straight in the held zone
     extra: dict = field(default_factory=dict)
 
