@@ -212,13 +212,16 @@ def cmd_models(args) -> int:
 
 
 def cmd_synth(args) -> int:
+    from posecoach.commands.synth import synth
+
     try:
-        from posecoach.commands.synth import synth
-    except ImportError:
-        raise CliError("the synthetic exerciser is not installed in this build") from None
-    path = synth(args.exercise, out=args.out, reps=args.reps, hold=args.hold, view=args.view,
-                 faults=args.fault or [], seed=args.seed)
-    print(f"wrote {path}")
+        path = synth(args.exercise, out=args.out, reps=args.reps, hold=args.hold, view=args.view,
+                     faults=args.fault or [], seed=args.seed, width=args.width, height=args.height, fps=args.fps,
+                     variant=args.variant, workers=args.workers, progress=False if args.quiet else None)
+    except ValueError as e:  # unknown exercise, view or fault: the message names the valid ones
+        raise CliError(str(e).splitlines()[0]) from None
+    truth = Path(path).with_suffix(".truth.json")
+    print(f"wrote {path} and its ground truth {truth}")
     return 0
 
 
@@ -320,7 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", help="build: where to write the bundle (default: the model folder)")
     m.set_defaults(func=cmd_models)
 
-    s = sub.add_parser("synth", help="render a synthetic exerciser clip with exact ground truth")
+    s = sub.add_parser("synth", help="render a synthetic exerciser clip with exact ground truth",
+                       description="Render an avatar doing the exercise (setup, reps or holds, optional faults) "
+                                   "through a pinhole camera, and write the exact truth (reps, holds, sides, "
+                                   "faults, joint angles per frame) beside the video as .truth.json.")
     s.add_argument("exercise", help="exercise id")
     s.add_argument("--out", "-o", required=True, help="video to write; the truth goes beside it as .truth.json")
     s.add_argument("--reps", type=int, default=None, help="repetitions (rep exercises)")
@@ -328,6 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--view", choices=["side", "oblique", "front"], default=None, help="camera view")
     s.add_argument("--fault", action="append", help="inject a form fault (repeatable)")
     s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same clip)")
+    s.add_argument("--variant", default=None, help="exercise variant, e.g. lying/seated/standing for hamstring_stretch")
+    s.add_argument("--width", type=int, default=480, help="frame width in pixels (default 480)")
+    s.add_argument("--height", type=int, default=360, help="frame height in pixels (default 360)")
+    s.add_argument("--fps", type=float, default=15.0, help="frames per second (default 15)")
+    s.add_argument("--workers", type=int, default=None, help="render processes (default: all cores)")
+    s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_synth)
 
     d = sub.add_parser("demo", help="analyse the bundled sample clip (works offline, no camera)")
