@@ -184,15 +184,21 @@ class CueAnnotator:
         return scene
 
 
-def _draw_person(scene, c, s, color, lying: bool, facing_camera: bool) -> None:
-    """A stick person for the guide: standing (facing us or in profile) or lying on their back in profile."""
+def _draw_person(scene, c, s, color, posture: str, facing_camera: bool) -> None:
+    """A stick person for the guide: lying on the back (knees up), on the floor face down (plank / all fours),
+    or standing (facing us or in profile)."""
     t = max(2, int(s * 0.08))
     x, y = c
-    if lying:
-        cv2.circle(scene, (x - int(s * 0.9), y - int(s * 0.12)), int(s * 0.16), color, t, cv2.LINE_AA)
-        cv2.line(scene, (x - int(s * 0.72), y), (x + int(s * 0.1), y), color, t, cv2.LINE_AA)
-        cv2.line(scene, (x + int(s * 0.1), y), (x + int(s * 0.45), y - int(s * 0.4)), color, t, cv2.LINE_AA)
-        cv2.line(scene, (x + int(s * 0.45), y - int(s * 0.4)), (x + int(s * 0.75), y), color, t, cv2.LINE_AA)
+    P = lambda dx, dy: (x + int(s * dx), y + int(s * dy))  # noqa: E731
+    if posture == "lying":
+        cv2.circle(scene, P(-0.9, -0.12), int(s * 0.16), color, t, cv2.LINE_AA)
+        for a, b in (((-0.72, 0), (0.1, 0)), ((0.1, 0), (0.45, -0.4)), ((0.45, -0.4), (0.75, 0))):
+            cv2.line(scene, P(*a), P(*b), color, t, cv2.LINE_AA)
+        return
+    if posture == "floor":
+        cv2.circle(scene, P(-0.85, -0.42), int(s * 0.16), color, t, cv2.LINE_AA)
+        for a, b in (((-0.65, -0.35), (0.75, -0.05)), ((-0.6, -0.33), (-0.6, 0.05)), ((0.75, -0.05), (0.8, 0.05))):
+            cv2.line(scene, P(*a), P(*b), color, t, cv2.LINE_AA)
         return
     cv2.circle(scene, (x, y - int(s * 0.8)), int(s * 0.16), color, t, cv2.LINE_AA)
     cv2.line(scene, (x, y - int(s * 0.62)), (x, y), color, t, cv2.LINE_AA)
@@ -232,7 +238,7 @@ class PositionGuideAnnotator:
     alpha: float = 0.7
 
     def annotate(self, scene: np.ndarray, required_view: str = "side", guidance: str = "",
-                 lying: bool = False, title: str = "Get into position") -> np.ndarray:
+                 posture: str = "standing", title: str = "Get into position") -> np.ndarray:
         u = unit(scene)
         m = _m(u)
         H, W = scene.shape[:2]
@@ -262,8 +268,9 @@ class PositionGuideAnnotator:
         for k in range(3):  # dotted line of sight
             xk = cx - int(80 * u) + k * int(22 * u)
             cv2.circle(scene, (xk, cy), max(2, int(3 * u)), (200, 200, 200), -1, cv2.LINE_AA)
-        person_c = (cx + int(40 * u), cy + (int(14 * u) if lying else -int(2 * u)))
-        _draw_person(scene, person_c, int(s * (1.0 if lying else 0.62)), WHITE, lying, facing and not lying)
+        low = posture in ("lying", "floor")
+        person_c = (cx + int(40 * u), cy + (int(14 * u) if low else -int(2 * u)))
+        _draw_person(scene, person_c, int(s * (1.0 if low else 0.62)), WHITE, posture, facing and not low)
         y = py0 + int(44 * u) + icon_h + lh
         for line in lines:
             put_text(scene, line, (px0 + m, y - int(lh * 0.3)), body_scale, WHITE, th, outline=False)

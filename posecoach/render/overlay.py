@@ -23,6 +23,7 @@ from posecoach.render.joints import JointHighlightAnnotator, ReadingStyle
 from posecoach.render.skeleton import SkeletonAnnotator
 
 LYING_IDS = {"knee_to_chest", "double_knee_to_chest", "pelvic_tilt", "glute_bridge", "supine_twist", "situp"}
+FLOOR_IDS = {"bird_dog", "cat_cow", "childs_pose", "cobra", "plank", "pushup"}  # face down / on all fours
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class ExerciseLook:
     kind: str = "reps"
     one_sided: bool = False
     guidance: str = ""
-    lying: bool = False
+    posture: str = "standing"  # lying (on the back) | floor (face down, all fours) | standing
     hold_threshold: float = 0.7
     styles: dict = field(default_factory=dict)
 
@@ -57,7 +58,7 @@ def exercise_look(exercise_id: str) -> ExerciseLook:
         styles[rule.code] = ReadingStyle(_shape_of(rule.measure), getattr(rule.measure, "unit", ""))
     first = spec.guidance.split(". ")[0].strip().rstrip(".") + "." if spec.guidance else ""
     return ExerciseLook(name=spec.name, kind=spec.kind, one_sided=bool(spec.one_sided), guidance=first,
-                        lying=spec.id in LYING_IDS, hold_threshold=float(spec.hold_threshold), styles=styles)
+                        posture="lying" if spec.id in LYING_IDS else ("floor" if spec.id in FLOOR_IDS else "standing"), hold_threshold=float(spec.hold_threshold), styles=styles)
 
 
 def hold_display(fb) -> tuple[float, str] | None:
@@ -133,7 +134,7 @@ class CoachOverlay:
         if hold is not None:
             scene = self.timer.annotate(scene, hold[0], fb.target_hold, hold[1], top=top)
         if pose is None or not fb.in_position or fb.phase == "no_person":
-            scene = self.guide.annotate(scene, fb.required_view, look.guidance, lying=look.lying,
+            scene = self.guide.annotate(scene, fb.required_view, look.guidance, posture=look.posture,
                                         title="Step into view" if pose is None else "Get into position")
         ct = cue_text(fb)
         if ct is not None:
