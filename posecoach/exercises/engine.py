@@ -66,6 +66,7 @@ class Checker:
         self._prev_t = None
         self.speed = 0.0
         self._posture_ema = 0.0
+        self._posture_seen = False
         self.in_position = False
         self._out_of_position_since = None
         self._setup_acc = 0.0
@@ -110,6 +111,9 @@ class Checker:
         posture_ok = True if self.spec.posture is None else self._safe(self.spec.posture, body)
         a = 1.0 - math.exp(-dt / 0.3) if dt > 0 else 1.0
         if posture_ok is not None:
+            if not self._posture_seen:  # the first answer is taken as it is, not eased in from "no"
+                self._posture_ema = 1.0 if posture_ok else 0.0
+                self._posture_seen = True
             self._posture_ema += a * ((1.0 if posture_ok else 0.0) - self._posture_ema)
         was = self.in_position
         self.in_position = self._posture_ema > (0.4 if was else 0.6)

@@ -33,10 +33,11 @@ def lying(body: Body, max_torso: float = 40.0) -> bool:
 
 
 def lying_knees_up(body: Body) -> bool:
-    """On the back (or sitting up from it) with the feet near hip level: situps, crunches."""
+    """On the back, or sitting up from it, with the feet near hip level (sit-ups, crunches): the hips are on
+    the floor whatever the trunk does."""
     s = _best_side(body, "hip", "ankle")
     hip, ankle = body.p(s, "hip"), body.p(s, "ankle")
-    return abs(hip[1] - ankle[1]) / body.scale < 0.6 and torso_incline(body) < 80
+    return abs(hip[1] - ankle[1]) / body.scale < 0.6
 
 
 def quadruped(body: Body) -> bool:
