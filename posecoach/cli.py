@@ -231,7 +231,8 @@ def cmd_demo(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     ns = argparse.Namespace(video=str(DEMO_CLIP), exercise=DEMO_EXERCISE, out=str(out / "demo_annotated.mp4"),
-                            report=str(out / "demo_report.json"), json=False, quiet=args.quiet, model=None,
+                            report=str(out / "demo_report.json"), html=str(out / "demo_report.html"),
+                            csv=str(out / "demo_angles.csv"), json=False, quiet=args.quiet, model=None,
                             smoothing="one_euro", people=1, no_cache=True)
     print(f"posecoach demo: analysing the bundled synthetic clip {DEMO_CLIP.name} ({DEMO_EXERCISE})")
     rc = cmd_analyze(ns)
