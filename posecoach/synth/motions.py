@@ -216,8 +216,8 @@ _add(Motion(
 ))
 _add(Motion(
     "cat_cow", "reps", ALL_FOURS,
-    ALL_FOURS.but(spine_flex=32.0, neck_flex=35.0),
-    peak2=ALL_FOURS.but(spine_flex=-26.0, neck_flex=-30.0),
+    ALL_FOURS.but(spine_flex=35.0, neck_flex=55.0),  # cat: head hangs right down
+    peak2=ALL_FOURS.but(spine_flex=-30.0, neck_flex=-50.0),  # cow: people lift the head well up
     tempo=(1.8, 1.0, 1.8, 0.4), default_reps=4, anchor="knee_l",
 ))
 _add(Motion(
