@@ -191,3 +191,27 @@ def test_banner_and_summary_draw_inside_the_frame():
 def test_annotators_return_the_scene_they_were_given():
     img = frame(640, 480)
     assert CoachOverlay().annotate(img, lying_pose(640, 480), fb()) is img
+
+
+def _custom(unit="deg"):
+    from posecoach.exercises.measures import Custom
+
+    return Custom(name="x", fn=lambda b, s: 0.0, needs=("hip",), unit=unit)
+
+
+def _angle():
+    from posecoach.exercises.measures import Angle
+
+    return Angle(a="shoulder", b="hip", c="knee")
+
+
+@pytest.mark.parametrize("make,values,expected", [
+    (_angle, (), "deg"),
+    (_custom, (0.75, 0.3), ""),  # a ratio declared with the default unit
+    (_custom, (160.0, 90.0), "deg"),
+    (lambda: _custom("torso"), (0.1, 0.5), "torso"),
+])
+def test_measure_unit(make, values, expected):
+    from posecoach.render.overlay import measure_unit
+
+    assert measure_unit(make(), *values) == expected

@@ -203,7 +203,9 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
     spec = _spec(analysis.exercise)
     name = spec.name if spec else (analysis.exercise or "Pose tracking")
     measure_name = (spec.measure.name or "key measure").replace("_", " ") if spec else "key measure"
-    unit = getattr(spec.measure, "unit", "") if spec else ""
+    from posecoach.render.overlay import measure_unit
+
+    unit = measure_unit(spec.measure, spec.start, spec.top) if spec else ""
     title = title or f"{name}: posecoach report"
     times = [pf.timestamp for pf in analysis.frames]
     # The line breaks where nobody was seen (a checker may keep its last value through a gap).

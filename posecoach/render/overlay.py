@@ -45,6 +45,22 @@ def _shape_of(measure) -> str:
             "Height": "segment", "Lean": "segment"}.get(cls, "path")
 
 
+DEGREE_MEASURES = {"Angle", "Incline", "Rise", "Lean"}
+
+
+def measure_unit(measure, *values: float) -> str:
+    """The unit to print a measure's values in. Known angle measures are degrees; a custom measure keeps its
+    declared unit only when its reference values look like degrees (any of ``values`` beyond +-5), since a
+    custom measure's unit defaults to degrees even when it is a ratio."""
+    unit = getattr(measure, "unit", "") or ""
+    if type(measure).__name__ in DEGREE_MEASURES:
+        return "deg"
+    if unit == "deg" and type(measure).__name__ == "Custom":
+        finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+        return "deg" if finite and max(finite) > 5 else ""
+    return unit
+
+
 @lru_cache(maxsize=64)
 def exercise_look(exercise_id: str) -> ExerciseLook:
     try:
@@ -53,9 +69,10 @@ def exercise_look(exercise_id: str) -> ExerciseLook:
         spec = get_exercise(exercise_id)
     except Exception:  # unknown id or catalogue not importable: draw with neutral defaults
         return ExerciseLook(name=str(exercise_id).replace("_", " ").capitalize())
-    styles = {(spec.measure.name or "key"): ReadingStyle(_shape_of(spec.measure), getattr(spec.measure, "unit", ""))}
+    styles = {(spec.measure.name or "key"): ReadingStyle(_shape_of(spec.measure),
+                                                         measure_unit(spec.measure, spec.start, spec.top))}
     for rule in spec.faults:
-        styles[rule.code] = ReadingStyle(_shape_of(rule.measure), getattr(rule.measure, "unit", ""))
+        styles[rule.code] = ReadingStyle(_shape_of(rule.measure), measure_unit(rule.measure, rule.bad.lo, rule.bad.hi))
     first = spec.guidance.split(". ")[0].strip().rstrip(".") + "." if spec.guidance else ""
     return ExerciseLook(name=spec.name, kind=spec.kind, one_sided=bool(spec.one_sided), guidance=first,
                         posture="lying" if spec.id in LYING_IDS else ("floor" if spec.id in FLOOR_IDS else "standing"), hold_threshold=float(spec.hold_threshold), styles=styles)
@@ -142,4 +159,4 @@ class CoachOverlay:
         return scene
 
 
-__all__ = ["CoachOverlay", "ExerciseLook", "exercise_look", "hold_display", "cue_text", "COLUMN_W"]
+__all__ = ["CoachOverlay", "ExerciseLook", "exercise_look", "measure_unit", "hold_display", "cue_text", "COLUMN_W"]
