@@ -75,6 +75,11 @@ def _f(x, nd=1, unit="") -> str:
     return f"{x:.{nd}f}{unit}"
 
 
+def _kinds(faults) -> str:
+    k = len({f.code for f in faults if f.severity != "info"})
+    return f"{k} kind{'s' if k != 1 else ''}"
+
+
 def _clock(t: float) -> str:
     t = max(0.0, float(t))
     return f"{int(t // 60)}:{t % 60:04.1f}"
@@ -242,7 +247,7 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
                           (f"target {th:g} s &middot; " if th else "") + f"{res.hold_seconds:.1f} s held in all"))
         nf = len([f for f in faults if f.severity != "info"])
         cards.append(("Form faults", f"<span class='v {'ok' if nf == 0 else ('bad' if any(f.severity == 'bad' for f in faults) else 'warn')}'>{nf}</span>",
-                      "none seen" if nf == 0 else f"{len({f.code for f in faults if f.severity != 'info'})} kinds"))
+                      "none seen" if nf == 0 else _kinds(faults)))
     det = rep.get("detection_rate", 0.0)
     cards.append(("Person tracked", f"<span class='v {'ok' if det >= 0.9 else 'warn'}'>{100 * det:.0f}%</span>",
                   "of frames"))

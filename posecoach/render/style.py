@@ -57,11 +57,18 @@ def shade(scene: np.ndarray, x0: int, y0: int, x1: int, y1: int, color=DARK, alp
 
 def put_text(scene: np.ndarray, text: str, org: tuple[int, int], scale: float, color=WHITE, thick: int = 1,
              outline: bool = True) -> None:
-    """Text with a dark outline, so it reads on any background. ``org`` is the left end of the baseline."""
-    org = (int(org[0]), int(org[1]))
+    """Text with a dark outline, so it reads on any background. ``org`` is the left end of the baseline.
+
+    The outline is the same text drawn in black at small offsets around ``org``, not one thicker black pass:
+    OpenCV 5 draws text with a TrueType font whose glyphs widen with the thickness, so a thicker black copy
+    would run past the white text and show as a ghost.
+    """
+    x, y = int(org[0]), int(org[1])
     if outline:
-        cv2.putText(scene, text, org, FONT, scale, BLACK, thick + max(1, thick) + (1 if scale >= 0.9 else 0), cv2.LINE_AA)
-    cv2.putText(scene, text, org, FONT, scale, color, thick, cv2.LINE_AA)
+        r = max(1, int(round(scale * 1.6)))
+        for dx, dy in ((-r, 0), (r, 0), (0, -r), (0, r), (-r, -r), (r, r), (-r, r), (r, -r)):
+            cv2.putText(scene, text, (x + dx, y + dy), FONT, scale, BLACK, thick, cv2.LINE_AA)
+    cv2.putText(scene, text, (x, y), FONT, scale, color, thick, cv2.LINE_AA)
 
 
 def wrap(text: str, max_width: int, scale: float, thick: int, max_lines: int = 3) -> list[str]:
