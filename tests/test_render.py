@@ -215,3 +215,15 @@ def test_measure_unit(make, values, expected):
     from posecoach.render.overlay import measure_unit
 
     assert measure_unit(make(), *values) == expected
+
+
+@pytest.mark.parametrize("scale,thick", [(0.45, 1), (0.6, 1), (1.0, 2), (2.2, 4)])
+def test_outlined_text_stays_within_its_measured_width(scale, thick):
+    """The outline must not run past the text (a thicker black pass did, with OpenCV 5's TrueType text)."""
+    img = np.full((200, 1400, 3), 128, np.uint8)
+    text = "Keep every movement slow and gentle; you should feel"
+    style.put_text(img, text, (10, 120), scale, style.WHITE, thick)
+    w = style.text_size(text, scale, thick)[0]
+    r = max(1, int(round(scale * 1.6)))
+    changed = np.where((img != 128).any(axis=2).any(axis=0))[0]
+    assert changed.max() <= 10 + w + r + 3, (changed.max(), 10 + w)
