@@ -70,3 +70,16 @@ def write_clip(opts: SceneOptions, out: str | Path, command: str = "", workers: 
         writer.release()
     tpath = truth.to_json(truth_path(out))
     return out, tpath
+
+
+def rewrite_truth(video: str | Path) -> Path:
+    """Re-derive a clip's truth file from its recorded options without re-rendering (the frames depend only
+    on the motion and camera, which the options fix); keeps the recorded command and look."""
+    from posecoach.synth.truth import Truth
+
+    video = Path(video)
+    old = Truth.from_json(truth_path(video))
+    scene = make_scene(SceneOptions.from_dict(old.options))
+    new = scene_truth(scene, command=old.command)
+    new.extra = old.extra
+    return new.to_json(truth_path(video))

@@ -371,6 +371,9 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
     if opts.hold is not None:
         top_s = opts.hold
     hold_s = opts.hold if opts.hold is not None else m.default_hold
+    # The top of a rep counts as a hold when the exercise (or --hold) means it to be held, >= 1.5 s nominal;
+    # decided before tempo jitter so the truth does not depend on the random draw.
+    top_is_hold = top_s >= 1.5
 
     t0 = tl.hold(opts.setup_seconds * jitter())
     if m.setup is not None:
@@ -424,7 +427,7 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
             if phases:
                 rep["phases"] = phases
             tl.reps.append(rep)
-            if b - a >= 1.5:
+            if top_is_hold and m.peak2 is None:
                 tl.holds.append({"start": round(a, 4), "end": round(b, 4), "side": rep["side"]})
             for f in rep_faults:
                 tl.faults.append({"code": f.code, "message": f.message, "start": round(r0, 4),
