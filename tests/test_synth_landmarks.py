@@ -162,3 +162,14 @@ def test_unknown_names_are_refused():
         generate("plank", faults=["wobbly"], seed=0)
     with pytest.raises(ValueError, match="choose from"):
         generate("plank", view="top", seed=0)
+
+
+def test_swapped_runs_exchange_left_and_right():
+    exact, truth = generate("squat", seed=4, fps=FPS)
+    noisy, _ = generate("squat", seed=4, fps=FPS, noise=LandmarkNoise(swap=0.1, swap_frames=4))
+    from posecoach.pose import mirror_index
+    swapped = [np.allclose(n.pose.image[:, :2], e.pose.image[mirror_index(), :2])
+               for n, e in zip(noisy, exact)]
+    same = [np.allclose(n.pose.image[:, :2], e.pose.image[:, :2]) for n, e in zip(noisy, exact)]
+    assert 0 < sum(swapped) < len(exact) // 2
+    assert all(a or b for a, b in zip(swapped, same))

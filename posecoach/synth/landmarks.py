@@ -1,8 +1,9 @@
 """Synthetic landmark sequences: what a pose estimator would report for a scripted clip, with its truth.
 
-Fast (no rendering: ~0.3 s for a 30 s clip), for checker unit tests. Noise models what MediaPipe does on real
-video, measured on rendered clips: a few pixels of jitter and per-joint bias, occasional frames with nobody
-found, and in side views far-side limbs reported with low visibility (0.02-0.4) and 10-50 px of drifting error.
+Fast (no rendering: ~0.6 s for a 30 s clip at 30 fps), for checker unit tests. Noise models what MediaPipe does
+on real video and on the rendered avatar: a few pixels of jitter and per-joint bias, occasional frames with
+nobody found, in side views far-side limbs reported with low visibility (0.02-0.4) and 10-50 px of drifting
+error, and optionally outlier spikes and runs of frames with left and right exchanged.
 
     frames, truth = generate("glute_bridge", reps=5, view="side", seed=1, noise=LandmarkNoise.realistic())
     truth.complete_reps  # 5
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from posecoach.pose import NUM_LANDMARKS, Landmark, Pose, PoseFrame
+from posecoach.pose import NUM_LANDMARKS, Landmark, Pose, PoseFrame, mirror_index
 from posecoach.synth.scene import Scene, SceneOptions, make_scene
 from posecoach.synth.truth import PARAM_KEYS, Truth, angles_2d, angles_3d
 
@@ -37,6 +38,10 @@ class LandmarkNoise:
     far_side: bool = False  # side/oblique views: far-side limbs get low visibility and drifting error
     far_error_px: tuple[float, float] = (10.0, 50.0)
     far_visibility: tuple[float, float] = (0.02, 0.4)
+    spike: float = 0.0  # chance per landmark per frame of an outlier jump
+    spike_px: float = 40.0
+    swap: float = 0.0  # chance per frame that a run of frames with left and right labels exchanged starts
+    swap_frames: int = 8  # longest such run
 
     @classmethod
     def realistic(cls) -> "LandmarkNoise":
@@ -107,16 +112,13 @@ def landmark_frames(scene: Scene, noise: LandmarkNoise = LandmarkNoise(), seed: 
             state = a * state + np.sqrt(1 - a * a) * step[i]
             drift[i] = state
         px[:, far] += drift * size[None, :, None] / np.sqrt(2.0)
+    if noise.spike:
+        hit = rng.random((n, NUM_LANDMARKS)) < noise.spike
+        px[hit] += rng.normal(0.0, noise.spike_px, (int(hit.sum()), 2))
+    swapped = _runs(rng, n, noise.swap, noise.swap_frames)
     missing = np.zeros(n, bool)
     if noise.dropout:
-        i = 0
-        while i < n:
-            if rng.random() < noise.dropout:
-                k = int(rng.integers(1, noise.dropout_frames + 1))
-                missing[i:i + k] = True
-                i += k
-            else:
-                i += 1
+        missing = _runs(rng, n, noise.dropout, noise.dropout_frames)
     # MediaPipe's image z: depth relative to the hip midpoint, roughly in the units of normalised x.
     hip_mid = depth[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]].mean(axis=1, keepdims=True)
     z = (depth - hip_mid) * cam.focal / hip_mid / opts.width
@@ -128,10 +130,28 @@ def landmark_frames(scene: Scene, noise: LandmarkNoise = LandmarkNoise(), seed: 
             frames.append(PoseFrame(i, float(t), None))
             continue
         image = np.column_stack([px[i, :, 0] / opts.width, px[i, :, 1] / opts.height, z[i]])
-        pose = Pose(image=image, visibility=vis[i], timestamp=float(t), image_size=(opts.width, opts.height),
-                    world=cam_world[i], extra={"synthetic": True})
+        order = mirror_index() if swapped[i] else np.arange(NUM_LANDMARKS)  # labels exchanged, points not
+        pose = Pose(image=image[order], visibility=vis[i][order], timestamp=float(t),
+                    image_size=(opts.width, opts.height), world=cam_world[i][order],
+                    extra={"synthetic": True, "swapped": bool(swapped[i])})
         frames.append(PoseFrame(i, float(t), pose))
     return frames
+
+
+def _runs(rng: np.random.Generator, n: int, p: float, longest: int) -> np.ndarray:
+    """(n,) bool: runs of 1..longest frames, each starting with probability p on a frame outside a run."""
+    out = np.zeros(n, bool)
+    if not p:
+        return out
+    i = 0
+    while i < n:
+        if rng.random() < p:
+            k = int(rng.integers(1, longest + 1))
+            out[i:i + k] = True
+            i += k
+        else:
+            i += 1
+    return out
 
 
 def generate(exercise: str, *, reps: int | None = None, hold: float | None = None, view: str = "side",

@@ -236,7 +236,7 @@ _HAM_STAND = STANDING
 MOTION_VARIANTS: dict[tuple[str, str], Motion] = {
     ("hamstring_stretch", "seated"): Motion(
         "hamstring_stretch", "hold", _HAM_SEATED,
-        _HAM_SEATED.but(pitch=55.0, spine_flex=30.0, neck_flex=10.0, shoulder_flex_l=70.0, shoulder_flex_r=70.0,
+        _HAM_SEATED.but(pitch=55.0, spine_flex=30.0, neck_flex=10.0, shoulder_flex_l=135.0, shoulder_flex_r=135.0,
                         lo=80.0, hi=170.0),
         tempo=(2.5, 0.0, 2.0, 2.0), default_hold=8.0, default_reps=1, anchor="heel_l", variant="seated"),
     ("hamstring_stretch", "standing"): Motion(
