@@ -145,3 +145,13 @@ def test_detection_survives_camera_and_look_variation():
     errs = [np.linalg.norm(p.pixels()[near_joints(tr.near_side)] - np.asarray(tr.landmarks_px[i])[
         near_joints(tr.near_side)], axis=1).mean() for p, (tr, i) in zip(poses, truths) if p is not None]
     assert np.median(errs) < 12.0
+
+
+@pytest.mark.parametrize("truth_file", sorted(SAMPLES.glob("*.truth.json")), ids=lambda p: p.name)
+def test_every_sample_truth_reproduces_from_its_options(truth_file):
+    """The motion and camera behind each committed clip still come out of its recorded options unchanged."""
+    committed = Truth.from_json(truth_file)
+    again = scene_truth(make_scene(SceneOptions.from_dict(committed.options)), command=committed.command)
+    assert again.reps == committed.reps and again.holds == committed.holds and again.faults == committed.faults
+    assert np.allclose(np.asarray(again.landmarks_px), np.asarray(committed.landmarks_px), atol=0.01)
+    assert again.camera == committed.camera
