@@ -92,13 +92,23 @@ def test_committed_sample_reproduces_from_its_recorded_options():
     assert again.reps == committed.reps and again.holds == committed.holds
     assert again.n_frames == committed.n_frames
     assert np.allclose(np.asarray(again.landmarks_px), np.asarray(committed.landmarks_px), atol=0.01)
+    import cv2
+
     picks = [committed.n_frames // 5, committed.n_frames // 2]
-    decoded = _decode(video, picks)
+    decoded = _decode(video, picks + [i + 15 for i in picks])
     look = clip_look(opts.seed)
+    # Compare low-passed images around the figure: the codec drops sensor noise and wood grain (measured:
+    # mean 2.2, p95 4.4 levels for the right frame; 3.4 / 10 for the frame 1 s later).
+    blur = lambda x: cv2.GaussianBlur(x.astype(np.float32), (0, 0), 2.0)  # noqa: E731
     for i in picks:
-        fresh = render_frame(scene.bodies[i], scene.camera, look, noise_seed=opts.seed * 100003 + i)[..., ::-1]
-        diff = np.abs(fresh.astype(float) - decoded[i].astype(float))
-        assert diff.mean() < 4.0, f"frame {i}: mean difference {diff.mean():.2f} levels"  # codec loss only
+        fresh = blur(render_frame(scene.bodies[i], scene.camera, look, noise_seed=opts.seed * 100003 + i)[..., ::-1])
+        px = np.asarray(committed.landmarks_px[i])
+        x0, y0 = np.maximum(px.min(0) - 20, 0).astype(int)
+        x1, y1 = (px.max(0) + 20).astype(int)
+        same = np.abs(fresh - blur(decoded[i]))[y0:y1, x0:x1]
+        later = np.abs(fresh - blur(decoded[i + 15]))[y0:y1, x0:x1]
+        assert same.mean() < 3.5 and np.percentile(same, 95) < 7.0, (i, same.mean(), np.percentile(same, 95))
+        assert np.percentile(later, 95) > np.percentile(same, 95) + 2.0  # the comparison can tell frames apart
 
 
 @pytest.mark.skipif(not SAMPLES.exists(), reason="no sample clips")
