@@ -78,7 +78,7 @@ class ExerciseSpec:
     still_speed: float = 0.25  # a hold is a pause: progress may change at most this much per second
     min_hold: float = 0.5  # shortest pause worth a Hold event (seconds)
     hold_grace: float = 0.4  # out-of-tolerance time a hold survives
-    setup_seconds: float = 0.4
+    setup_seconds: float = 0.25
     posture: Callable[[Body], bool] | None = None  # body arrangement the exercise needs (lying, standing...)
     posture_cue: str = "Get into the start position."
     start_cue: str = ""

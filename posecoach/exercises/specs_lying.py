@@ -34,6 +34,15 @@ def _knee_drop(body: Body, side: str) -> float:
     return 1.0 - max(min(up, 1.0), -0.2)
 
 
+def _head_lift(body: Body, side: str) -> float:
+    """Sit-up / crunch: height of the nose above the middle of the hips, in torso lengths.
+
+    A crunch curls the upper back, so the hip-shoulder line hardly moves; the head always rises. This reads the
+    same from the side, obliquely, and from the head end looking down the body (where the trunk is
+    foreshortened), and the resting value each view gives is learned as the start (adaptive baseline)."""
+    return body.height_above(body.xy[0], body.mid("hip"))
+
+
 def _pelvic_roll(body: Body, side: str) -> float:
     return (joint_angle(body.p(side, "shoulder"), body.p(side, "hip"), body.p(side, "knee"))
             + joint_angle(body.p(side, "hip"), body.p(side, "knee"), body.p(side, "ankle")))
@@ -131,7 +140,8 @@ SPECS = [
     ExerciseSpec(
         id="situp", name="Sit-up / crunch", kind="reps", aliases=("crunch", "crunches", "sit_up", "situps", "curl_up"),
         description="Lying on your back, knees bent, curl your head and shoulders (crunch) or trunk (sit-up) up, then lower.",
-        measure=Rise(name="trunk", a="hip", b="shoulder"), start=12.0, top=32.0, target_reps=10,
+        measure=Custom(name="head_lift", fn=_head_lift, needs=("nose", "hip")), start=0.15, top=0.35,
+        target_reps=10, baseline_limits=(-3.0, 1.5),
         guidance=("Lie on your back, knees bent, feet flat. Tighten your tummy and curl your head and shoulders up "
                   "slowly, hands resting on your thighs or across your chest (not pulling the neck); lower slowly. "
                   "8-12 times. With back pain, a partial curl-up is enough."),
