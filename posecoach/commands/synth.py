@@ -6,7 +6,12 @@ Plain function for the CLI (it never sees argparse)::
           variant=None, workers=None, progress=None) -> Path
 
 writes ``out`` (mp4, 'mp4v') and ``<stem>.truth.json`` beside it, and returns the video path. ``view`` None
-means "side". Unknown exercise ids, views or fault codes raise ``ValueError`` naming the valid ones.
+means "side". Unknown exercise ids, views or fault codes raise ``ValueError`` naming the valid ones
+(``fault_codes(exercise)`` lists them). ``reps``: repetitions, or holds per side for hold exercises (plank,
+child's pose, hamstring stretch, hip stretch); ``hold``: seconds of each hold, or of the top of each rep.
+Sided exercises alternate (knee-to-chest, bird dog, supine twist) or do all reps on the left then the right
+(lunge, hamstring and hip stretch). ``workers`` defaults to all cores; ``progress`` None shows the bar only
+when stderr is a terminal.
 The defaults are the ones the committed sample clips use, so the command line recorded in each truth file
 (``posecoach synth glute_bridge --out ... --reps 3 --seed 1``) re-renders the same clip.
 
@@ -62,3 +67,10 @@ def synth(exercise: str, out: str | Path, reps: int | None = None, hold: float |
                        variant=variant)
     video, _ = write_clip(opts, out, command=cmd, workers=workers, progress=progress)
     return video
+
+
+def fault_codes(exercise: str, variant: str | None = None) -> list[str]:
+    """The faults ``synth`` can inject for an exercise (for ``--fault`` help and error messages)."""
+    from posecoach.synth.motions import get_motion
+
+    return get_motion(exercise, variant).fault_codes()
