@@ -154,7 +154,7 @@ def cmd_live(args) -> int:
                    session_dir=args.session_dir, estimator_options=_estimator_options(args),
                    mirror=None if args.mirror is None else args.mirror == "on", max_seconds=args.seconds,
                    sets=args.sets, rest_seconds=args.rest, voice=voice, summary_seconds=args.summary_seconds,
-                   reps=args.reps, hold=args.hold)
+                   reps=args.reps, hold=args.hold, loop=args.loop)
     s = res.summary
     msg = f"session ended ({res.ended_by}): {res.frames} frames in {res.seconds:.1f} s ({res.fps:.1f} fps)"
     if exercises:
@@ -304,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="hold target in seconds (default: each exercise's own target)")
     lv.add_argument("--rest", type=float, default=30.0, help="rest countdown between sets, seconds (default 30)")
     lv.add_argument("--mute", action="store_true", help="no spoken cues")
+    lv.add_argument("--loop", action="store_true", help="replay a video file standing in for a camera until you quit")
     lv.add_argument("--count-aloud", action="store_true", help="say each rep count (else only on the c key)")
     lv.add_argument("--summary-seconds", type=float, default=8.0,
                     help="how long the end-of-session summary stays on screen (default 8; any key closes it)")

@@ -75,6 +75,29 @@ def _quiet_qt_fonts() -> None:
             return
 
 
+class _LoopedSource:
+    """A file standing in for a camera, replayed until the session ends; index and time keep counting up."""
+
+    def __init__(self, source):
+        self.source = source
+        self.fps = getattr(source, "fps", 30.0) or 30.0
+
+    def __iter__(self):
+        from posecoach.sources import Frame
+
+        index, offset = 0, 0.0
+        while True:
+            last_t, n = 0.0, 0
+            for f in self.source:
+                yield Frame(f.image, index, offset + f.timestamp, mirrored=f.mirrored)
+                index += 1
+                n += 1
+                last_t = f.timestamp
+            if n == 0:
+                return
+            offset += last_t + 1.0 / self.fps
+
+
 class _MirroredSource:
     """A file standing in for a selfie camera: each image flipped, and marked so the estimator un-mirrors the
     landmarks (as Camera(mirror=True) does)."""
@@ -199,9 +222,10 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
              estimator_options: EstimatorOptions | None = None, mirror: bool | None = None,
              max_seconds: float | None = None, window_name: str = "posecoach", sets: int = 1,
              rest_seconds: float = 30.0, voice=None, summary_seconds: float = 8.0,
-             reps: int | None = None, hold: float | None = None, keys=None) -> LiveResult:
+             reps: int | None = None, hold: float | None = None, loop: bool = False, keys=None) -> LiveResult:
     """Run a live session. ``exercise``: one id, or a list for a routine; ``reps`` / ``hold``: per-set targets
-    instead of each exercise's own. ``voice``: a voice.Voice or None.
+    instead of each exercise's own. ``loop``: replay a file standing in for a camera until the session ends.
+    ``voice``: a voice.Voice or None.
     ``keys``: for tests, a callable(frame_number) -> key code or -1 used instead of the window's keyboard."""
     if display:
         check_display()
@@ -209,6 +233,8 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
     routine = _Routine(exercises, sets, reps, hold) if exercises else None
     source = open_source(camera, mirror=mirror)
     is_camera = isinstance(source, Camera)
+    if loop and not is_camera:
+        source = _LoopedSource(source)
     if mirror and not is_camera:
         source = _MirroredSource(source)
     from posecoach.render.hud import BannerAnnotator, SummaryAnnotator
