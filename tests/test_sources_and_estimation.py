@@ -154,3 +154,22 @@ def test_rotation_metadata_is_honoured(tmp_path):
     assert frames[0].image.shape == (160, 120, 3)  # upright portrait
     # Rotated 90 degrees clockwise, the stored left band becomes the top band.
     assert frames[0].image[:20].mean() > 200 and frames[0].image[-20:].mean() < 30
+
+
+def _person(cx, scale, t=0.0):
+    img = np.zeros((33, 3))
+    img[:, 0], img[:, 1] = cx, 0.5
+    img[[Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER], 1] = 0.5 - scale / 2
+    img[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 1] = 0.5 + scale / 2
+    return Pose(image=img, visibility=np.ones(33), timestamp=t)
+
+
+def test_the_same_person_is_followed_when_several_are_in_view():
+    est = PoseEstimator(EstimatorOptions(num_poses=2))
+    near, far = _person(0.3, 0.3), _person(0.7, 0.1)
+    assert est._choose([far, near]) is near  # first frame: the largest person
+    # The tracked person moves a little; a larger stranger appears: stay with the tracked one.
+    moved, stranger = _person(0.33, 0.3), _person(0.8, 0.45)
+    assert est._choose([stranger, moved]) is moved
+    est.reset()
+    assert est._choose([moved, stranger]) is stranger  # after a reset, the largest again
