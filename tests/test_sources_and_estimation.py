@@ -173,3 +173,33 @@ def test_the_same_person_is_followed_when_several_are_in_view():
     assert est._choose([stranger, moved]) is moved
     est.reset()
     assert est._choose([moved, stranger]) is stranger  # after a reset, the largest again
+
+
+class _FlakyCapture:
+    """A webcam that delivers a few frames and then nothing (unplugged)."""
+
+    def __init__(self, good):
+        self.good, self.released = good, False
+
+    def read(self):
+        if self.good > 0:
+            self.good -= 1
+            img = np.zeros((48, 64, 3), np.uint8)
+            img[:, :8] = 255  # a mark on the left of the raw camera picture
+            return True, img
+        return False, None
+
+    def release(self):
+        self.released = True
+
+
+def test_camera_that_drops_out_ends_the_stream_and_is_mirrored():
+    from posecoach.sources import Camera
+
+    cam = Camera.__new__(Camera)
+    cam.index, cam.mirror, cam.drop_timeout, cam.dropped = 0, True, 0.2, False
+    cam.cap, cam.fps, cam.frame_count = _FlakyCapture(3), 30.0, 0
+    frames = list(cam)
+    assert len(frames) == 3 and cam.dropped and cam.cap.released
+    assert all(f.mirrored for f in frames)
+    assert frames[0].image[:, -8:].mean() == 255  # selfie view: the mark is now on the right
