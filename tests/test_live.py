@@ -114,11 +114,23 @@ def _need(*tools):
         pytest.skip(f"needs {', '.join(missing)} (apt install xvfb xdotool imagemagick)")
 
 
-def _free_display() -> int:
-    for n in range(90, 140):
-        if not os.path.exists(f"/tmp/.X{n}-lock") and not os.path.exists(f"/tmp/.X11-unix/X{n}"):
-            return n
-    pytest.skip("no free X display number")
+def _start_xvfb():
+    """A private virtual screen: Xvfb picks a free display number itself (-displayfd), so a test never lands on
+    another program's screen. Returns (process, display number)."""
+    r, w = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    try:
+        with os.fdopen(r) as f:
+            line = f.readline().strip()  # written once the server is ready
+    except OSError:
+        line = ""
+    if not line.isdigit():
+        proc.kill()
+        proc.wait()
+        pytest.skip("Xvfb did not start")
+    return proc, int(line)
 
 
 def _screenshot(env, path: Path) -> np.ndarray:
@@ -139,16 +151,10 @@ def _keep(path: Path) -> None:
 def test_live_window_under_xvfb(tmp_path):
     _need("Xvfb", "xdotool", "import")
     video = clip()
-    n = _free_display()
-    xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb, n = _start_xvfb()
     env = {**os.environ, "DISPLAY": f":{n}"}
     proc = None
     try:
-        for _ in range(50):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                break
-            time.sleep(0.1)
         sess = tmp_path / "session"
         proc = subprocess.Popen([sys.executable, "-m", "posecoach.cli", "live", "--camera", str(video), "--exercise",
                                  "glute_bridge", "--mute", "--loop", "--session-dir", str(sess), "--summary-seconds", "60"],
@@ -171,7 +177,11 @@ def test_live_window_under_xvfb(tmp_path):
                 shot = img
                 break
             time.sleep(0.5)
-        assert shot is not None, "the window stayed blank"
+        if shot is None:
+            _keep(tmp_path / "live_window.png")
+            events = (sess / "events.jsonl").read_text() if (sess / "events.jsonl").exists() else "(no events file)"
+            pytest.fail(f"the window stayed blank; process {'running' if proc.poll() is None else 'ended'}, "
+                        f"events so far: {events[:300]!r}")
         _keep(tmp_path / "live_window.png")
         cap = cv2.VideoCapture(str(video))
         w, h = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
