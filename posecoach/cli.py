@@ -108,12 +108,17 @@ def _print_summary(report: dict, an) -> None:
     print(f"{report['video']}: {report['frames']} frames, {report['duration']:.1f} s at {report['fps']:.1f} fps; "
           f"person found in {100 * report['detection_rate']:.0f}% of frames")
     if report.get("exercise"):
-        line = f"{report['exercise']}: {report.get('reps', 0)} reps"
-        if report.get("partial_reps"):
-            line += f" (+{report['partial_reps']} partial)"
-        if report.get("hold_seconds"):
-            line += f", held {report['hold_seconds']:.1f} s in correct posture"
-        print(line)
+        from posecoach.exercises import get_exercise
+
+        parts = []
+        if get_exercise(report["exercise"]).kind != "hold" or report.get("reps"):
+            reps = f"{report.get('reps', 0)} reps"
+            if report.get("partial_reps"):
+                reps += f" (+{report['partial_reps']} partial)"
+            parts.append(reps)
+        if report.get("hold_seconds") or not parts:
+            parts.append(f"held {report.get('hold_seconds', 0):.1f} s in correct posture")
+        print(f"{report['exercise']}: " + ", ".join(parts))
         faults = {}
         for f in report.get("faults", []):
             faults.setdefault(f["code"], f["message"])
