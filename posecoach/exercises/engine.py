@@ -29,6 +29,7 @@ LOST_HOLD_GRACE = 1.0  # seconds without a usable pose before an open hold is cl
 LOST_REP_GRACE = 2.5  # seconds without a usable pose before an open rep is abandoned
 FAULT_REPEAT = 5.0  # a fault is not repeated within this many seconds (holds), or within one rep
 VIEW_REPEAT = 15.0
+CUT_JUMP = 0.35  # median joint jump between consecutive frames, in body sizes, that means a cut
 
 
 def _isnan(v) -> bool:
@@ -57,6 +58,7 @@ class Checker:
         self.side = "n/a"
         self._side_score = {"left": 0.5, "right": 0.5}
         self._raw = deque(maxlen=3)
+        self._prev_pts = None
         self._base_hist = deque()
         self.baseline = 0.0
         self.p_nom = NAN
@@ -105,6 +107,8 @@ class Checker:
             self._missing(t)
             return self._feedback(t, "no_person")
         body = Body(pose, self.vis_min)
+        if self._is_cut(body, t):
+            self._scene_cut(t)
         self._update_side(body, dt)
         self._update_variant(body)
         # a posture test may answer None ("can't tell from what is visible"): the last answer then stands
@@ -155,6 +159,29 @@ class Checker:
         return self.result
 
     # --------------------------------------------------------------------------------------------- pieces
+    def _is_cut(self, body: Body, t: float) -> bool:
+        """A hard cut in an edited video (or a different person taking over): between two frames close in
+        time, the whole skeleton jumps by more than a third of its size."""
+        idx = [11, 12, 23, 24, 25, 26, 27, 28]
+        pts = body.xy[idx]
+        prev, self._prev_pts = self._prev_pts, (t, pts, body.scale)
+        if prev is None or t - prev[0] > 0.15:
+            return False
+        jump = float(np.median(np.linalg.norm(pts - prev[1], axis=1))) / max(body.scale, prev[2])
+        return jump > CUT_JUMP
+
+    def _scene_cut(self, t: float) -> None:
+        """Start over as if the person had just appeared: nothing in progress survives a cut."""
+        self._abandon_rep(t)
+        self._close_hold()
+        self.state = "setup"
+        self._setup_acc = 0.0
+        self._raw.clear()
+        self.value = NAN
+        self._prev_p = NAN
+        self.speed = 0.0
+        self._base_hist.clear()
+
     def _safe(self, fn, *args):
         try:
             return fn(*args)
