@@ -29,7 +29,7 @@ LOST_HOLD_GRACE = 1.0  # seconds without a usable pose before an open hold is cl
 LOST_REP_GRACE = 2.5  # seconds without a usable pose before an open rep is abandoned
 FAULT_REPEAT = 5.0  # a fault is not repeated within this many seconds (holds), or within one rep
 VIEW_REPEAT = 15.0
-CUT_JUMP = 0.35  # median joint jump between consecutive frames, in body sizes, that means a cut
+CUT_JUMP = 0.6  # median joint jump between consecutive frames, in body sizes, that means a cut
 
 
 def _isnan(v) -> bool:

@@ -79,6 +79,11 @@ def prone_supported(body: Body) -> bool:
     return body.torso_foreshortened() or torso_incline(body) <= 50
 
 
+def prone_level(body: Body) -> bool:
+    """Push-up: body near level (or seen head-on), on the hands or down on the floor at the bottom of a rep."""
+    return body.torso_foreshortened() or torso_incline(body) <= 50
+
+
 def prone_legs_down(body: Body) -> bool:
     """Cobra: lying on the front, legs on the mat (the chest may be lifted).
 

@@ -151,7 +151,7 @@ SPECS = [
         guidance=("Hands a little wider than shoulders, body straight from head to heels (or knees). Lower your "
                   "chest slowly until your elbows are about 90 degrees, push back up without locking the elbows. "
                   "8-12 times; use a wall or bench to make it easier."),
-        safety=SAFETY, posture=P.prone_supported, posture_cue="Get into a plank on your hands, arms straight.",
+        safety=SAFETY, posture=P.prone_level, posture_cue="Get into a plank on your hands, arms straight.",
         faults=(
             FaultRule("hips_sagging", "Keep your hips up in line with your shoulders: tighten your tummy.",
                       LineOffset(point="hip", a="shoulder", b="knee"), Zone(hi=-0.15), phases=("moving",),
