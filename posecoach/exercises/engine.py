@@ -382,7 +382,11 @@ class Checker:
         broken = any(code in self._fault_active for code in self._breaking_codes())
         # the held posture is judged against the spec's absolute tolerance (not the adapted start)
         p_hold = self.p_nom if sp.adaptive_window <= 0 else self.p
-        in_zone = allowed and not broken and p_hold >= sp.hold_threshold and abs(self.speed) <= sp.still_speed
+        # hysteresis: a hold starts when the posture is reached and still, and lasts while it stays in tolerance
+        if self._zone_start is None:
+            in_zone = allowed and not broken and p_hold >= sp.hold_threshold and abs(self.speed) <= sp.still_speed
+        else:
+            in_zone = allowed and not broken and p_hold >= sp.hold_exit_threshold
         if in_zone:
             if self._zone_start is None:
                 self._zone_start = t

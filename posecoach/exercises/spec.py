@@ -74,7 +74,8 @@ class ExerciseSpec:
     full: float = 0.7
     back: float = 0.25
     partial_min: float = 0.45
-    hold_from: float | None = None  # default: ``full``
+    hold_from: float | None = None  # default: ``full``; a hold starts here, still
+    hold_exit: float | None = None  # a running hold lasts while progress stays above this (default hold_from - 0.2)
     still_speed: float = 0.25  # a hold is a pause: progress may change at most this much per second
     min_hold: float = 0.5  # shortest pause worth a Hold event (seconds)
     hold_grace: float = 0.4  # out-of-tolerance time a hold survives
@@ -104,6 +105,10 @@ class ExerciseSpec:
     @property
     def hold_threshold(self) -> float:
         return self.full if self.hold_from is None else self.hold_from
+
+    @property
+    def hold_exit_threshold(self) -> float:
+        return self.hold_threshold - 0.2 if self.hold_exit is None else self.hold_exit
 
     def progress(self, value: float) -> float:
         if math.isnan(value):

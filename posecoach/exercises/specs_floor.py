@@ -98,7 +98,7 @@ SPECS = [
         id="childs_pose", name="Child's pose", kind="hold", aliases=("child_pose", "balasana", "childs_pose_stretch"),
         description="Kneeling, sit back onto your heels and fold forward, arms reaching ahead, forehead toward the floor; hold.",
         measure=Custom(name="fold", fn=_childs_fold, needs=("shoulder", "hip", "knee")), start=0.0, top=1.0,
-        target_hold=30.0, setup_needs_start=False, hold_from=0.9, min_hold=1.0, hold_grace=0.8,
+        target_hold=30.0, setup_needs_start=False, hold_from=0.9, hold_exit=0.5, min_hold=1.0, hold_grace=0.8,
         guidance=("Kneel, sit back toward your heels and walk your hands forward until your forehead rests on the "
                   "floor (or a cushion). Let your back relax and breathe slowly; hold 20-60 seconds."),
         safety=SAFETY, posture=P.kneeling_folded, posture_cue="Kneel and sit back toward your heels.",
