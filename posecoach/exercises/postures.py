@@ -57,10 +57,15 @@ def kneeling_folded(body: Body) -> bool:
 
 
 def standing(body: Body) -> bool:
-    """On the feet: hips above knees above ankles, shins near upright (the torso may bend)."""
-    s = _best_side(body, "hip", "knee", "ankle")
-    hip, knee, ankle = body.p(s, "hip"), body.p(s, "knee"), body.p(s, "ankle")
-    return hip[1] < knee[1] < ankle[1] and segment_angle(knee, ankle) > 50
+    """On the feet: on at least one leg, hip above knee above ankle with the shin near upright (the torso may
+    bend; in a lunge the back shin is near level)."""
+    for s in SIDES:
+        if min(body.v(s, "hip"), body.v(s, "knee"), body.v(s, "ankle")) < 0.3:
+            continue
+        hip, knee, ankle = body.p(s, "hip"), body.p(s, "knee"), body.p(s, "ankle")
+        if hip[1] < knee[1] < ankle[1] and segment_angle(knee, ankle) > 50:
+            return True
+    return False
 
 
 def standing_upright(body: Body) -> bool:
