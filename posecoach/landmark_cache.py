@@ -16,6 +16,7 @@ from posecoach.models import file_sha256
 from posecoach.pose import NUM_LANDMARKS, Pose, PoseFrame
 from posecoach.smoothing import make_smoother
 
+# Bump when what is stored changes meaning (layout, or how the estimator picks the person).
 CACHE_VERSION = 1
 
 
@@ -25,8 +26,37 @@ def cache_dir() -> Path:
     return base / "landmarks"
 
 
-def cache_key(video: Path, model: Path) -> str:
-    return f"v{CACHE_VERSION}-{file_sha256(video)[:20]}-{file_sha256(model)[:12]}"
+def options_tag(options=None) -> str:
+    """The estimator settings that change the raw landmarks (not smoothing, which is applied after the cache)."""
+    import hashlib
+
+    if options is None:
+        from posecoach.estimation import EstimatorOptions
+
+        options = EstimatorOptions()
+    fields = (options.mode, options.num_poses, options.min_detection_confidence, options.min_presence_confidence,
+              options.min_tracking_confidence)
+    return hashlib.sha256(repr(fields).encode()).hexdigest()[:8]
+
+
+def cache_key(video: Path, model: Path, options=None) -> str:
+    return f"v{CACHE_VERSION}-{file_sha256(video)[:20]}-{file_sha256(model)[:12]}-{options_tag(options)}"
+
+
+def cache_path(video: Path, model: Path, options=None) -> Path:
+    return cache_dir() / (cache_key(video, model, options) + ".npz")
+
+
+def read(path: Path, smoothing: str = "one_euro") -> list[PoseFrame] | None:
+    """The cached frames at ``path``, or None when there is no usable entry (a damaged one is deleted)."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path) as data:
+            return unpack(data, smoothing)
+    except Exception:  # truncated zip, EOF, wrong arrays: any damage means 're-extract', never a crash
+        path.unlink(missing_ok=True)
+        return None
 
 
 def pack(frames: list[PoseFrame]) -> dict[str, np.ndarray]:
@@ -70,34 +100,41 @@ def save(path: Path, frames: list[PoseFrame]) -> None:
     tmp.replace(path)  # atomic: a crash mid-write never leaves a half cache entry
 
 
-def extract(video: Path, model: str | None = None, progress: Callable[[int], None] | None = None) -> list[PoseFrame]:
+def extract(video: Path, options=None, progress: Callable[[int], None] | None = None) -> list[PoseFrame]:
     """Run the model over every frame of ``video`` (raw landmarks, no smoothing)."""
+    from dataclasses import replace
+
     from posecoach.estimation import EstimatorOptions, PoseEstimator
     from posecoach.sources import Prefetch, VideoFile
 
+    options = replace(options or EstimatorOptions(), smoothing="none")
     frames: list[PoseFrame] = []
-    with PoseEstimator.create_from_options(EstimatorOptions(model=model, smoothing="none")) as est:
-        for f in Prefetch(VideoFile(video)):
-            frames.append(PoseFrame(f.index, f.timestamp, est.estimate(f)))
-            if progress:
-                progress(f.index)
+    prefetch = Prefetch(VideoFile(video))
+    try:
+        with PoseEstimator.create_from_options(options) as est:
+            for f in prefetch:
+                frames.append(PoseFrame(f.index, f.timestamp, est.estimate(f)))
+                if progress:
+                    progress(f.index)
+    finally:
+        prefetch.close()
     return frames
 
 
 def load_landmarks(video: str | os.PathLike, *, model: str | None = None, smoothing: str = "one_euro",
-                   refresh: bool = False, progress: Callable[[int], None] | None = None) -> list[PoseFrame]:
+                   refresh: bool = False, progress: Callable[[int], None] | None = None,
+                   options=None) -> list[PoseFrame]:
     """Landmarks for every frame of ``video``: from the cache, or extracted (and cached) on a miss."""
+    from posecoach.estimation import EstimatorOptions
     from posecoach.models import resolve_model
 
     video = Path(video)
-    path = cache_dir() / (cache_key(video, resolve_model(model)) + ".npz")
-    if path.exists() and not refresh:
-        try:
-            with np.load(path) as data:
-                return unpack(data, smoothing)
-        except (OSError, ValueError, KeyError):
-            path.unlink(missing_ok=True)  # damaged entry: re-extract
-    raw = extract(video, model, progress)
+    options = options or EstimatorOptions(model=model)
+    path = cache_path(video, resolve_model(options.model), options)
+    cached = None if refresh else read(path, smoothing)
+    if cached is not None:
+        return cached
+    raw = extract(video, options, progress)
     save(path, raw)
     return unpack(pack(raw), smoothing)
 

@@ -5,12 +5,9 @@ Plain functions that the CLI (and tests) call; none of them parse arguments or p
 """
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import numpy as np
 
 from posecoach.estimation import EstimatorOptions, PoseEstimator
 from posecoach.pose import PoseFrame
@@ -119,25 +116,22 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     if use_cache:
         from posecoach.models import resolve_model
 
-        cache_path = landmark_cache.cache_dir() / (landmark_cache.cache_key(video, resolve_model(opts.model)) + ".npz")
-        if cache_path.exists():
-            try:
-                with np.load(cache_path) as data:
-                    cached_frames = landmark_cache.unpack(data, opts.smoothing)
-            except (OSError, ValueError, KeyError):
-                cached_frames = None
+        cache_path = landmark_cache.cache_path(video, resolve_model(opts.model), opts)
+        cached_frames = landmark_cache.read(cache_path, opts.smoothing)
 
     frames: list[PoseFrame] = []
     raw: list[PoseFrame] = []
     feedback = []
     writer = None
-    need_images = out is not None or cached_frames is None
+    prefetch = None
+    estimator = None
+    completed = False
     try:
         if out is not None:
             from posecoach.outputs.video import VideoWriter
 
             writer = VideoWriter(out, source.fps, source.size, render=lambda item: annotate(*item))
-        if not need_images:
+        if cached_frames is not None and writer is None:
             # Everything we need is in the cache: no decoding at all.
             for pf in cached_frames:
                 t0 = time.perf_counter()
@@ -148,49 +142,51 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
                 if progress:
                     progress.update()
         else:
-            timed = _TimedSource(source)
-            estimator = None
-            if cached_frames is None:
-                estimator = PoseEstimator.create_from_options(
-                    EstimatorOptions(**{**opts.__dict__, "smoothing": "none"}))
             from posecoach.smoothing import make_smoother
 
+            timed = _TimedSource(source)
+            if cached_frames is None:
+                estimator = PoseEstimator.create_from_options(replace(opts, smoothing="none"))
             smoother = make_smoother(opts.smoothing)
-            try:
-                it = iter(Prefetch(timed))
-                while True:
-                    t0 = time.perf_counter()
-                    frame: Frame | None = next(it, None)
-                    tm.waiting_for_frames += time.perf_counter() - t0
-                    if frame is None:
-                        break
-                    t0 = time.perf_counter()
-                    if cached_frames is not None and frame.index < len(cached_frames):
-                        pf = cached_frames[frame.index]
-                    else:
-                        raw_pose = estimator.estimate(frame) if estimator else None
-                        raw.append(PoseFrame(frame.index, frame.timestamp, raw_pose))
-                        pose = None if raw_pose is None else smoother(raw_pose)
-                        pf = PoseFrame(frame.index, frame.timestamp, pose)
-                    tm.inference += time.perf_counter() - t0
-                    t0 = time.perf_counter()
-                    fb = checker.update(pf) if checker else None
-                    tm.checking += time.perf_counter() - t0
-                    frames.append(pf)
-                    feedback.append(fb)
-                    if writer is not None:
-                        writer.write((frame.image, pf.pose, fb))  # drawn and encoded on the writer's thread
-                    if progress:
-                        progress.update()
-            finally:
-                if estimator is not None:
-                    estimator.close()
+            prefetch = Prefetch(timed)
+            it = iter(prefetch)
+            while True:
+                t0 = time.perf_counter()
+                frame: Frame | None = next(it, None)
+                tm.waiting_for_frames += time.perf_counter() - t0
+                if frame is None:
+                    break
+                t0 = time.perf_counter()
+                if cached_frames is not None:
+                    pf = cached_frames[frame.index] if frame.index < len(cached_frames) else \
+                        PoseFrame(frame.index, frame.timestamp, None)
+                else:
+                    # The raw pose goes to the cache; the smoothed one to the checker and the overlay.
+                    raw_pose = estimator.estimate(frame)
+                    raw.append(PoseFrame(frame.index, frame.timestamp, raw_pose))
+                    pf = PoseFrame(frame.index, frame.timestamp, None if raw_pose is None else smoother(raw_pose))
+                tm.inference += time.perf_counter() - t0
+                t0 = time.perf_counter()
+                fb = checker.update(pf) if checker else None
+                tm.checking += time.perf_counter() - t0
+                frames.append(pf)
+                feedback.append(fb)
+                if writer is not None:
+                    writer.write((frame.image, pf.pose, fb))  # drawn and encoded on the writer's thread
+                if progress:
+                    progress.update()
             tm.decode = timed.seconds
-            if raw and cache_path is not None and len(raw) == len(frames):
+            if raw and cache_path is not None:
                 landmark_cache.save(cache_path, raw)
+        completed = True
     finally:
+        # Stop the decoder thread and the model even when an exception (or Ctrl+C) ends the loop early.
+        if prefetch is not None:
+            prefetch.close()
+        if estimator is not None:
+            estimator.close()
         if writer is not None:
-            writer.close()
+            writer.close(keep=completed)  # an unfinished analysis leaves no truncated video behind
             tm.drawing = writer.busy
     result = checker.finish() if checker else None
     tm.wall = time.perf_counter() - t_start
@@ -198,24 +194,9 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
                     feedback=feedback, result=result, timings=tm, cached=cached_frames is not None)
 
 
-def default_annotator(exercise: str | None):
-    """The richest annotator available: the coaching overlay when the render package has it, else the skeleton."""
-    try:
-        from posecoach.render.overlay import CoachOverlay  # drawn by the render package when present
+def default_annotator(exercise: str | None = None):
+    """The coaching overlay (skeleton, checked joints, counter, hold timer, cues) as ``f(img, pose, feedback)``."""
+    from posecoach.render.overlay import CoachOverlay
 
-        overlay = CoachOverlay()
-        return lambda img, pose, fb: overlay.annotate(img, pose, fb)
-    except ImportError:
-        from posecoach.render.skeleton import SkeletonAnnotator
-
-        sk = SkeletonAnnotator()
-        return lambda img, pose, fb: sk.annotate(img, pose)
-
-
-def write_report(analysis: Analysis, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(analysis.report(), indent=2) + "\n")
-    tmp.replace(path)
-    return path
+    overlay = CoachOverlay()
+    return lambda img, pose, fb: overlay.annotate(img, pose, fb)

@@ -43,7 +43,9 @@ class VideoFile:
         if not self.path.exists():
             raise SourceError(f"no such file: {self.path}")
         if self.path.is_dir():
-            raise SourceError(f"{self.path} is a folder, not a video (use an image folder source)")
+            raise SourceError(f"{self.path} is a folder, not a video")
+        if self.path.suffix.lower() in IMAGE_SUFFIXES:
+            raise SourceError(f"{self.path} is an image, not a video")
         cap = cv2.VideoCapture(str(self.path))
         ok = cap.isOpened()
         first = cap.read()[0] if ok else False
@@ -66,9 +68,10 @@ class VideoFile:
                 if not ok:
                     break
                 t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-                # Some containers report 0 or repeat a time; fall back to the frame rate then.
+                # Some containers report 0 or repeat a time; step on by one frame then (never backwards, which
+                # index / fps could do on a variable-frame-rate file).
                 if not np.isfinite(t) or t <= last_t or (index > 0 and t == 0.0):
-                    t = index / fps
+                    t = last_t + 1.0 / fps if index > 0 else 0.0
                 last_t = t
                 yield Frame(img, index, t)
                 index += 1

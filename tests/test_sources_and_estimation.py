@@ -166,11 +166,19 @@ def _person(cx, scale, t=0.0):
 
 def test_the_same_person_is_followed_when_several_are_in_view():
     est = PoseEstimator(EstimatorOptions(num_poses=2))
-    near, far = _person(0.3, 0.3), _person(0.7, 0.1)
+    near, far = _person(0.3, 0.3, 0.0), _person(0.7, 0.1, 0.0)
     assert est._choose([far, near]) is near  # first frame: the largest person
     # The tracked person moves a little; a larger stranger appears: stay with the tracked one.
-    moved, stranger = _person(0.33, 0.3), _person(0.8, 0.45)
+    moved, stranger = _person(0.33, 0.3, 0.1), _person(0.8, 0.45, 0.1)
     assert est._choose([stranger, moved]) is moved
+    # The model drops our person for a frame while the stranger stays: report nobody, do not switch...
+    assert est._choose([_person(0.8, 0.45, 0.2)]) is None
+    # ...so when our person is found again, we are still following them.
+    back = _person(0.34, 0.3, 0.25)
+    assert est._choose([_person(0.8, 0.45, 0.25), back]) is back
+    # Gone for longer than lost_after: take the largest person.
+    late = _person(0.8, 0.45, 1.0)
+    assert est._choose([late]) is late
     est.reset()
     assert est._choose([moved, stranger]) is stranger  # after a reset, the largest again
 

@@ -7,39 +7,19 @@ for the size that is written. Written to ``<name>.part.webm`` and renamed when c
 """
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 
 import cv2
 
-from posecoach.outputs.video import OutputError
+from posecoach.outputs.video import OutputError, quiet_native_stderr
 
 
 class ClipError(OutputError):
     pass
 
 
-@contextlib.contextmanager
-def _quiet_stderr():
-    """OpenCV's FFmpeg backend prints a harmless 'tag ... is not supported' line when opening a WebM writer;
-    keep it off the user's terminal."""
-    try:
-        fd = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 2)
-            yield
-    finally:
-        os.dup2(fd, 2)
-        os.close(fd)
-
-
 def open_webm(path: Path, fps: float, size: tuple[int, int]) -> cv2.VideoWriter:
-    with _quiet_stderr():
+    with quiet_native_stderr():
         w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"VP80"), float(fps), size)
     if not w.isOpened():
         raise ClipError(f"could not open {path} for writing (VP8 WebM)")
@@ -65,6 +45,7 @@ def write_annotated_clip(video: str | Path, path: str | Path, frames, feedback, 
     if not cap.isOpened():
         raise ClipError(f"could not read {video}")
     writer = None
+    done = False
     try:
         i = 0
         while True:
@@ -82,10 +63,13 @@ def write_annotated_clip(video: str | Path, path: str | Path, frames, feedback, 
             i += 1
             if progress is not None:
                 progress.update()
+        done = True
     finally:
         cap.release()
         if writer is not None:
             writer.release()
+        if not done:
+            tmp.unlink(missing_ok=True)  # interrupted or failed: leave no half clip behind
     if writer is None:
         raise ClipError(f"no frames could be read from {video}")
     tmp.replace(path)

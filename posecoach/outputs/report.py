@@ -10,7 +10,18 @@ context for that step.
 from __future__ import annotations
 
 import contextlib
+import json
 from pathlib import Path
+
+
+def write_json_report(analysis, path: str | Path) -> Path:
+    """The analysis' JSON report, written to a .part file and renamed, so a crash never leaves half a report."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(analysis.report(), indent=2) + "\n")
+    tmp.replace(path)
+    return path
 
 
 def html_clip_path(html: str | Path, out: str | Path | None) -> Path:
@@ -25,9 +36,7 @@ def write_analysis_outputs(analysis, video, *, report=None, csv=None, html=None,
     """Writes what is asked; returns {label: path} of what was written."""
     written = {}
     if report:
-        from posecoach.session import write_report
-
-        written["report"] = write_report(analysis, report)
+        written["report"] = write_json_report(analysis, report)
     if csv:
         from posecoach.outputs.csv import write_angles_csv
 
