@@ -63,7 +63,7 @@ def mirror_sides(p: dict) -> dict:
 
 # --- postures (facing image-right) -----------------------------------------------------------------------
 STAND = P(torso=-90, head=-80, thigh=90, shank=90, foot=0, uarm=90, farm=90)
-SPLIT = P(torso=-90, head=-80, thigh_l=75, shank_l=95, thigh_r=108, shank_r=100, foot=0, uarm=90, farm=90)
+SPLIT = P(torso=-90, head=-80, thigh_l=78, shank_l=95, thigh_r=100, shank_r=100, foot=0, uarm=90, farm=90)
 SUPINE_HOOK = P(torso=180, head=185, thigh=-50, shank=50, foot=-30, uarm=10, farm=5)
 SUPINE_FLAT = P(torso=180, head=185, thigh=0, shank=0, foot=-80, uarm=0, farm=0)
 QUAD = P(torso=0, head=10, thigh=90, shank=180, foot=180, uarm=90, farm=90)
@@ -89,7 +89,7 @@ POSTURES: dict[str, dict] = {
     "bird_dog_l": with_(QUAD, uarm_l=2, farm_l=0, thigh_r=182, shank_r=180, foot_r=180),
     "cat": with_(QUAD, head=75),
     "cow": with_(QUAD, head=-35),
-    "childs": with_(QUAD, torso=-8, head=20, thigh=35, shank=180, uarm=5, farm=0),
+    "childs": with_(QUAD, torso=15, head=70, thigh=35, shank=180, uarm=10, farm=0),
     "prone": PRONE,
     "cobra": with_(PRONE, torso=-32, head=-40, uarm=100, farm=95),
     "plank": PLANK,

@@ -44,8 +44,8 @@ def sc_pelvic_tilt():
 
 
 def sc_bridge():
-    # starts with the hips already up (getting into position): that lowering is not a rep
-    s = Script("bridge").hold(1.0).move("supine_hook", 1.5).hold(1.0)
+    # gets down from standing: nothing counts until lying in the start position
+    s = _lying_setup(Script("stand"))
     for _ in range(4):
         s.rep("bridge", up=1.5, pause=2.0, down=1.5, hold_truth=True)
     s.partial("bridge", frac=0.5)
@@ -104,7 +104,7 @@ def sc_pushup():
     s = Script("stand").hold(1.0).move("quad", 1.5).move("push_up", 1.5).hold(1.0)
     for _ in range(6):
         s.rep("push_down", up=1.0, pause=0.3, down=1.0, rest=0.5)
-    s.partial("push_down", frac=0.5)
+    s.partial("push_down", frac=0.65)
     return s
 
 
@@ -152,7 +152,7 @@ def sc_squat():
     s = Script("squat").hold(0.8).move("stand", 1.5).hold(1.0)
     for _ in range(5):
         s.rep("squat", up=1.5, pause=0.4, down=1.5, rest=0.8)
-    s.partial("squat", frac=0.5)
+    s.partial("squat", frac=0.65)
     return s
 
 

@@ -385,8 +385,11 @@ class Checker:
         # hysteresis: a hold starts when the posture is reached and still, and lasts while it stays in tolerance
         if self._zone_start is None:
             in_zone = allowed and not broken and p_hold >= sp.hold_threshold and abs(self.speed) <= sp.still_speed
-        else:
+        elif sp.kind == "hold":
             in_zone = allowed and not broken and p_hold >= sp.hold_exit_threshold
+        else:  # a pause at the top of a rep ends when the movement resumes
+            in_zone = (allowed and not broken and p_hold >= sp.hold_exit_threshold
+                       and abs(self.speed) <= 1.5 * sp.still_speed)
         if in_zone:
             if self._zone_start is None:
                 self._zone_start = t

@@ -98,7 +98,7 @@ class ExerciseSpec:
     # last ``baseline_window`` seconds in position, but never further than ``baseline_limits`` (in progress
     # units) from the nominal start. People stand, lie and are filmed differently; the range stays the spec's.
     baseline_window: float = 10.0
-    baseline_limits: tuple[float, float] = (-0.5, 0.3)
+    baseline_limits: tuple[float, float] = (-0.1, 0.3)
     setup_needs_start: bool = True  # hold-only exercises may start straight in the held zone
     extra: dict = field(default_factory=dict)
 
