@@ -27,6 +27,26 @@ DEMO_CLIP = REPO / "sample_videos" / "glute_bridge_side.mp4"
 DEMO_EXERCISE = "glute_bridge"
 
 
+def positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {v}")
+    return v
+
+
+def positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not v > 0 or v != v or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return v
+
+
 class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE):
         super().__init__(message)
@@ -169,7 +189,9 @@ def cmd_live(args) -> int:
             msg += f" over {len(s['sets'])} sets"
     print(msg)
     print(f"saved: {res.session_dir}")
-    return 0 if res.ended_by != "camera dropped" else EXIT_DEVICE
+    if res.ended_by == "interrupted":
+        return EXIT_INTERRUPTED
+    return EXIT_DEVICE if res.ended_by == "camera dropped" else 0
 
 
 def cmd_exercises(args) -> int:
@@ -202,12 +224,20 @@ def cmd_models(args) -> int:
             print(f"{r['name']:40} {r['size_mb']:6.1f} MB  {'sha256 ok' if r['verified'] else 'unverified'}")
     elif args.action == "verify":
         path = models.resolve_model(args.variant)
+        want = models.expected_sha256(path)
+        if want is None:
+            print(f"{path}: no checksum is recorded for this file, so it cannot be verified "
+                  f"(sha256 {models.file_sha256(path)})")
+            return EXIT_MODEL
         print(f"{path}: sha256 ok")
     elif args.action == "build":
         from posecoach.models.build import build_full_bundle
 
         out = Path(args.out) if args.out else models.model_dir() / models.BUNDLED_FULL
-        build_full_bundle(out, wheel=Path(args.wheel) if args.wheel else None)
+        wheel = Path(args.wheel) if args.wheel else None
+        if wheel is not None and not wheel.is_file():
+            raise CliError(f"no such wheel: {wheel}")
+        build_full_bundle(out, wheel=wheel)
     elif args.action == "download":
         if not args.variant:
             raise CliError("which model? posecoach models download lite|full|heavy")
@@ -268,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lite, full or heavy (downloaded ones), or a .task path (default: bundled full model)")
         g.add_argument("--smoothing", default="one_euro", choices=["one_euro", "ema", "none"],
                        help="landmark smoothing over time (default: one_euro)")
-        g.add_argument("--people", type=int, default=1,
+        g.add_argument("--people", type=positive_int, default=1,
                        help="people to look for; >1 follows the same person when several are in view (slower)")
 
     a = sub.add_parser("analyze", help="analyse a recorded video: annotated video + report",
@@ -301,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
                                           "(default: ~/.local/share/posecoach/sessions/<time>)")
     lv.add_argument("--mirror", choices=["on", "off"], default=None,
                     help="mirror the camera view like a selfie screen (default: on for cameras, off for files)")
-    lv.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
+    lv.add_argument("--seconds", type=positive_float, default=None, help="stop after this many seconds")
     lv.add_argument("--exercises", help="a routine: comma-separated exercise ids, done in order (after --exercise)")
     lv.add_argument("--sets", type=int, default=1, help="sets of each exercise (default 1)")
     lv.add_argument("--reps", type=int, default=None, help="reps per set (default: each exercise's own target)")
@@ -336,16 +366,16 @@ def build_parser() -> argparse.ArgumentParser:
                                    "faults, joint angles per frame) beside the video as .truth.json.")
     s.add_argument("exercise", help="exercise id")
     s.add_argument("--out", "-o", required=True, help="video to write; the truth goes beside it as .truth.json")
-    s.add_argument("--reps", type=int, default=None, help="repetitions (rep exercises)")
-    s.add_argument("--hold", type=float, default=None, help="hold seconds (hold exercises)")
+    s.add_argument("--reps", type=positive_int, default=None, help="repetitions (rep exercises)")
+    s.add_argument("--hold", type=positive_float, default=None, help="hold seconds (hold exercises)")
     s.add_argument("--view", choices=["side", "oblique", "front"], default=None, help="camera view")
     s.add_argument("--fault", action="append", help="inject a form fault (repeatable)")
     s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same clip)")
     s.add_argument("--variant", default=None, help="exercise variant, e.g. lying/seated/standing for hamstring_stretch")
-    s.add_argument("--width", type=int, default=480, help="frame width in pixels (default 480)")
-    s.add_argument("--height", type=int, default=360, help="frame height in pixels (default 360)")
-    s.add_argument("--fps", type=float, default=15.0, help="frames per second (default 15)")
-    s.add_argument("--workers", type=int, default=None, help="render processes (default: all cores)")
+    s.add_argument("--width", type=positive_int, default=480, help="frame width in pixels (default 480)")
+    s.add_argument("--height", type=positive_int, default=360, help="frame height in pixels (default 360)")
+    s.add_argument("--fps", type=positive_float, default=15.0, help="frames per second (default 15)")
+    s.add_argument("--workers", type=positive_int, default=None, help="render processes (default: all cores)")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_synth)
 
@@ -370,6 +400,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("posecoach: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `posecoach exercises | head`: the reader left; that is not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as e:
+        if e.filename is None:
+            raise
+        print(f"posecoach: error: {e.filename}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_OUTPUT
     except Exception as e:
         for etype, code in _expected_errors():
             if isinstance(e, etype):

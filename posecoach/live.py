@@ -38,7 +38,8 @@ class LiveResult:
     frames: int = 0
     seconds: float = 0.0
     fps: float = 0.0
-    ended_by: str = "end of source"  # end of source | quit key | interrupted | camera dropped | time limit | routine done
+    # end of source | quit key | window closed | interrupted | camera dropped | time limit | routine done | error
+    ended_by: str = "end of source"
     summary: dict = field(default_factory=dict)
     sets: list = field(default_factory=list)  # one dict per set (exercise, set, reps, hold_seconds, ...)
 
@@ -52,10 +53,58 @@ def sessions_root() -> Path:
 
 
 def check_display() -> None:
-    """HighGUI aborts the process without a display; fail with a clear line instead."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    """HighGUI aborts the whole process (Qt: exit 134) without a usable display; fail with a clear line instead.
+
+    On X11 the display is actually opened once (libX11 through ctypes), because a stale DISPLAY is as fatal to
+    Qt as a missing one.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         raise DisplayError("no display to show the window on (DISPLAY is not set); run with --no-display, "
                            "or under Xvfb")
+    if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        import ctypes
+        import ctypes.util
+
+        name = ctypes.util.find_library("X11")
+        if not name:
+            return  # cannot check without libX11; Qt will have its own say
+        x11 = ctypes.CDLL(name)
+        x11.XOpenDisplay.restype = ctypes.c_void_p
+        x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        handle = x11.XOpenDisplay(None)
+        if not handle:
+            raise DisplayError(f"cannot open the display {os.environ['DISPLAY']}; run with --no-display, "
+                               "or under Xvfb")
+        x11.XCloseDisplay(handle)
+
+
+class _SignalsAsInterrupt:
+    """SIGTERM and SIGHUP (a closed terminal, `kill`) end the session like Ctrl+C does, so the recording is
+    finalised and the summary written instead of the process dying mid-file."""
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self._old = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+                if sig is not None:
+                    self._old[sig] = signal.signal(sig, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc):
+        import signal
+
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
 
 
 def _event_record(ev) -> dict:
@@ -284,6 +333,8 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
 
     import cv2
 
+    signals = _SignalsAsInterrupt().__enter__()
+    rec_fps = None
     try:
         if display:
 
@@ -358,15 +409,22 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
                     if writer is None:
                         from posecoach.outputs.video import VideoWriter
 
-                        writer = VideoWriter(record, getattr(source, "fps", 30.0) or 30.0,
-                                             (img.shape[1], img.shape[0]))
-                    writer.write(img)
+                        rec_fps = getattr(source, "fps", 30.0) or 30.0
+                        writer = VideoWriter(record, rec_fps, (img.shape[1], img.shape[0]))
+                    # Keep the recording on the source's clock: a camera delivers 30 fps but we may process 12,
+                    # so a frame is written as many times as the frame slots it covers (at least once).
+                    due = int(frame.timestamp * rec_fps) + 1 - writer.frames
+                    for _ in range(max(1, min(due, int(rec_fps * 2)))):
+                        writer.write(img)
                 res.frames += 1
                 if display:
                     if res.frames == 1:
                         cv2.resizeWindow(window_name, img.shape[1], img.shape[0])
                     cv2.imshow(window_name, img)
                 key = read_key(res.frames)
+                if display and res.frames > 1 and cv2.getWindowProperty(window_name, cv2.WND_PROP_VISIBLE) < 1:
+                    res.ended_by = "window closed"  # the window's close button
+                    break
                 if key is not None and key >= 0:
                     ch = key & 0xFF
                     if ch in (ord("q"), 27):
@@ -403,9 +461,16 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
             res.ended_by = "camera dropped"
     except KeyboardInterrupt:
         res.ended_by = "interrupted"
+    except Exception as e:
+        res.ended_by = f"error: {str(e).splitlines()[0] if str(e) else type(e).__name__}"
+        raise
     finally:
+        signals.__exit__(None, None, None)
         if writer is not None:
-            writer.close()
+            try:
+                writer.close()  # a live recording is always kept, up to the last frame
+            except Exception as e:
+                log({"type": "Error", "message": f"finishing the recording failed: {e}"})
         res.seconds = time.perf_counter() - t0
         res.fps = res.frames / res.seconds if res.seconds > 0 else 0.0
         if routine is not None:

@@ -69,7 +69,10 @@ def resolve_model(model: str | os.PathLike | None = None) -> Path:
     else:
         path = Path(model)
     if not path.exists():
-        hint = " (run: posecoach models build)" if path.name == BUNDLED_FULL else ""
+        hint = ""
+        if path.name == BUNDLED_FULL:
+            hint = (" (run: posecoach models build; posecoach expects to be installed from its repository with "
+                    "`pip install -e .`, or POSECOACH_MODELS to name the model folder)")
         raise ModelError(f"model file not found: {path}{hint}")
     want = expected_sha256(path)
     if want is not None:

@@ -44,7 +44,10 @@ def download_legacy_wheel(dest: Path) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", f"mediapipe=={LEGACY_WHEEL_VERSION}", "--no-deps",
            "--only-binary=:all:", "--python-version", "3.11", "--platform", "manylinux_2_28_x86_64",
            "-d", str(dest), "-q"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        raise ModelBuildError(f"downloading mediapipe=={LEGACY_WHEEL_VERSION} took over 10 minutes") from None
     wheels = sorted(dest.glob(f"mediapipe-{LEGACY_WHEEL_VERSION}-*.whl"))
     if proc.returncode != 0 or not wheels:
         last = (proc.stderr.strip().splitlines() or ["no wheel was saved"])[-1]
@@ -53,11 +56,13 @@ def download_legacy_wheel(dest: Path) -> Path:
 
 
 def read_member(wheel: Path, member: str, expected_sha: str) -> bytes:
-    with zipfile.ZipFile(wheel) as z:
-        try:
+    try:
+        with zipfile.ZipFile(wheel) as z:
             data = z.read(member)
-        except KeyError:
-            raise ModelBuildError(f"{wheel.name} has no {member}") from None
+    except KeyError:
+        raise ModelBuildError(f"{wheel.name} has no {member}") from None
+    except (zipfile.BadZipFile, OSError) as e:
+        raise ModelBuildError(f"{wheel} is not a readable wheel: {e}") from None
     got = sha256_bytes(data)
     if got != expected_sha:
         raise ModelBuildError(f"{member} in {wheel.name} has sha256 {got}, expected {expected_sha}")
