@@ -17,13 +17,19 @@ PURE = ["pose.py", "geometry.py", "smoothing.py", "exercises"]
 
 
 def imports_of(path: Path) -> set[str]:
+    """Absolute names of everything a module imports (relative imports resolved against its package)."""
     tree = ast.parse(path.read_text())
+    package = ["posecoach", *path.relative_to(PKG).parent.parts]
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                names.add(".".join(base + ([node.module] if node.module else [])))
+            elif node.module:
+                names.add(node.module)
     return names
 
 
@@ -46,3 +52,12 @@ def test_only_estimation_and_model_tools_import_mediapipe():
     for f in PKG.rglob("*.py"):
         if any(n == "mediapipe" or n.startswith("mediapipe.") for n in imports_of(f)):
             assert f.name in allowed, f"{f.relative_to(PKG)} imports mediapipe"
+
+
+@pytest.mark.parametrize("entry", ["render", "outputs", "voice.py"])
+def test_edges_do_not_import_the_wiring(entry):
+    """Annotators and writers are used by the session, never the other way round."""
+    wiring = ("posecoach.session", "posecoach.live", "posecoach.cli")
+    for f in _files(entry):
+        bad = {n for n in imports_of(f) if n.startswith(wiring)}
+        assert not bad, f"{f.relative_to(PKG)} imports {sorted(bad)}"
