@@ -65,10 +65,18 @@ def _hamstring_depth(body: Body, side: str) -> float:
     if v == "seated":
         fold = min(joint_angle(body.p(q, "shoulder"), body.p(q, "hip"), body.p(q, "knee")) for q in SIDES
                    if body.v(q, "hip") > 0.2) if any(body.v(q, "hip") > 0.2 for q in SIDES) else float("nan")
-        return (100.0 - fold) / 45.0
+        return max((100.0 - fold) / 45.0, _reach(body))
     if v == "standing":
-        return (_lean(body, side) - 20.0) / 60.0
+        return max((_lean(body, side) - 20.0) / 60.0, _reach(body))
     return float("nan")
+
+
+def _reach(body: Body) -> float:
+    """Hands toward the feet: (1.4 - nearest wrist-to-ankle distance in torso lengths), 1 = hands at the shins.
+
+    Reads the stretch even when the fold angle is lost (a leg pointing at the camera, the head hiding the hip)."""
+    d = min(float(np.linalg.norm(body.p(s, "wrist") - body.p(q, "ankle"))) for s in SIDES for q in SIDES)
+    return 1.4 - d / body.scale
 
 
 SPECS = [
@@ -78,7 +86,7 @@ SPECS = [
                  "standing_toe_touch", "lying_hamstring_stretch"),
         description="Stretch the back of the thigh: one leg raised straight with a strap lying down, or folding forward over straight legs seated or standing.",
         measure=Custom(name="stretch", fn=_hamstring_depth, needs=("hip", "knee")), start=0.0, top=1.0,
-        target_hold=30.0, required_view="side", setup_needs_start=False, hold_from=0.45, min_hold=1.0,
+        target_hold=30.0, required_view="side", setup_needs_start=False, hold_from=0.8, hold_exit=0.6, min_hold=1.0,
         hold_grace=0.8, variant_of=hamstring_variant,
         guidance=("Lying: loop a towel or strap round one foot and raise the straight leg until you feel a stretch "
                   "behind the thigh. Seated: legs straight, hinge forward from the hips, back long. Standing: bend "
