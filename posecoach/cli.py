@@ -22,8 +22,7 @@ EXIT_DEVICE = 4  # no camera, no display
 EXIT_OUTPUT = 5  # cannot write an output
 EXIT_INTERRUPTED = 130
 
-REPO = Path(__file__).resolve().parents[1]
-DEMO_CLIP = REPO / "sample_videos" / "glute_bridge_side.mp4"
+DEMO_NAME = "glute_bridge_side.mp4"
 DEMO_EXERCISE = "glute_bridge"
 
 
@@ -261,6 +260,9 @@ def cmd_synth(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    from posecoach.models import data_dir
+
+    DEMO_CLIP = data_dir("sample_videos") / DEMO_NAME
     if not DEMO_CLIP.exists():
         raise CliError(f"the demo clip {DEMO_CLIP} is missing from this checkout")
     out = Path(args.out)

@@ -27,12 +27,27 @@ class ModelError(RuntimeError):
     """A model file is missing, damaged or cannot be fetched."""
 
 
+def data_dir(name: str) -> Path:
+    """A top-level data folder (models, sample_videos): the repository's, for an editable install or a checkout;
+    else the copy a normal install puts under ``<prefix>/share/posecoach/``."""
+    import sys
+
+    repo = Path(__file__).resolve().parents[2] / name
+    if repo.is_dir():
+        return repo
+    for prefix in (sys.prefix, sys.base_prefix):
+        installed = Path(prefix) / "share" / "posecoach" / name
+        if installed.is_dir():
+            return installed
+    return repo
+
+
 def model_dir() -> Path:
-    """``$POSECOACH_MODELS`` if set, else the repository's ``models/`` folder."""
+    """``$POSECOACH_MODELS`` if set, else the repository's ``models/`` folder (or its installed copy)."""
     env = os.environ.get("POSECOACH_MODELS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "models"
+    return data_dir("models")
 
 
 def file_sha256(path: Path) -> str:
