@@ -59,11 +59,22 @@ def posecoach_run(video: Path, exercise: str | None, cache_dir: str, use_cache: 
         return time.perf_counter() - t0, len(an.frames), an
 
 
+def _cpu_name() -> str:
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("video", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--exercise", default="glute_bridge")
+    ap.add_argument("--out", type=Path, default=None, help="also write the table (Markdown) to this file")
     args = ap.parse_args()
     if not args.video.exists():
         print(f"bench: no such video: {args.video}", file=sys.stderr)
@@ -84,20 +95,26 @@ def main() -> int:
 
     fps, frames, size = probe(args.video)
     duration = frames / fps
-    print(f"video: {args.video.name}  {size[0]}x{size[1]}  {frames} frames  {duration:.1f} s at {fps:.1f} fps")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"best of {args.repeat}")
-    print()
-    print(f"| run | wall s | frames/s | x real time |")
-    print(f"|---|---:|---:|---:|")
+    lines = [f"video: {args.video.name}  {size[0]}x{size[1]}  {frames} frames  {duration:.1f} s at {fps:.1f} fps",
+             f"machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}, Python "
+             f"{platform.python_version()}, best of {args.repeat}, {time.strftime('%Y-%m-%d')}",
+             "",
+             "| run | wall s | frames/s | x real time |",
+             "|---|---:|---:|---:|"]
     for name in ("bare", "analyze", "cached"):
         t, n = best[name][0], best[name][1]
-        print(f"| {name} | {t:.2f} | {n / t:.1f} | {t / duration:.2f} |")
+        lines.append(f"| {name} | {t:.2f} | {n / t:.1f} | {t / duration:.2f} |")
     tm = best["analyze"][2].timings
-    print()
-    print(f"analyze, where the time went (s): inference {tm.inference:.2f}, decode {tm.decode:.2f} (own thread, "
-          f"overlapped; main thread waited {tm.waiting_for_frames:.2f}), checking {tm.checking:.2f}, "
-          f"drawing+queueing frames for the encoder {tm.drawing:.2f}, wall {tm.wall:.2f}")
+    lines += ["",
+              f"analyze, where the time went (s): inference {tm.inference:.2f} on the main thread; decode "
+              f"{tm.decode:.2f} on its own thread (main thread waited {tm.waiting_for_frames:.2f}); checking "
+              f"{tm.checking:.2f}; overlay drawing + mp4v encoding {tm.drawing:.2f} on the writer thread; "
+              f"wall {tm.wall:.2f}"]
+    print("\n".join(lines))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("# Pipeline speed\n\n`python bench/bench_pipeline.py --out bench/results/pipeline.md`\n\n"
+                            + "\n".join(lines) + "\n")
     return 0
 
 
