@@ -70,7 +70,7 @@ QUAD = P(torso=0, head=10, thigh=90, shank=180, foot=180, uarm=90, farm=90)
 PRONE = P(torso=0, head=5, thigh=180, shank=180, foot=120, uarm=150, farm=0)
 PLANK = P(torso=-10, head=-5, thigh=170, shank=170, foot=110, uarm=90, farm=0)
 PUSH_UP = P(torso=-12, head=-8, thigh=168, shank=168, foot=110, uarm=90, farm=90)
-SIT_LONG = P(torso=-90, head=-70, thigh=0, shank=0, foot=-80, uarm=60, farm=40)
+SIT_LONG = P(torso=-90, head=-70, thigh=0, shank=0, foot=-80, uarm=95, farm=95)
 KNEEL_UP = P(torso=-90, head=-80, thigh=90, shank=180, foot=180, uarm=90, farm=90)
 
 POSTURES: dict[str, dict] = {
@@ -93,7 +93,7 @@ POSTURES: dict[str, dict] = {
     "prone": PRONE,
     "cobra": with_(PRONE, torso=-32, head=-40, uarm=100, farm=95),
     "plank": PLANK,
-    "plank_sag": with_(PLANK, torso=-30, thigh=150, shank=175),
+    "plank_sag": with_(PLANK, torso=-50, thigh=128, shank=182),
     "push_up": PUSH_UP,
     "push_down": with_(PUSH_UP, torso=-3, thigh=177, shank=177, uarm=168, farm=62),
     "quad_kneel": KNEEL_UP,

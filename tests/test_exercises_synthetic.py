@@ -104,7 +104,7 @@ def sc_pushup():
     s = Script("stand").hold(1.0).move("quad", 1.5).move("push_up", 1.5).hold(1.0)
     for _ in range(6):
         s.rep("push_down", up=1.0, pause=0.3, down=1.0, rest=0.5)
-    s.partial("push_down", frac=0.65)
+    s.partial("push_down", frac=0.85)
     return s
 
 
@@ -302,7 +302,7 @@ def test_view_check_asks_for_a_side_view():
         img = f.pose.image.copy()
         for lm in range(33):
             name_right = lm in (8, 12, 14, 16, 24, 26, 28)
-            img[lm, 1] += (0.12 if name_right else 0.0)
+            img[lm, 1] += (0.2 if name_right else 0.0)
         out.append(PoseFrame(f.index, f.timestamp, Pose(img, f.pose.visibility, f.timestamp, f.pose.image_size)))
     result, _ = run("glute_bridge", out)
     assert any(f.code == "camera_view" for f in result.faults)

@@ -146,12 +146,15 @@ class Body:
                     return False
         return True
 
+    def torso_length(self) -> float:
+        return max(max(float(np.linalg.norm(self.p(s, "shoulder") - self.p(s, "hip"))) for s in SIDES), 1e-3)
+
     def shoulder_width_ratio(self) -> float:
         """Shoulder width / torso length in the image: ~0 in a pure side view, ~0.8 facing the camera."""
-        return float(np.linalg.norm(self.p("left", "shoulder") - self.p("right", "shoulder"))) / self.scale
+        return float(np.linalg.norm(self.p("left", "shoulder") - self.p("right", "shoulder"))) / self.torso_length()
 
     def hip_width_ratio(self) -> float:
-        return float(np.linalg.norm(self.p("left", "hip") - self.p("right", "hip"))) / self.scale
+        return float(np.linalg.norm(self.p("left", "hip") - self.p("right", "hip"))) / self.torso_length()
 
 
 def nanmean(values) -> float:

@@ -138,6 +138,10 @@ SPECS = [
             FaultRule("hips_sagging", "Lift your hips a little: keep a straight line from shoulders to heels.",
                       LineOffset(point="hip", a="shoulder", b="ankle"), Zone(hi=-0.12), phases=("any",),
                       min_seconds=0.8),
+            # sagging this far is out of tolerance: the hold stops until the line is back
+            FaultRule("hips_collapsed", "Your hips have dropped: lift them back into line, or rest on your knees.",
+                      LineOffset(point="hip", a="shoulder", b="ankle"), Zone(hi=-0.25), phases=("any",),
+                      min_seconds=0.5, severity="bad", breaks_hold=True),
             FaultRule("hips_piking", "Lower your hips into line with your shoulders and heels.",
                       LineOffset(point="hip", a="shoulder", b="ankle"), Zone(lo=0.18), phases=("any",),
                       min_seconds=0.8),

@@ -99,7 +99,7 @@ SPECS = [
                       LineOffset(point="hip", a="shoulder", b="knee"), Zone(lo=-0.12), phases=("moving",),
                       min_seconds=0.5),
         ),
-        min_rep_seconds=1.5, adaptive_window=6.0, setup_seconds=0.25,
+        min_rep_seconds=1.5, adaptive_window=6.0, setup_seconds=0.25, min_rep_seconds_count=0.8,
     ),
     ExerciseSpec(
         id="glute_bridge", name="Glute bridge", kind="mixed", aliases=("bridge", "hip_bridge", "bridge_pose"),

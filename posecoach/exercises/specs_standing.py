@@ -37,11 +37,14 @@ def hamstring_variant(body: Body) -> str:
     legs = [segment_angle(body.p(q, "hip"), body.p(q, "ankle")) for q in SIDES]
     if P.standing(body):
         return "standing"
-    if torso < 35 and max(legs) > 35:
+    hip, sh, ankle = body.mid("hip"), body.mid("shoulder"), body.mid("ankle")
+    # folded forward over long legs, the shoulders are on the feet's side of the hips; lying, on the other side
+    folded_over_legs = np.sign(sh[0] - hip[0]) == np.sign(ankle[0] - hip[0])
+    if torso < 35 and not folded_over_legs:
         return "lying"
     if min(legs) < 35:
         return "seated"
-    return "lying" if torso < 35 else ""
+    return ""
 
 
 def _hamstring_depth(body: Body, side: str) -> float:
