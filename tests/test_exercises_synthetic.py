@@ -289,7 +289,7 @@ def test_plank_sagging_is_a_fault_and_stops_the_hold():
     result, _ = run("plank", render(s, noise=0.002, jitter=0.0, dropouts=0, vis_dips=0))
     codes = {f.code for f in result.faults}
     assert "hips_sagging" in codes
-    assert result.hold_seconds < s.t - a - 3.0
+    assert result.hold_seconds < s.t - a - 2.0  # the 4 s sag (with its 1 s moves) is not hold time
 
 
 def test_view_check_asks_for_a_side_view():
