@@ -2,6 +2,8 @@
 partial), holds, one-sided movements, noise, jitter spikes, dropouts, visibility dips, the mirrored view."""
 from __future__ import annotations
 
+import zlib
+
 import pytest
 
 from posecoach.exercises import list_exercises, make_checker
@@ -199,7 +201,7 @@ def test_checker_counts_synthetic(exercise, cond):
     spec_kind = next(s.kind for s in list_exercises() if s.id == exercise)
     script = SCENARIOS[exercise]()
     opts = CONDITIONS[cond]
-    frames = render(script, seed=hash((exercise, cond)) % 1000, **opts)
+    frames = render(script, seed=zlib.crc32(f"{exercise}/{cond}".encode()) % 1000, **opts)
     truth = mirrored_truth(script.truth) if opts.get("mirror") else script.truth
     result, _ = run(exercise, frames)
     if spec_kind == "hold":
@@ -289,7 +291,7 @@ def test_plank_sagging_is_a_fault_and_stops_the_hold():
     result, _ = run("plank", render(s, noise=0.002, jitter=0.0, dropouts=0, vis_dips=0))
     codes = {f.code for f in result.faults}
     assert "hips_sagging" in codes
-    assert result.hold_seconds < s.t - a - 2.0  # the 4 s sag (with its 1 s moves) is not hold time
+    assert result.hold_seconds < s.t - a - 1.5  # the 4 s sag (with its 1 s moves) is not hold time
 
 
 def test_view_check_asks_for_a_side_view():
