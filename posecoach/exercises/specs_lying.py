@@ -29,6 +29,12 @@ def _knee_drop(body: Body, side: str) -> float:
     if body.v(other(s), "knee") < 0.4:  # knees are together in this stretch: both must be seen
         return float("nan")
     hip, knee, sh = body.p(s, "hip"), body.p(s, "knee"), body.p(s, "shoulder")
+    # legs out straight (lying in a T between twists) is the start, whatever the knee height reads
+    straight = all(joint_angle(body.p(q, "shoulder"), body.p(q, "hip"), body.p(q, "knee")) > 155.0
+                   and joint_angle(body.p(q, "hip"), body.p(q, "knee"), body.p(q, "ankle")) > 150.0
+                   for q in ("left", "right"))
+    if straight:
+        return 0.0
     thigh = max(float(((knee - hip) ** 2).sum() ** 0.5), 1e-6)
     up = body.up_offset(knee, sh, hip) * body.scale / thigh  # knee height above the torso line, per thigh
     return 1.0 - max(min(up, 1.0), -0.2)
@@ -135,7 +141,7 @@ SPECS = [
                       Height(point="shoulder", ref="hip"), Zone(lo=0.45), phases=("top",), min_seconds=0.8,
                       side="both"),
         ),
-        min_rep_seconds=1.5,
+        min_rep_seconds=1.5, min_rep_seconds_count=1.0,
     ),
     ExerciseSpec(
         id="situp", name="Sit-up / crunch", kind="reps", aliases=("crunch", "crunches", "sit_up", "situps", "curl_up"),
