@@ -51,7 +51,8 @@ def test_interrupted_analysis_leaves_no_half_video_and_no_thread(tmp_path):
     assert not [t for t in threading.enumerate() if t.name in ("posecoach-decode", "posecoach-encode")]
 
 
-def test_damaged_cache_entry_is_re_extracted(tmp_path):
+def test_damaged_cache_entry_is_re_extracted(tmp_path, monkeypatch):
+    monkeypatch.setenv("POSECOACH_CACHE", str(tmp_path / "cache"))  # an empty cache of its own
     first = analyze(BRIDGE, None, use_cache=True)
     assert not first.cached
     path = landmark_cache.cache_path(BRIDGE, resolve_model(), EstimatorOptions())
