@@ -41,16 +41,14 @@ def load_labels(videos: Path) -> list[dict]:
 
 
 def cached_frames(video: Path, smoothing: str, cached_only: bool):
+    """Landmarks from the cache (the same entries `posecoach analyze` uses); extracted on a miss unless
+    ``cached_only``."""
     from posecoach import landmark_cache as lc
     from posecoach.models import resolve_model
-    import numpy as np
 
-    path = lc.cache_dir() / (lc.cache_key(video, resolve_model(None)) + ".npz")
-    if path.exists():
-        with np.load(path) as data:
-            return lc.unpack(data, smoothing)
-    if cached_only:
-        return None
+    frames = lc.read(lc.cache_path(video, resolve_model(None)), smoothing)
+    if frames is not None or cached_only:
+        return frames
     return lc.load_landmarks(video, smoothing=smoothing)
 
 
