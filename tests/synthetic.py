@@ -29,13 +29,7 @@ SEGS = ("torso", "head", "thigh_l", "shank_l", "foot_l", "uarm_l", "farm_l",
 
 def P(**kw) -> dict:
     """A posture: segment directions in degrees. thigh= sets both thighs, thigh_l= only the left, etc."""
-    out = {}
-    for k, v in kw.items():
-        if k in ("thigh", "shank", "foot", "uarm", "farm"):
-            out[k + "_l"] = v
-            out[k + "_r"] = v
-        else:
-            out[k] = v
+    out = with_({}, **kw)
     missing = set(SEGS) - set(out)
     if missing:
         raise ValueError(f"posture misses {sorted(missing)}")
@@ -43,6 +37,7 @@ def P(**kw) -> dict:
 
 
 def with_(base: dict, **kw) -> dict:
+    """A copy of ``base`` with some segments changed; paired names (thigh, shank, foot, uarm, farm) set both sides."""
     d = dict(base)
     for k, v in kw.items():
         if k in ("thigh", "shank", "foot", "uarm", "farm"):
