@@ -30,6 +30,7 @@ LOST_REP_GRACE = 2.5  # seconds without a usable pose before an open rep is aban
 FAULT_REPEAT = 5.0  # a fault is not repeated within this many seconds (holds), or within one rep
 VIEW_REPEAT = 15.0
 CUT_JUMP = 0.6  # median joint jump between consecutive frames, in body sizes, that means a cut
+SETUP_GAP = 0.5  # a pose dropout this short between two frames at the start does not interrupt the setup
 
 
 def _isnan(v) -> bool:
@@ -127,6 +128,7 @@ class Checker:
         if _isnan(raw):
             self._missing(t)
             return self._feedback(t, "no_person" if not self._enough_visible(body) else self._phase_name(), body)
+        gap = None if self.last_valid_t is None else t - self.last_valid_t
         self.last_valid_t = t
         self._raw.append(raw)
         med = float(np.median(self._raw))
@@ -141,7 +143,10 @@ class Checker:
             self.speed += min(1.0, (t - self._prev_t) / 0.1) * (inst - self.speed)
         self._prev_p, self._prev_t = self.p, t
 
-        self._step_state(t, dt, side)
+        # time at the start bridges a short dropout: the person did not leave because the pose was lost a moment
+        bridged = self.state == "setup" and self._setup_acc > 0 and gap is not None and dt < gap <= SETUP_GAP
+        setup_dt = gap if bridged else dt
+        self._step_state(t, setup_dt, side)
         self._step_faults(body, t, side)
         self._step_hold(t, side)
         return self._feedback(t, self._phase_name(), body)

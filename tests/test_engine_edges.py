@@ -1,0 +1,45 @@
+"""Engine behaviour at the edges of a recording, on synthetic landmark sequences: pose dropouts while the
+person gets into position, camera cuts, and the end of the input."""
+from __future__ import annotations
+
+from posecoach.exercises import make_checker
+from posecoach.pose import PoseFrame
+
+from synthetic import Script, render
+
+
+def _run(exercise: str, frames):
+    c = make_checker(exercise)
+    fbs = [c.update(f) for f in frames]
+    return c.finish(), fbs
+
+
+def _drop(frames, t0: float, t1: float):
+    """The same frames with no pose from t0 to t1 (an intro flash, a fade, a moment the model lost the person)."""
+    return [PoseFrame(f.index, f.timestamp, None) if t0 <= f.timestamp < t1 else f for f in frames]
+
+
+def _situp_after_intro(dropout: tuple[float, float] | None):
+    # lying at the start for 0.3 s, then straight into the first sit-up
+    s = Script("supine_hook").hold(0.3)
+    s.rep("crunch", up=0.6, pause=0.4, down=1.0, rest=1.0)
+    s.rep("crunch", up=0.6, pause=0.4, down=1.0, rest=1.0)
+    frames = render(s, noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)
+    return _drop(frames, *dropout) if dropout else frames
+
+
+def test_short_dropout_in_setup_does_not_restart_it():
+    # in position at the start for 0.1 s, the pose is lost for 0.3 s (an intro flash), back at the start for
+    # a few frames, then the first rep: the person never left the start, so the setup is done and the rep counts
+    result, _ = _run("situp", _situp_after_intro((0.1, 0.4)))
+    assert result.complete_reps == 2, [(r.start, r.end, r.complete) for r in result.reps]
+
+
+def test_long_dropout_in_setup_is_not_bridged():
+    # a dropout longer than a moment proves nothing about where the person was: the first rep, started before
+    # the person was seen at the start for long enough, is not counted
+    s = Script("supine_hook").hold(1.0)
+    s.rep("crunch", up=0.6, pause=0.4, down=1.0, rest=1.0)
+    frames = _drop(render(s, noise=0.0, jitter=0.0, dropouts=0, vis_dips=0), 0.1, 1.07)
+    result, _ = _run("situp", frames)
+    assert result.complete_reps == 0, [(r.start, r.end, r.complete) for r in result.reps]
