@@ -68,6 +68,113 @@ class EstimatorOptions:
             raise ValueError("num_poses must be at least 1")
 
 
+class _DirectVideoDetect:
+    """``detect_for_video`` with the C calls made on the calling thread, returning numpy arrays.
+
+    MediaPipe 1.x's Python API sends every call into its C library through a one-thread executor (its
+    ``SerialDispatcher``) so that calls from several Python threads never overlap. That costs two thread hand-offs
+    per frame (detect, then free the result), and each needs the GIL: with the decoder thread also running,
+    analysing a 720p clip spent ~0.25 s of 4.5 s in them. A ``PoseEstimator`` is only ever driven from one
+    thread at a time, so calling the same two C functions directly keeps MediaPipe's guarantee without the hops.
+    The landmarks are read from the C result into arrays directly (see ``_arrays_from_c``).
+    It leans on private names of mediapipe 1.x; ``create`` returns None when they are not there, and the public
+    ``detect_for_video`` is used instead (tests check that both give the same landmarks).
+    """
+
+    def __init__(self, landmarker, raw, result_c, handle_status, image_dtype, world_dtype):
+        self._landmarker, self._raw = landmarker, raw
+        self._result_c, self._handle_status = result_c, handle_status
+        self._image_dtype, self._world_dtype = image_dtype, world_dtype
+
+    @classmethod
+    def create(cls, landmarker) -> "_DirectVideoDetect | None":
+        try:
+            from mediapipe.tasks.python.core import mediapipe_c_utils
+            from mediapipe.tasks.python.vision import pose_landmarker as pl
+
+            raw = landmarker._lib._lib  # noqa: SLF001 - the SerialDispatcher's CDLL
+            ready = all(getattr(raw, name).argtypes for name in
+                        ("MpPoseLandmarkerDetectForVideo", "MpPoseLandmarkerCloseResult"))
+            landmarker._handle  # noqa: B018, SLF001
+            if not ready or not hasattr(raw, "MpErrorFree"):
+                return None
+            dtypes = (_landmark_dtype(pl.landmark_c_lib.MpNormalizedLandmarkC),
+                      _landmark_dtype(pl.landmark_c_lib.MpLandmarkC))
+            return cls(landmarker, raw, pl.MpPoseLandmarkerResultC, mediapipe_c_utils.handle_status, *dtypes)
+        except (AttributeError, ImportError, KeyError, TypeError):  # not the mediapipe 1.x we know
+            return None
+
+    def __call__(self, image, timestamp_ms: int):
+        import ctypes
+
+        result_c = self._result_c()
+        error = ctypes.c_char_p()
+        status = self._raw.MpPoseLandmarkerDetectForVideo(
+            self._landmarker._handle, image._image_ptr, None, timestamp_ms,  # noqa: SLF001
+            ctypes.byref(result_c), ctypes.byref(error))
+        try:
+            self._handle_status(status, error)
+        finally:
+            if error.value is not None:
+                self._raw.MpErrorFree(error)
+        try:
+            return _arrays_from_c(result_c, self._image_dtype, self._world_dtype)
+        finally:
+            self._raw.MpPoseLandmarkerCloseResult(ctypes.byref(result_c))
+
+
+_LANDMARK_FIELDS = ("x", "y", "z", "has_visibility", "visibility", "has_presence", "presence")
+
+
+def _landmark_dtype(struct) -> np.dtype:
+    """A numpy view of MediaPipe's landmark struct (its ``name`` pointer left out: numpy cannot map it)."""
+    import ctypes
+
+    kinds = {ctypes.c_float: "<f4", ctypes.c_bool: "?"}
+    types = dict(struct._fields_)  # noqa: SLF001
+    return np.dtype({"names": list(_LANDMARK_FIELDS),
+                     "formats": [kinds[types[n]] for n in _LANDMARK_FIELDS],
+                     "offsets": [getattr(struct, n).offset for n in _LANDMARK_FIELDS],
+                     "itemsize": ctypes.sizeof(struct)})
+
+
+def _read_landmarks(lms, dtype: np.dtype) -> np.ndarray:
+    import ctypes
+
+    return np.frombuffer(ctypes.string_at(lms.landmarks, lms.landmarks_count * dtype.itemsize), dtype)
+
+
+def _arrays_from_c(result_c, image_dtype: np.dtype, world_dtype: np.dtype) -> list[tuple]:
+    """Per person (image xyz, visibility, presence, world xyz or None) as numpy arrays, read straight from the C
+    result: the public API first builds 66 Python objects per person per frame."""
+    people = []
+    for i in range(result_c.pose_landmarks_count):
+        a = _read_landmarks(result_c.pose_landmarks[i], image_dtype)
+        img = np.stack([a["x"], a["y"], a["z"]], axis=1).astype(np.float64)
+        vis = np.where(a["has_visibility"], a["visibility"], 0.0).astype(np.float64)
+        pres = np.where(a["has_presence"], a["presence"], 0.0).astype(np.float64)
+        world = None
+        if i < result_c.pose_world_landmarks_count:
+            b = _read_landmarks(result_c.pose_world_landmarks[i], world_dtype)
+            world = np.stack([b["x"], b["y"], b["z"]], axis=1).astype(np.float64)
+        people.append((img, vis, pres, world))
+    return people
+
+
+def _arrays_from_result(result) -> list[tuple]:
+    """The same as ``_arrays_from_c`` from the public API's ``PoseLandmarkerResult``."""
+    people = []
+    for i, lms in enumerate(result.pose_landmarks):
+        img = np.array([[p.x, p.y, p.z] for p in lms], dtype=np.float64)
+        vis = np.array([p.visibility if p.visibility is not None else 0.0 for p in lms], dtype=np.float64)
+        pres = np.array([p.presence if p.presence is not None else 0.0 for p in lms], dtype=np.float64)
+        world = None
+        if result.pose_world_landmarks and len(result.pose_world_landmarks) > i:
+            world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks[i]], dtype=np.float64)
+        people.append((img, vis, pres, world))
+    return people
+
+
 class PoseEstimator:
     """Frames in, ``Pose`` out. Use as a context manager (mediapipe 1.2 raises at exit if a task is left open)."""
 
@@ -82,6 +189,11 @@ class PoseEstimator:
         self._last_center: np.ndarray | None = None
         self._last_scale: float | None = None
         self._last_seen: float | None = None
+        self._detect_for_video = None
+        if _landmarker is not None and self.options.mode == "video" and not os.environ.get("POSECOACH_MP_DISPATCH"):
+            self._detect_for_video = _DirectVideoDetect.create(_landmarker)
+        if self._detect_for_video is None and _landmarker is not None:
+            self._detect_for_video = lambda image, ms: _arrays_from_result(_landmarker.detect_for_video(image, ms))
 
     @classmethod
     def create_from_options(cls, options: EstimatorOptions) -> "PoseEstimator":
@@ -113,6 +225,7 @@ class PoseEstimator:
     # -- lifecycle -------------------------------------------------------------------------------------------
     def close(self) -> None:
         if self._landmarker is not None:
+            self._detect_for_video = None
             self._landmarker.close()
             self._landmarker = None
 
@@ -139,26 +252,34 @@ class PoseEstimator:
         self._last_ms = ms
         return ms
 
-    def estimate(self, frame: Frame) -> Pose | None:
-        """The pose of the tracked person in ``frame`` (BGR), or None when nobody is found."""
-        if self._landmarker is None:
-            raise RuntimeError("PoseEstimator is closed")
+    @staticmethod
+    def model_input(frame: Frame):
+        """The frame as the model takes it (an RGB ``mp.Image``). Stateless and thread-safe, so a decoding thread
+        can make it ahead of time: the colour conversion and the copy into MediaPipe's buffer then stay off the
+        thread that waits for the model (about 1 ms per 720p frame)."""
         import mediapipe as mp
 
         import cv2
 
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)  # ~25x faster than a numpy channel flip at 1080p
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+        return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+
+    def estimate(self, frame: Frame, model_input=None) -> Pose | None:
+        """The pose of the tracked person in ``frame`` (BGR), or None when nobody is found. ``model_input``, when
+        given, is ``model_input(frame)`` made earlier (e.g. on the decoding thread)."""
+        if self._landmarker is None:
+            raise RuntimeError("PoseEstimator is closed")
+        image = model_input if model_input is not None else self.model_input(frame)
         # The first call starts the graph (and logs); later calls are silent, so don't pay for the fd swap.
         quiet = _quiet_native_stderr() if self._calls == 0 else contextlib.nullcontext()
         self._calls += 1
         with quiet:
             if self.options.mode == "video":
-                result = self._landmarker.detect_for_video(image, self._timestamp_ms(frame.timestamp))
+                people = self._detect_for_video(image, self._timestamp_ms(frame.timestamp))
             else:
-                result = self._landmarker.detect(image)
+                people = _arrays_from_result(self._landmarker.detect(image))
         h, w = frame.image.shape[:2]
-        poses = [self._to_pose(result, i, frame.timestamp, (w, h)) for i in range(len(result.pose_landmarks))]
+        poses = [self._to_pose(person, frame.timestamp, (w, h)) for person in people]
         if not poses:
             return None
         pose = self._choose(poses)
@@ -169,14 +290,8 @@ class PoseEstimator:
         return self._smoother(pose)
 
     @staticmethod
-    def _to_pose(result, i: int, t: float, size: tuple[int, int]) -> Pose:
-        lms = result.pose_landmarks[i]
-        img = np.array([[p.x, p.y, p.z] for p in lms], dtype=np.float64)
-        vis = np.array([p.visibility if p.visibility is not None else 0.0 for p in lms], dtype=np.float64)
-        pres = np.array([p.presence if p.presence is not None else 0.0 for p in lms], dtype=np.float64)
-        world = None
-        if result.pose_world_landmarks and len(result.pose_world_landmarks) > i:
-            world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks[i]], dtype=np.float64)
+    def _to_pose(person: tuple, t: float, size: tuple[int, int]) -> Pose:
+        img, vis, pres, world = person
         if img.shape[0] != NUM_LANDMARKS:
             raise RuntimeError(f"model returned {img.shape[0]} landmarks, expected {NUM_LANDMARKS}")
         return Pose(image=img, visibility=vis, timestamp=t, image_size=size, world=world, presence=pres)

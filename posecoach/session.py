@@ -11,7 +11,7 @@ from pathlib import Path
 
 from posecoach.estimation import EstimatorOptions, PoseEstimator
 from posecoach.pose import PoseFrame
-from posecoach.sources import Frame, Prefetch, VideoFile
+from posecoach.sources import Prefetch, VideoFile
 
 
 @dataclass
@@ -19,11 +19,14 @@ class Timings:
     """Where the wall time of an analysis went (seconds)."""
 
     wall: float = 0.0
-    decode: float = 0.0  # spent in the decoder thread (overlaps the rest)
+    decode: float = 0.0  # decoding and making the model's input, on the decoder thread (overlaps the rest)
     inference: float = 0.0
     checking: float = 0.0
     drawing: float = 0.0  # overlay + encoding, on the writer thread (overlaps the rest)
+    # with an output video, smoothing and checking also run on the writer thread
     waiting_for_frames: float = 0.0  # main thread blocked on the decoder
+    waiting_for_writer: float = 0.0  # main thread blocked on a full queue of frames to draw and encode
+    finishing_video: float = 0.0  # after the last frame: waiting for the video to be drawn, encoded and closed
 
     def as_dict(self, frames: int) -> dict:
         d = {k: round(v, 3) for k, v in self.__dict__.items()}
@@ -94,7 +97,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
 
     With ``use_cache`` the raw landmarks are read from (or written to) the landmark cache, so a second analysis
     of the same clip skips the model. ``annotate(frame_image, pose, feedback) -> image`` draws each output frame;
-    by default the skeleton (and, when checking, the coaching overlay if the render package provides it).
+    by default the coaching overlay.
     """
     from posecoach import landmark_cache
 
@@ -106,8 +109,6 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         from posecoach.exercises import make_checker
 
         checker = make_checker(exercise, **(checker_settings or {}))
-    if annotate is None:
-        annotate = default_annotator(exercise)
 
     tm = Timings()
     t_start = time.perf_counter()
@@ -126,19 +127,37 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     prefetch = None
     estimator = None
     completed = False
+    smoother = None
+
+    def follow(pf: PoseFrame):
+        """Smoothing and the checker, in frame order; returns the smoothed frame and the checker's feedback."""
+        t0 = time.perf_counter()
+        if smoother is not None and pf.pose is not None:
+            pf = PoseFrame(pf.index, pf.timestamp, smoother(pf.pose))
+        fb = checker.update(pf) if checker else None
+        tm.checking += time.perf_counter() - t0
+        frames.append(pf)
+        feedback.append(fb)
+        return pf, fb
+
     try:
         if out is not None:
             from posecoach.outputs.video import VideoWriter
 
-            writer = VideoWriter(out, source.fps, source.size, render=lambda item: annotate(*item))
+            draw = annotate or default_annotator(exercise)
+
+            def render(item):
+                image, pf = item
+                pf, fb = follow(pf)
+                return draw(image, pf.pose, fb)
+
+            # Smoothing, checking, drawing and encoding all happen on the writer's thread, at idle priority: the
+            # thread that waits for the model does nothing else (see VideoWriter's ``background``).
+            writer = VideoWriter(out, source.fps, source.size, render=render, background=True)
         if cached_frames is not None and writer is None:
             # Everything we need is in the cache: no decoding at all.
             for pf in cached_frames:
-                t0 = time.perf_counter()
-                fb = checker.update(pf) if checker else None
-                tm.checking += time.perf_counter() - t0
-                frames.append(pf)
-                feedback.append(fb)
+                follow(pf)
                 if progress:
                     progress.update()
         else:
@@ -147,37 +166,45 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
             timed = _TimedSource(source)
             if cached_frames is None:
                 estimator = PoseEstimator.create_from_options(replace(opts, smoothing="none"))
-            smoother = make_smoother(opts.smoothing)
-            prefetch = Prefetch(timed)
+                smoother = make_smoother(opts.smoothing)  # cached landmarks come smoothed already
+
+            def prepare(fr):
+                # On the decoding thread: the model's input (an RGB copy in MediaPipe's buffer) is made ahead.
+                if estimator is None:
+                    return fr, None
+                t0 = time.perf_counter()
+                made = estimator.model_input(fr)
+                timed.seconds += time.perf_counter() - t0
+                return fr, made
+
+            prefetch = Prefetch(timed, prepare=prepare)
             it = iter(prefetch)
             while True:
                 t0 = time.perf_counter()
-                frame: Frame | None = next(it, None)
+                item = next(it, None)
                 tm.waiting_for_frames += time.perf_counter() - t0
-                if frame is None:
+                if item is None:
                     break
+                frame, model_input = item
+                item = None  # so that the model input's last reference is the one handed to dispose()
                 t0 = time.perf_counter()
                 if cached_frames is not None:
                     pf = cached_frames[frame.index] if frame.index < len(cached_frames) else \
                         PoseFrame(frame.index, frame.timestamp, None)
                 else:
                     # The raw pose goes to the cache; the smoothed one to the checker and the overlay.
-                    raw_pose = estimator.estimate(frame)
-                    raw.append(PoseFrame(frame.index, frame.timestamp, raw_pose))
-                    pf = PoseFrame(frame.index, frame.timestamp, None if raw_pose is None else smoother(raw_pose))
+                    pf = PoseFrame(frame.index, frame.timestamp, estimator.estimate(frame, model_input))
+                    prefetch.dispose(model_input)
+                    del model_input
+                    raw.append(pf)
                 tm.inference += time.perf_counter() - t0
-                t0 = time.perf_counter()
-                fb = checker.update(pf) if checker else None
-                tm.checking += time.perf_counter() - t0
-                frames.append(pf)
-                feedback.append(fb)
                 if writer is not None:
-                    writer.write((frame.image, pf.pose, fb))  # drawn and encoded on the writer's thread
+                    writer.write((frame.image, pf))
+                else:
+                    follow(pf)
                 if progress:
                     progress.update()
             tm.decode = timed.seconds
-            if raw and cache_path is not None:
-                landmark_cache.save(cache_path, raw)
         completed = True
     finally:
         # Stop the decoder thread and the model even when an exception (or Ctrl+C) ends the loop early.
@@ -186,8 +213,13 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         if estimator is not None:
             estimator.close()
         if writer is not None:
+            t0 = time.perf_counter()
             writer.close(keep=completed)  # an unfinished analysis leaves no truncated video behind
-            tm.drawing = writer.busy
+            tm.finishing_video = time.perf_counter() - t0
+            tm.drawing = writer.busy - tm.checking
+            tm.waiting_for_writer = writer.waited
+    if raw and cache_path is not None and completed:
+        landmark_cache.save(cache_path, raw)
     result = checker.finish() if checker else None
     tm.wall = time.perf_counter() - t_start
     return Analysis(video=video, exercise=exercise, frames=frames, fps=source.fps, size=source.size,

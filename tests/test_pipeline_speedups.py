@@ -1,0 +1,140 @@
+"""The pieces that keep `analyze -o` as fast as a bare decode+model loop: the estimator's direct C calls, the
+model input made on the decoding thread, and the idle-priority video writer with its take-over when starved."""
+from __future__ import annotations
+
+import threading
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import SAMPLES
+from posecoach.estimation import PoseEstimator, _DirectVideoDetect
+from posecoach.outputs.video import VideoWriter
+from posecoach.sources import Prefetch, VideoFile
+
+DEMO = SAMPLES / "glute_bridge_side.mp4"
+
+
+def test_direct_detect_gives_the_same_landmarks_as_mediapipes_public_call(monkeypatch):
+    frames = list(VideoFile(DEMO))[:40]
+    with PoseEstimator.create(smoothing="none") as est:
+        assert isinstance(est._detect_for_video, _DirectVideoDetect)
+        direct = [est.estimate(f) for f in frames]
+    monkeypatch.setenv("POSECOACH_MP_DISPATCH", "1")
+    with PoseEstimator.create(smoothing="none") as est:
+        assert not isinstance(est._detect_for_video, _DirectVideoDetect)
+        public = [est.estimate(f) for f in frames]
+    assert sum(p is not None for p in direct) >= 35
+    for a, b in zip(direct, public):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_array_equal(a.image, b.image)
+            np.testing.assert_array_equal(a.visibility, b.visibility)
+            np.testing.assert_array_equal(a.world, b.world)
+
+
+def test_direct_detect_falls_back_when_mediapipe_internals_differ():
+    class Landmarker:  # what a future mediapipe without the private dispatcher might look like
+        def detect_for_video(self, image, ts):
+            return None
+
+    assert _DirectVideoDetect.create(Landmarker()) is None
+
+
+def test_model_input_made_on_the_decoding_thread_matches_the_inline_one():
+    frames = list(VideoFile(DEMO))[:30]
+    with PoseEstimator.create(smoothing="none") as est:
+        inline = [est.estimate(f) for f in frames]
+    with PoseEstimator.create(smoothing="none") as est:
+        made_on = []
+
+        def prepare(f):
+            made_on.append(threading.current_thread().name)
+            return f, est.model_input(f)
+
+        pre = Prefetch(VideoFile(DEMO), prepare=prepare)
+        ahead = []
+        for frame, image in pre:
+            ahead.append(est.estimate(frame, image))
+            pre.dispose(image)
+            if len(ahead) == len(frames):
+                break
+        pre.close()
+    assert set(made_on) == {"posecoach-decode"}
+    for a, b in zip(inline, ahead):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_array_equal(a.image, b.image)
+
+
+def _frame(i: int, size=(96, 64)) -> np.ndarray:
+    img = np.zeros((size[1], size[0], 3), np.uint8)
+    img[:, :] = (i * 20 % 256, 128, 255 - i * 20 % 256)
+    return img
+
+
+def _read_all(path) -> list[np.ndarray]:
+    cap = cv2.VideoCapture(str(path))
+    out = []
+    while True:
+        ok, img = cap.read()
+        if not ok:
+            return out
+        out.append(img)
+
+
+def test_background_writer_keeps_every_frame_in_order(tmp_path):
+    out = tmp_path / "a.avi"
+    with VideoWriter(out, 10, (96, 64), background=True) as w:
+        for i in range(12):
+            w.write(_frame(i))
+    assert not w.took_over
+    got = _read_all(out)
+    assert len(got) == 12
+    for i, img in enumerate(got):  # MJPG is lossy: compare the flat colour loosely
+        assert np.abs(img.reshape(-1, 3).mean(0) - _frame(i)[0, 0]).max() < 6
+
+
+def test_a_starved_background_writer_is_taken_over_and_no_frame_is_lost(tmp_path):
+    """Simulate starvation: the writer thread's first frame takes far longer than the take-over window."""
+    release = threading.Event()
+    drawn_on = []
+
+    def render(i):
+        drawn_on.append(threading.current_thread().name)
+        if i == 0:
+            release.wait(5)  # the writer thread is stuck in its first frame until the caller takes over
+        return _frame(i)
+
+    out = tmp_path / "b.avi"
+    w = VideoWriter(out, 10, (96, 64), depth=2, render=render, background=True, takeover_after=0.2)
+    timer = threading.Timer(0.6, release.set)  # the stuck frame finishes after the caller gave up waiting
+    timer.start()
+    t0 = time.perf_counter()
+    for i in range(10):
+        w.write(i)
+    w.close()
+    timer.cancel()
+    assert w.took_over
+    assert time.perf_counter() - t0 < 4
+    assert drawn_on[0] == "posecoach-encode" and drawn_on[-1] == threading.current_thread().name
+    got = _read_all(out)
+    assert len(got) == 10
+    for i, img in enumerate(got):
+        assert np.abs(img.reshape(-1, 3).mean(0) - _frame(i)[0, 0]).max() < 6
+
+
+def test_a_drawing_error_on_the_writer_thread_reaches_the_caller(tmp_path):
+    def render(i):
+        if i == 3:
+            raise ZeroDivisionError("bug in an annotator")
+        return _frame(i)
+
+    w = VideoWriter(tmp_path / "c.avi", 10, (96, 64), render=render, background=True)
+    with pytest.raises(ZeroDivisionError):
+        for i in range(40):
+            w.write(i)
+            time.sleep(0.01)
+        w.close()
