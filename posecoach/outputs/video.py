@@ -53,20 +53,21 @@ class VideoWriter:
     ``render``, when given, turns whatever is queued into the BGR frame on the writer's thread: drawing the overlay
     there as well as encoding keeps both off the thread that runs the model.
 
-    ``background=True`` (offline analysis) runs the writer thread at idle CPU priority (SCHED_IDLE on Linux), so
+    ``background=True`` (offline analysis) starts the writer thread at idle CPU priority (SCHED_IDLE on Linux), so
     it only gets the CPU the pose model leaves: MediaPipe's graph keeps more than one core busy part of the time,
     and an encoder at the same priority slows it (on the 2-core test machine `analyze -o` took 1.13x the time of
-    a bare decode+model loop at normal priority, ~1.0x at idle priority). An idle-priority thread can be starved
-    by other programs, and an unprivileged thread cannot raise its priority again; so when the caller has been
-    blocked on a full queue with no frame finished for ``takeover_after`` seconds, the caller takes over and draws
-    and encodes the rest itself, at its own priority (``took_over`` tells).
+    a bare decode+model loop at normal priority, 0.93-1.0x at idle priority). But other programs starve an
+    idle-priority thread, and an unprivileged thread cannot raise its priority again. So once the caller has
+    spent ``promote_after`` seconds blocked on a full queue, the idle thread stops after its current frame and a
+    new writer thread, started by the caller and so at the caller's priority, carries on (``promoted`` tells).
+    ``close()`` promotes too: by then nothing is left for the writer to give way to.
 
     ``busy`` adds up the seconds spent rendering and encoding; ``waited`` the caller's seconds blocked on a full
     queue.
     """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], depth: int = 16, render=None,
-                 background: bool = False, takeover_after: float = 0.5):
+                 background: bool = False, promote_after: float = 0.2):
         self.path = Path(path)
         codec = CODECS.get(self.path.suffix.lower())
         if codec is None:
@@ -85,53 +86,47 @@ class VideoWriter:
         self._q: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._render = render
-        self._background = background
-        self._takeover_after = takeover_after
-        self._hand_over = threading.Event()  # set by the caller: the writer thread stops taking frames
-        self.took_over = False
+        self._promote_after = promote_after
+        self._stop_idle = threading.Event()  # the idle-priority thread stops taking frames
+        self.promoted = not background
         self.busy = 0.0
         self.waited = 0.0
-        self.done = 0  # frames drawn and encoded so far
-        self.frames = 0  # frames queued so far
-        self._thread = threading.Thread(target=self._run, name="posecoach-encode", daemon=True)
-        self._thread.start()
+        self.frames = 0
+        self._thread = self._start(idle=background)
 
-    def _encode(self, item) -> None:
-        t0 = time.perf_counter()
-        try:
-            img = self._render(item) if self._render is not None else item
-            if (img.shape[1], img.shape[0]) != self.size:
-                img = cv2.resize(img, self.size)
-            self._w.write(img)
-        except BaseException as e:  # re-raised in the caller's thread on the next write/close
-            self._error = self._error or e
-        self.busy += time.perf_counter() - t0
-        self.done += 1
+    def _start(self, idle: bool) -> threading.Thread:
+        t = threading.Thread(target=self._run, args=(idle,), name="posecoach-encode", daemon=True)
+        t.start()
+        return t
 
-    def _run(self) -> None:
-        if self._background:
+    def _run(self, idle: bool) -> None:
+        if idle:
             _lower_this_threads_priority()
-        while not self._hand_over.is_set():
+        while not (idle and self._stop_idle.is_set()):
             try:
-                item = self._q.get(timeout=0.1)
+                item = self._q.get(timeout=0.05) if idle else self._q.get()
             except queue.Empty:
                 continue
             if item is None:
                 return
-            self._encode(item)
-
-    def _take_over(self) -> None:
-        """Stop the (starved) writer thread after its current frame and do the rest on the caller's thread."""
-        self._hand_over.set()
-        self._thread.join()
-        self.took_over = True
-        while True:
+            t0 = time.perf_counter()
             try:
-                item = self._q.get_nowait()
-            except queue.Empty:
-                return
-            if item is not None:
-                self._encode(item)
+                img = self._render(item) if self._render is not None else item
+                if (img.shape[1], img.shape[0]) != self.size:
+                    img = cv2.resize(img, self.size)
+                self._w.write(img)
+            except BaseException as e:  # re-raised in the caller's thread on the next write/close
+                self._error = self._error or e
+            self.busy += time.perf_counter() - t0
+
+    def _promote(self) -> None:
+        """Hand the queue from the idle-priority thread (after its current frame) to one at our priority."""
+        if self.promoted:
+            return
+        self.promoted = True
+        self._stop_idle.set()
+        self._thread.join()
+        self._thread = self._start(idle=False)
 
     def _raise_error(self) -> None:
         e = self._error
@@ -142,43 +137,21 @@ class VideoWriter:
     def write(self, img) -> None:
         if self._error:
             self._raise_error()
-        self.frames += 1
-        if self.took_over:
-            self._encode(img)
-            return
         t0 = time.perf_counter()
         try:
-            while True:
-                done_before = self.done
+            self._q.put_nowait(img)
+        except queue.Full:
+            if self.promoted:
+                self._q.put(img)
+            else:
                 try:
-                    self._q.put(img, timeout=self._takeover_after if self._background else None)
-                    return
+                    self._q.put(img, timeout=max(0.0, self._promote_after - self.waited))
                 except queue.Full:
-                    if self.done == done_before:  # nothing finished while we waited: the thread is starved
-                        self._take_over()
-                        self._encode(img)
-                        return
+                    self._promote()
+                    self._q.put(img)
         finally:
             self.waited += time.perf_counter() - t0
-
-    def _finish_queue(self) -> None:
-        """Let the writer thread draw what is queued and stop; take over if it makes no progress."""
-        wait = self._takeover_after if self._background else None
-        while True:
-            done_before = self.done
-            try:
-                self._q.put(None, timeout=wait)
-                break
-            except queue.Full:
-                if self.done == done_before:
-                    self._take_over()
-                    return
-        while self._thread.is_alive():
-            done_before = self.done
-            self._thread.join(wait)
-            if self._thread.is_alive() and self.done == done_before:
-                self._take_over()
-                return
+        self.frames += 1
 
     def close(self, keep: bool = True) -> None:
         """Finish the file. ``keep=False`` (an analysis that failed or was interrupted) deletes it instead, so no
@@ -186,11 +159,18 @@ class VideoWriter:
         if self._closed:
             return
         self._closed = True
-        if not keep:
-            self._hand_over.set()  # don't draw what nobody will see
-            self._thread.join()
-        elif self._thread.is_alive():
-            self._finish_queue()
+        if keep:
+            self._promote()
+            self._q.put(None)
+        else:  # don't draw what nobody will see
+            self._stop_idle.set()
+            while True:
+                try:
+                    self._q.get_nowait()
+                except queue.Empty:
+                    break
+            self._q.put(None)
+        self._thread.join()
         self._w.release()
         if keep and self.frames:
             self._tmp.replace(self.path)
