@@ -276,11 +276,17 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
     instead of each exercise's own. ``loop``: replay a file standing in for a camera until the session ends.
     ``voice``: a voice.Voice or None.
     ``keys``: for tests, a callable(frame_number) -> key code or -1 used instead of the window's keyboard."""
-    if display:
-        check_display()
     exercises = [exercise] if isinstance(exercise, str) else list(exercise or [])
     routine = _Routine(exercises, sets, reps, hold) if exercises else None
+    # The camera first: with neither a camera nor a screen, "no camera" is the problem to report.
     source = open_source(camera, mirror=mirror)
+    if display:
+        try:
+            check_display()
+        except BaseException:
+            if getattr(source, "cap", None) is not None:
+                source.cap.release()
+            raise
     is_camera = isinstance(source, Camera)
     if loop and not is_camera:
         source = _LoopedSource(source)

@@ -70,6 +70,12 @@ def test_no_camera_is_one_line_and_nonzero():
     assert "no camera" in one_line_error(p)
 
 
+def test_no_camera_is_reported_before_no_display():
+    p = run("live", "--camera", "7", timeout=60)  # run() clears DISPLAY: neither a camera nor a screen
+    assert p.returncode == 4
+    assert "no camera" in one_line_error(p)
+
+
 def test_live_window_without_display_says_so(tmp_path):
     p = run("live", "--camera", str(_tiny_video(tmp_path / "a.avi")), timeout=60)
     assert p.returncode == 4
