@@ -72,30 +72,88 @@ class OneEuroArray:
         return self._x.copy()
 
 
+CUT_JOINTS = [11, 12, 23, 24, 25, 26, 27, 28]  # shoulders, hips, knees, ankles
+CUT_JUMP = 0.6  # median jump of those joints from one frame to the next, in torso lengths, that can be a cut
+
+
+def _body_points(pose: Pose) -> tuple[np.ndarray, float]:
+    """The trunk and leg joints in isotropic image units, and the torso length (mid-shoulder to mid-hip)."""
+    xy = pose.xy()
+    torso = float(np.linalg.norm(xy[[11, 12]].mean(axis=0) - xy[[23, 24]].mean(axis=0)))
+    return xy[CUT_JOINTS], max(torso, 1e-3)
+
+
+def _jump(a: tuple[np.ndarray, float], b: tuple[np.ndarray, float]) -> float:
+    return float(np.median(np.linalg.norm(a[0] - b[0], axis=1))) / max(a[1], b[1])
+
+
+class CutDetector:
+    """Finds hard cuts in edited video (or a different person taking over) in the raw landmark stream.
+
+    A cut is a jump of the whole skeleton between two frames close in time that the next frame confirms: it
+    stays near the new place. A one-frame glitch (the model latching onto something else for a frame) jumps
+    away and comes back, and is not a cut. The cut is reported on the confirming frame, one frame late.
+    """
+
+    def __init__(self, jump: float = CUT_JUMP, max_dt: float = 0.15):
+        self.jump, self.max_dt = jump, max_dt
+        self.reset()
+
+    def reset(self) -> None:
+        self._prev: tuple[float, tuple[np.ndarray, float]] | None = None
+        self._pending: tuple[np.ndarray, float] | None = None  # the frame before a jump, awaiting confirmation
+
+    def __call__(self, pose: Pose) -> bool:
+        t, pts = pose.timestamp, _body_points(pose)
+        prev, self._prev = self._prev, (t, pts)
+        pending, self._pending = self._pending, None
+        if prev is None or t - prev[0] > self.max_dt:
+            return False
+        if pending is not None:
+            # confirmed if this frame stays near the jumped-to frame, and far from before the jump
+            if _jump(prev[1], pts) < 0.5 * self.jump and _jump(pending, pts) > self.jump:
+                return True
+            if _jump(pending, pts) < 0.5 * self.jump:
+                return False  # back where it was: the jump was a glitch, and so is the jump back
+        if _jump(prev[1], pts) > self.jump:
+            self._pending = prev[1]
+        return False
+
+
 class OneEuroSmoother:
     """One Euro on image landmarks (in isotropic units, so x and y get the same cutoff) and world landmarks.
 
     Defaults were chosen on real clips: min_cutoff 1.5 Hz leaves a slow rep (0.3-0.5 Hz) untouched while
     removing most 5-15 Hz jitter; beta makes fast moves lag less.
     A gap of more than ``max_gap`` seconds (the person left the frame) restarts the filter rather than
-    smearing the old position into the new one.
+    smearing the old position into the new one. So does a confirmed cut (``CutDetector``); the frame that
+    confirms it carries ``extra["cut"] = True`` for the checker.
     """
 
-    def __init__(self, min_cutoff: float = 1.5, beta: float = 2.0, d_cutoff: float = 1.0, max_gap: float = 0.5):
+    def __init__(self, min_cutoff: float = 1.5, beta: float = 2.0, d_cutoff: float = 1.0, max_gap: float = 0.5,
+                 cuts: bool = True):
         self.max_gap = max_gap
         self._img = OneEuroArray(min_cutoff, beta, d_cutoff)
         self._world = OneEuroArray(min_cutoff, beta * 0.5, d_cutoff)
+        self._cuts = CutDetector() if cuts else None
         self._last_t: float | None = None
 
     def reset(self) -> None:
         self._img.reset()
         self._world.reset()
+        if self._cuts is not None:
+            self._cuts.reset()
         self._last_t = None
 
     def __call__(self, pose: Pose) -> Pose:
         t = pose.timestamp
         if self._last_t is not None and t - self._last_t > self.max_gap:
             self.reset()
+        if self._cuts is not None and self._cuts(pose):
+            self._img.reset()
+            self._world.reset()
+            pose = Pose(image=pose.image, visibility=pose.visibility, timestamp=t, image_size=pose.image_size,
+                        world=pose.world, presence=pose.presence, extra={**pose.extra, "cut": True})
         self._last_t = t
         w, h = pose.image_size
         scale = np.array([w / h, 1.0, w / h])

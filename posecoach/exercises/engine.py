@@ -30,6 +30,7 @@ LOST_REP_GRACE = 2.5  # seconds without a usable pose before an open rep is aban
 FAULT_REPEAT = 5.0  # a fault is not repeated within this many seconds (holds), or within one rep
 VIEW_REPEAT = 15.0
 CUT_JUMP = 0.6  # median joint jump between consecutive frames, in body sizes, that means a cut
+CUT_SETTLE = 0.5  # seconds after a cut in which reaching home means the return happened off camera
 SETUP_GAP = 0.5  # a pose dropout this short between two frames at the start does not interrupt the setup
 
 
@@ -108,7 +109,8 @@ class Checker:
             self._missing(t)
             return self._feedback(t, "no_person")
         body = Body(pose, self.vis_min)
-        if self._is_cut(body, t):
+        # a cut found in the raw landmarks by the smoother (confirmed by the next frame), or one seen here
+        if pose.extra.get("cut") or self._is_cut(body, t):
             self._scene_cut(t)
         self._update_side(body, dt)
         self._update_variant(body)
@@ -176,11 +178,15 @@ class Checker:
         return jump > CUT_JUMP
 
     def _scene_cut(self, t: float) -> None:
-        """Start over as if the person had just appeared: nothing in progress survives a cut."""
-        self._abandon_rep(t)
+        """A cut starts a new shot: the key measure starts over (a new view reads a different start value) and
+        a hold in progress ends. A rep under way survives the cut (edited videos cut in the middle of reps and
+        the next shot goes on with it); only if the cut came before the rep had started back (still in the
+        upper half of its range) and the new shot shows the person at home is the return unseen, and the rep
+        is a partial attempt (see ``_step_state``)."""
         self._close_hold()
-        self.state = "setup"
-        self._setup_acc = 0.0
+        r = self._rep
+        if r is not None and not _isnan(self.p) and self.p >= 0.5 * r["peak_p"]:
+            r["cut_before_return"] = t
         self._raw.clear()
         self.value = NAN
         self._prev_p = NAN
@@ -278,6 +284,11 @@ class Checker:
         if not self.in_position:
             if self._out_of_position_since is None:
                 self._out_of_position_since = t
+            r = self._rep
+            if r is not None and r["reached_top"] and p >= sp.full:
+                # the far end of a movement may fail a posture test made for the start (a deep squat with the
+                # hands on the thighs is not 'standing'): the clock runs from when the person leaves the top
+                self._out_of_position_since = t
         else:
             self._out_of_position_since = None
 
@@ -325,10 +336,14 @@ class Checker:
             if sp.top_cue:
                 self._say(Cue(t, sp.top_cue, "info", 1))
         r["max_speed"] = max(r["max_speed"], abs(self.speed))
+        cut_t = r.get("cut_before_return")
+        if cut_t is not None and t - cut_t > CUT_SETTLE and p >= sp.back:
+            r["cut_before_return"] = cut_t = None  # the new shot shows the rep still under way: it goes on
         if p < sp.back:
             duration = t - r["start"]
             if duration >= sp.min_rep_seconds_count and (r["reached_top"] or r["peak_p"] >= sp.partial_min):
-                self._close_rep(t, complete=r["reached_top"])
+                # home straight after a cut that came before the return: the return was not seen
+                self._close_rep(t, complete=r["reached_top"] and cut_t is None)
             self._rep = None
             self._last_start_t = t
 

@@ -1,0 +1,112 @@
+"""Camera cuts in edited videos: found in the raw landmarks by the smoother (a one-frame glitch is not a cut),
+and handled by the checker without losing a rep the next shot goes on with; plus a posture test that fails
+at the far end of a rep does not throw the rep away."""
+from __future__ import annotations
+
+import numpy as np
+
+from posecoach.exercises import make_checker
+from posecoach.pose import Pose, PoseFrame
+from posecoach.smoothing import OneEuroSmoother
+
+from synthetic import Script, render
+
+
+def _moved(frame: PoseFrame, dx: float, zoom: float = 1.0) -> PoseFrame:
+    """The same pose seen by another camera: shifted across the picture (and zoomed about its centre)."""
+    img = frame.pose.image.copy()
+    c = img[:, :2].mean(axis=0)
+    img[:, :2] = c + (img[:, :2] - c) * zoom
+    img[:, 0] += dx
+    return PoseFrame(frame.index, frame.timestamp,
+                     Pose(img, frame.pose.visibility, frame.timestamp, frame.pose.image_size))
+
+
+def _cut_at(frames, t_cut: float, dx: float = 0.3, zoom: float = 0.8):
+    return [_moved(f, dx, zoom) if f.pose is not None and f.timestamp >= t_cut else f for f in frames]
+
+
+def _smoothed(frames):
+    sm = OneEuroSmoother()
+    return [f if f.pose is None else PoseFrame(f.index, f.timestamp, sm(f.pose)) for f in frames]
+
+
+def _run(exercise: str, frames, **settings):
+    c = make_checker(exercise, **settings) if settings else make_checker(exercise)
+    fbs = [c.update(f) for f in frames]
+    return c.finish(), fbs
+
+
+def _squats(n: int, pause: float = 0.6) -> Script:
+    s = Script("stand").hold(1.5)
+    for _ in range(n):
+        s.rep("squat", up=1.2, pause=pause, down=1.2, rest=1.0)
+    return s
+
+
+# ------------------------------------------------------------------------------------------------ smoother
+def test_smoother_flags_a_cut_on_the_confirming_frame_and_snaps_to_the_new_shot():
+    frames = render(_squats(1), noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)
+    t_cut = frames[60].timestamp
+    out = _smoothed(_cut_at(frames, t_cut))
+    flagged = [f.timestamp for f in out if f.pose.extra.get("cut")]
+    assert flagged == [frames[61].timestamp]
+    # from the confirming frame on the output is the new shot, not a blend dragged over from the old one
+    raw = _cut_at(frames, t_cut)
+    assert np.abs(out[61].pose.image[:, :2] - raw[61].pose.image[:, :2]).max() < 1e-9
+
+
+def test_smoother_does_not_flag_a_one_frame_glitch():
+    frames = render(_squats(1), noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)
+    glitched = list(frames)
+    glitched[60] = _moved(frames[60], 0.3, 0.8)  # the model jumps away for one frame and comes back
+    out = _smoothed(glitched)
+    assert not any(f.pose.extra.get("cut") for f in out)
+
+
+# ---------------------------------------------------------------------------------------------- checker
+def test_a_cut_in_the_middle_of_a_rep_keeps_the_rep():
+    # the shot changes while the person holds the bottom of the second squat; the next shot shows the hold
+    # and the way back up, so the rep is complete (the old rule abandoned it)
+    s = _squats(3, pause=2.0)
+    frames = render(s, noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)
+    peak2 = s.truth.reps[1]["peak"]
+    out = _smoothed(_cut_at(frames, peak2))
+    assert any(f.pose.extra.get("cut") for f in out)
+    result, _ = _run("squat", out)
+    assert result.complete_reps == 3, [(r.start, r.end, r.complete) for r in result.reps]
+
+
+def test_a_cut_from_the_top_of_a_rep_to_the_start_is_a_partial():
+    # the shot changes at the bottom of the second squat to a shot of the person standing: the way back up
+    # was not seen, so that rep is a partial attempt; the following rep still counts
+    s = Script("stand").hold(1.5)
+    s.rep("squat", up=1.2, pause=0.6, down=1.2, rest=1.0)
+    s.move("squat", 1.2).hold(0.6)
+    t_cut = s.t
+    s.move("stand", 0.04).hold(1.5)  # (the 'move' is the cut: standing in the next shot)
+    s.rep("squat", up=1.2, pause=0.6, down=1.2, rest=1.0)
+    frames = render(s, noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)
+    out = _smoothed(_cut_at(frames, t_cut))
+    assert any(f.pose.extra.get("cut") for f in out)
+    result, _ = _run("squat", out)
+    assert result.complete_reps == 2, [(r.start, r.end, r.complete) for r in result.reps]
+    assert result.partial_reps == 1
+
+
+def _not_deep(body):
+    """A posture test that, like some real ones, fails at the far end of the movement (hips near knee height)."""
+    hip, knee = body.mid("hip"), body.mid("knee")
+    return body.height_above(hip, knee) > 0.35
+
+
+def test_failing_the_posture_test_at_the_top_of_a_rep_does_not_abandon_it():
+    # a long pause at the bottom of a squat where the posture test fails: the rep goes on and counts when
+    # the person comes back up
+    s = Script("stand").hold(1.5)
+    s.rep("squat", up=1.2, pause=4.0, down=1.2, rest=1.5)
+    s.rep("squat", up=1.2, pause=0.6, down=1.2, rest=1.5)
+    frames = render(s, noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)
+    result, fbs = _run("squat", frames, posture=_not_deep)
+    assert not all(fb.in_position for fb in fbs)  # the posture test did fail
+    assert result.complete_reps == 2, [(r.start, r.end, r.complete) for r in result.reps]
