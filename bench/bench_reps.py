@@ -138,7 +138,7 @@ def totals(rows: list[dict]) -> dict:
 
 def markdown(rows: list[dict], tot: dict, smoothing: str) -> str:
     out = ["# Rep counting and hold timing on the labelled real clips", "",
-           f"`python bench/bench_reps.py` (landmarks: MediaPipe Pose Landmarker full, smoothing `{smoothing}`; "
+           f"`python bench/bench_reps.py --out bench/results/reps.md` (landmarks: MediaPipe Pose Landmarker full, smoothing `{smoothing}`; "
            "whole clips, no cropping to the labelled active spans).", "",
            "## Totals", "",
            "| rep clips | exact | within one | MAE (rel.) | hold clips | hold within 15 % | hold mean rel. error | checker fps |",
@@ -194,7 +194,8 @@ def main(argv=None) -> int:
     ap.add_argument("--smoothing", default="one_euro")
     ap.add_argument("--cached-only", action="store_true", help="skip clips whose landmarks are not cached yet")
     ap.add_argument("--only", default=None, help="only clips whose path contains this")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "reps.md")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="write the Markdown table here (the committed one is bench/results/reps.md)")
     ap.add_argument("--json", type=Path, default=None, help="also write the per-clip rows as JSON")
     args = ap.parse_args(argv)
     if not (args.videos / "labels.json").exists():
@@ -207,7 +208,7 @@ def main(argv=None) -> int:
           f"MAE {tot['mae']:.2f}; hold clips {tot['hold_clips']}: within 15% {tot['hold_within_15']:.0%} "
           f"(mean rel. error {tot['hold_mean_rel_err']:.2f}); checker {tot['checker_fps']:.0f} frames/s; "
           f"{tot['missing']} clips not cached")
-    if not args.only:
+    if args.out and not args.only:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(markdown(rows, tot, args.smoothing))
         print(f"wrote {args.out}")
