@@ -68,36 +68,6 @@ class EstimatorOptions:
             raise ValueError("num_poses must be at least 1")
 
 
-# Modules that `import mediapipe` pulls in for tasks posecoach never runs: matplotlib.pyplot (for its drawing
-# utilities) and sounddevice (for its audio tasks), 0.2 s of a 0.5 s import on the 2-core test machine.
-_DEFERRED = ("matplotlib.pyplot", "sounddevice")
-
-
-def _import_mediapipe():
-    """``import mediapipe``, with the modules in ``_DEFERRED`` loaded lazily (importlib.util.LazyLoader): they
-    are executed in full on first attribute access, so code that does use them sees no difference."""
-    if "mediapipe" not in sys.modules:
-        import importlib.util
-
-        for name in _DEFERRED:
-            if name in sys.modules:
-                continue
-            try:
-                spec = importlib.util.find_spec(name)
-            except (ImportError, ValueError):
-                continue
-            if spec is None or spec.loader is None:
-                continue
-            loader = importlib.util.LazyLoader(spec.loader)
-            spec.loader = loader
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            loader.exec_module(module)
-    import mediapipe
-
-    return mediapipe
-
-
 class _DirectVideoDetect:
     """``detect_for_video`` with the C calls made on the calling thread, returning numpy arrays.
 
@@ -227,7 +197,7 @@ class PoseEstimator:
 
     @classmethod
     def create_from_options(cls, options: EstimatorOptions) -> "PoseEstimator":
-        _import_mediapipe()  # here, not at the top, so that `posecoach --help` stays fast
+        import mediapipe as mp  # noqa: F401  (imported here so `posecoach --help` stays fast)
         from mediapipe.tasks.python import BaseOptions, vision
 
         path = resolve_model(options.model)
@@ -287,9 +257,9 @@ class PoseEstimator:
         """The frame as the model takes it (an RGB ``mp.Image``). Stateless and thread-safe, so a decoding thread
         can make it ahead of time: the colour conversion and the copy into MediaPipe's buffer then stay off the
         thread that waits for the model (about 1 ms per 720p frame)."""
-        import cv2
+        import mediapipe as mp
 
-        mp = _import_mediapipe()
+        import cv2
 
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)  # ~25x faster than a numpy channel flip at 1080p
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)

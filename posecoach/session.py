@@ -153,7 +153,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
 
             # Smoothing, checking, drawing and encoding all happen on the writer's thread, at idle priority: the
             # thread that waits for the model does nothing else (see VideoWriter's ``background``).
-            writer = VideoWriter(out, source.fps, source.size, render=render, background=True)
+            writer = VideoWriter(out, source.fps, source.size, render=render, background=True, keep_partial=False)
         if cached_frames is not None and writer is None:
             # Everything we need is in the cache: no decoding at all.
             for pf in cached_frames:

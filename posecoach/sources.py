@@ -250,7 +250,11 @@ class Prefetch:
                     return
                 if isinstance(item, BaseException):
                     raise item
-                yield item
+                # Yield without a local keeping the item alive while the consumer works on it: whatever the
+                # consumer hands to dispose() must be released on the reader thread, not when we resume here.
+                box = [item]
+                del item
+                yield box.pop()
         finally:
             self.close()
 

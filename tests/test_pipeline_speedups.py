@@ -33,6 +33,7 @@ def test_direct_detect_gives_the_same_landmarks_as_mediapipes_public_call(monkey
         if a is not None:
             np.testing.assert_array_equal(a.image, b.image)
             np.testing.assert_array_equal(a.visibility, b.visibility)
+            np.testing.assert_array_equal(a.presence, b.presence)
             np.testing.assert_array_equal(a.world, b.world)
 
 
@@ -138,8 +139,8 @@ def test_a_writer_that_keeps_up_stays_at_idle_priority_until_close(tmp_path):
         time.sleep(0.02)
     assert not w.promoted
     w.close()
-    if hasattr(os, "SCHED_IDLE"):
-        assert policies[:5] == [os.SCHED_IDLE] * 5
+    if hasattr(os, "SCHED_IDLE"):  # what is still queued at close() may be drawn after the promotion
+        assert policies[0] == os.SCHED_IDLE
 
 
 def test_a_drawing_error_on_the_writer_thread_reaches_the_caller(tmp_path):
@@ -158,3 +159,62 @@ def test_a_drawing_error_on_the_writer_thread_reaches_the_caller(tmp_path):
         w.close(keep=False)
     assert not w._thread.is_alive()
     assert not (tmp_path / "c.avi").exists() and not (tmp_path / "c.part.avi").exists()
+
+
+def test_an_error_in_the_last_frames_leaves_no_video_under_the_real_name(tmp_path):
+    def render(i):
+        if i == 9:
+            raise ValueError("bug in a checker")
+        return _frame(i)
+
+    out = tmp_path / "e.avi"
+    w = VideoWriter(out, 10, (96, 64), render=render, background=True)
+    for i in range(10):
+        w.write(i)
+    with pytest.raises(ValueError):
+        w.close()
+    assert not out.exists() and not (tmp_path / "e.part.avi").exists()
+
+
+def test_analyze_with_a_failing_annotator_raises_and_leaves_no_video(tmp_path):
+    from posecoach.session import analyze
+
+    n = len(list(VideoFile(DEMO)))
+
+    def boom(img, pose, fb, seen=[0]):
+        seen[0] += 1
+        if seen[0] == n:  # the very last frame: drawn after the model loop has ended
+            raise RuntimeError("annotator bug")
+        return img
+
+    out = tmp_path / "a.mp4"
+    with pytest.raises(RuntimeError, match="annotator bug"):
+        analyze(DEMO, "glute_bridge", out=out, annotate=boom)
+    assert not out.exists() and not list(tmp_path.glob("*.part*"))
+
+
+@pytest.mark.parametrize("keep_partial", [True, False])
+def test_ctrl_c_while_closing_keeps_a_recording_but_not_an_analysis(tmp_path, keep_partial):
+    import signal
+
+    def render(i):
+        time.sleep(0.1)
+        return _frame(i)
+
+    out = tmp_path / "r.avi"
+    w = VideoWriter(out, 10, (96, 64), depth=16, render=render, keep_partial=keep_partial)
+    for i in range(12):
+        w.write(i)
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))  # Ctrl+C while close() waits
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            w.close()
+    finally:
+        timer.cancel()
+    assert not w._thread.is_alive()
+    assert not (tmp_path / "r.part.avi").exists()
+    if keep_partial:
+        assert 1 <= len(_read_all(out)) < 12  # what was written before the interrupt
+    else:
+        assert not out.exists()

@@ -67,7 +67,7 @@ class VideoWriter:
     """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], depth: int = 16, render=None,
-                 background: bool = False, promote_after: float = 0.2):
+                 background: bool = False, promote_after: float = 0.2, keep_partial: bool = True):
         self.path = Path(path)
         codec = CODECS.get(self.path.suffix.lower())
         if codec is None:
@@ -87,6 +87,7 @@ class VideoWriter:
         self._error: BaseException | None = None
         self._render = render
         self._promote_after = promote_after
+        self._keep_partial = keep_partial
         self._stop_idle = threading.Event()  # the idle-priority thread stops taking frames
         self.promoted = not background
         self.busy = 0.0
@@ -109,6 +110,8 @@ class VideoWriter:
                 continue
             if item is None:
                 return
+            if self._error is not None:
+                continue  # after a failure, drain without drawing: the file will not be kept
             t0 = time.perf_counter()
             try:
                 img = self._render(item) if self._render is not None else item
@@ -155,29 +158,43 @@ class VideoWriter:
 
     def close(self, keep: bool = True) -> None:
         """Finish the file. ``keep=False`` (an analysis that failed or was interrupted) deletes it instead, so no
-        truncated video is left under the real name; a live recording is always kept."""
+        truncated video is left under the real name. A drawing or encoding error also deletes it, and is raised.
+        If close itself is interrupted (Ctrl+C while the last frames are drawn), what was written is kept when
+        ``keep_partial`` (a live recording), else deleted."""
         if self._closed:
             return
         self._closed = True
-        if keep:
-            self._promote()
-            self._q.put(None)
-        else:  # don't draw what nobody will see
-            self._stop_idle.set()
-            while True:
-                try:
-                    self._q.get_nowait()
-                except queue.Empty:
-                    break
-            self._q.put(None)
-        self._thread.join()
-        self._w.release()
-        if keep and self.frames:
-            self._tmp.replace(self.path)
-        else:
-            self._tmp.unlink(missing_ok=True)
-        if self._error and keep:
+        finished = False
+        try:
+            if keep and self._error is None:
+                self._promote()
+                self._q.put(None)
+                self._thread.join()
+                finished = True
+        finally:
+            if self._thread.is_alive():
+                self._stop_thread()
+            self._w.release()
+            if keep and self.frames and self._error is None and (finished or self._keep_partial):
+                self._tmp.replace(self.path)
+            else:
+                self._tmp.unlink(missing_ok=True)
+        if self._error is not None and keep:
             self._raise_error()
+
+    def _stop_thread(self) -> None:
+        """Stop the writer thread after its current frame, dropping what is queued."""
+        self._stop_idle.set()
+        while True:
+            try:
+                self._q.get_nowait()
+            except queue.Empty:
+                break
+        try:
+            self._q.put_nowait(None)
+        except queue.Full:
+            pass
+        self._thread.join(timeout=10)
 
     def __enter__(self) -> "VideoWriter":
         return self
