@@ -21,6 +21,7 @@ from collections import deque
 import numpy as np
 
 from ..pose import PoseFrame
+from ..smoothing import CUT_JOINTS, CUT_JUMP  # one definition of a cut for the smoother and the checker
 from .body import NAN, SIDES, Body, other
 from .events import Cue, Feedback, FormFault, Hold, JointReading, Rep, SessionResult
 from .spec import ExerciseSpec, FaultRule
@@ -29,7 +30,6 @@ LOST_HOLD_GRACE = 1.0  # seconds without a usable pose before an open hold is cl
 LOST_REP_GRACE = 2.5  # seconds without a usable pose before an open rep is abandoned
 FAULT_REPEAT = 5.0  # a fault is not repeated within this many seconds (holds), or within one rep
 VIEW_REPEAT = 15.0
-CUT_JUMP = 0.6  # median joint jump between consecutive frames, in body sizes, that means a cut
 CUT_SETTLE = 0.5  # seconds after a cut in which reaching home means the return happened off camera
 SETUP_GAP = 0.5  # a pose dropout this short between two frames at the start does not interrupt the setup
 
@@ -169,8 +169,7 @@ class Checker:
     def _is_cut(self, body: Body, t: float) -> bool:
         """A hard cut in an edited video (or a different person taking over): between two frames close in
         time, the whole skeleton jumps by more than a third of its size."""
-        idx = [11, 12, 23, 24, 25, 26, 27, 28]
-        pts = body.xy[idx]
+        pts = body.xy[CUT_JOINTS]
         prev, self._prev_pts = self._prev_pts, (t, pts, body.scale)
         if prev is None or t - prev[0] > 0.15:
             return False
