@@ -21,8 +21,9 @@ from posecoach.smoothing import Smoother, make_smoother
 from posecoach.sources import Frame
 
 # MediaPipe's C++ side logs a few harmless warnings to fd 2 when a graph starts and on its first frame (XNNPACK
-# delegate, feedback tensors, NORM_RECT). They look like errors to a user, and absl ignores GLOG_minloglevel
-# before InitGoogle, so we silence fd 2 around those two calls only. POSECOACH_DEBUG=1 keeps them.
+# delegate, feedback tensors, NORM_RECT) and, from 1.2.3, when it closes (LiteRT's DestroyAccelerator). They look
+# like errors to a user; absl ignores GLOG_minloglevel before InitGoogle and LiteRT's logger has no setting that
+# the Python API reaches, so we silence fd 2 around those three calls only. POSECOACH_DEBUG=1 keeps them.
 _QUIET = not os.environ.get("POSECOACH_DEBUG")
 
 
@@ -226,7 +227,9 @@ class PoseEstimator:
     def close(self) -> None:
         if self._landmarker is not None:
             self._detect_for_video = None
-            self._landmarker.close()
+            # mediapipe >= 1.2.3 logs "INFO: ... DestroyAccelerator" twice when a landmarker closes.
+            with _quiet_native_stderr():
+                self._landmarker.close()
             self._landmarker = None
 
     def __enter__(self) -> "PoseEstimator":
