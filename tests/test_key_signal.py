@@ -43,7 +43,8 @@ def test_key_value_per_side_mode(mode, left, right, rep_side, expected):
 
 def test_median_removes_a_one_frame_spike_and_progress_maps_the_range():
     ks = KeySignal(spec(smoothing=1e-6))  # (no easing: the EMA follows the median)
-    got = [ks.push(i / 30, 1 / 30 if i else 0.0, raw, "left", True).p for i, raw in enumerate([50.0, 50.0, 100.0, 50.0])]
+    raws = [50.0, 50.0, 100.0, 50.0]
+    got = [ks.push(i / 30, 1 / 30 if i else 0.0, raw, "left", True).p for i, raw in enumerate(raws)]
     assert got == pytest.approx([0.5, 0.5, 0.5, 0.5])
 
 

@@ -92,7 +92,8 @@ class KeySignal:
         if mode == "mean":
             vals = [m(body, s) for s in SIDES]
             good = [v for v in vals if not isnan(v)]
-            if len(good) == 2 and abs(good[0] - good[1]) > self.tuning.mean_disagree * abs(self.spec.top - self.spec.start):
+            span = abs(self.spec.top - self.spec.start)
+            if len(good) == 2 and abs(good[0] - good[1]) > self.tuning.mean_disagree * span:
                 # the two sides disagree wildly: trust the side nearest the camera
                 v = m(body, self.side)
                 return (v if not isnan(v) else m(body, other(self.side))), self.side
