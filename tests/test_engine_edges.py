@@ -43,3 +43,25 @@ def test_long_dropout_in_setup_is_not_bridged():
     frames = _drop(render(s, noise=0.0, jitter=0.0, dropouts=0, vis_dips=0), 0.1, 1.07)
     result, _ = _run("situp", frames)
     assert result.complete_reps == 0, [(r.start, r.end, r.complete) for r in result.reps]
+
+
+def test_checker_exposes_a_signal_sample_per_frame_for_a_second_counter():
+    # what a periodicity counter beside the rule counter reads: time, progress, value, speed, side, in
+    # position and the setup state, on every frame with a valid key value (None on the others)
+    s = Script("stand").hold(1.5)
+    s.rep("squat", up=1.2, pause=0.6, down=1.2, rest=1.0)
+    frames = _drop(render(s, noise=0.0, jitter=0.0, dropouts=0, vis_dips=0), 2.0, 2.2)
+    c = make_checker("squat")
+    samples = []
+    for f in frames:
+        fb = c.update(f)
+        samples.append(c.sample)
+        if c.sample is not None:
+            assert c.sample.t == f.timestamp and c.sample.p == fb.progress and c.sample.value == fb.key_value
+            assert c.sample.in_position == fb.in_position and c.sample.state == c.state
+            assert (c.p, c.side, c.in_position) == (c.sample.p, c.side, c.sample.in_position)
+    assert all(x is None for x, f in zip(samples, frames) if f.pose is None)
+    got = [x for x in samples if x is not None]
+    assert got[0].state == "setup" and got[-1].state == "ready"
+    assert max(x.p for x in got) > 0.9 and max(x.speed for x in got) > 0.3
+    assert c.finish().complete_reps == 1

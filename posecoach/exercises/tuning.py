@@ -1,0 +1,95 @@
+"""The checker's numbers that are not about one exercise: filter time constants, hysteresis margins, graces.
+
+Per-exercise numbers (zones, thresholds, tolerances) live in the ``ExerciseSpec``; these hold for every
+exercise. They were chosen on the dev clips (``bench/bench_reps.py``); changing one changes what every checker
+counts, so ``bench/golden_checkers.py`` is the place to see by how much.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckerTuning:
+    """Engine-wide tuning of a ``Checker`` and its parts. Times are seconds."""
+
+    # --- PostureGate
+    posture_tau: float = 0.3
+    """Time constant of the exponential filter on the posture test's yes/no answers."""
+    posture_enter: float = 0.6
+    """The filtered posture answer must rise above this to get in position..."""
+    posture_exit: float = 0.4
+    """...and fall below this to leave it (hysteresis, so one failed frame does not drop the person)."""
+
+    # --- KeySignal
+    side_tau: float = 0.5
+    """Time constant of the filter on each side's visibility score (which side faces the camera)."""
+    side_margin: float = 0.08
+    """The other side's score must beat the current side's by this much before the side changes."""
+    variant_decay: float = 0.98
+    """Per-frame decay of the variant votes, so the variant follows what the person does now."""
+    median_frames: int = 3
+    """The key measure's raw values go through a running median of this many frames (kills one-frame spikes)."""
+    ema_restart_gap: float = 0.5
+    """After a gap between frames longer than this the smoothed value restarts from the median, not eased in."""
+    ema_min_tau: float = 1e-3
+    """Lower bound of the spec's smoothing time constant (a zero would divide by zero)."""
+    speed_tau: float = 0.1
+    """Time constant of the filter on the progress speed (progress units per second)."""
+    baseline_percentile: float = 10.0
+    """The adaptive start of the range is this percentile of recent progress values while in position."""
+    mean_disagree: float = 0.5
+    """In ``side_mode="mean"``, two sides further apart than this share of the start-to-top range are not
+    averaged: the side nearest the camera is trusted."""
+
+    # --- CutCheck
+    cut_max_dt: float = 0.15
+    """A skeleton jump counts as a cut only between frames closer in time than this (not after a dropout)."""
+
+    # --- RuleRepCounter
+    cut_return_share: float = 0.5
+    """A cut while progress is at least this share of the rep's peak came before the way back started."""
+    cut_settle: float = 0.5
+    """Seconds after a cut in which reaching home means the return happened off camera."""
+    setup_gap: float = 0.5
+    """A pose dropout this short between two frames at the start does not interrupt the setup."""
+    posture_cue_repeat: float = 6.0
+    """During setup, the 'get into position' cue is not repeated more often than this."""
+    out_of_position_grace: float = 1.5
+    """Out of position (after setup) for longer than this: the rep is abandoned and setup starts over."""
+    lost_rep_grace: float = 2.5
+    """Seconds without a usable pose before an open rep is abandoned and setup starts over."""
+
+    # --- HoldTimer
+    lost_hold_grace: float = 1.0
+    """Seconds without a usable pose before an open hold is closed."""
+    pause_exit_speed: float = 1.5
+    """A pause at the top of a rep ends when the speed exceeds this multiple of the spec's ``still_speed``."""
+
+    # --- FaultMonitor
+    fault_repeat: float = 5.0
+    """A fault outside a rep (holds, tempo, view) is not repeated within this many seconds; inside a rep, a
+    fault is reported once per rep."""
+
+    # --- ViewMonitor
+    frame_margin: float = 0.02
+    """The whole body must be this far inside the picture's edges (share of the picture) to be in frame."""
+    view_repeat: float = 15.0
+    """The camera-view and out-of-frame advice is not repeated within this many seconds."""
+    view_tau: float = 1.0
+    """Time constant of the filter on the apparent body width (how front-on the camera sees the person)."""
+    hip_width_weight: float = 1.3
+    """Hip width is scaled by this before comparing with shoulder width (hips look narrower)."""
+    side_view_max_width: float = 0.75
+    """A side view is wrong when the filtered width ratio is above this (the person faces the camera)."""
+    front_view_min_width: float = 0.3
+    """A front view is wrong when the filtered width ratio is below this (the person is side-on)."""
+    view_bad_seconds: float = 2.0
+    """The view must be wrong for longer than this before the person is told."""
+
+    # --- CueBoard
+    cue_seconds: float = 2.5
+    """A cue stays on screen this long unless one of at least its priority replaces it."""
+
+
+DEFAULT_TUNING = CheckerTuning()

@@ -1,0 +1,78 @@
+"""KeySignal: side choice with hysteresis, key value per side mode, median + EMA, progress, speed, cuts."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from posecoach.exercises.key_signal import KeySignal, SignalSample
+
+from parts_helpers import StubBody, spec
+
+NAN = math.nan
+
+
+@pytest.mark.parametrize("scores, expected", [
+    ([(0.9, 0.1)], "left"),
+    ([(0.9, 0.1), (0.5, 0.55)], "left"),  # a small lead does not switch sides (hysteresis)
+    ([(0.9, 0.1), (0.1, 0.9)], "right"),  # a clear one does
+])
+def test_side_follows_the_visible_side_with_hysteresis(scores, expected):
+    ks = KeySignal(spec())
+    for left, right in scores:
+        ks.observe(StubBody(left_score=left, right_score=right), dt=0.0)  # dt 0: take the score as it is
+    assert ks.side == expected
+
+
+@pytest.mark.parametrize("mode, left, right, rep_side, expected", [
+    ("near", 10.0, 90.0, None, (10.0, "left")),
+    ("near", NAN, 90.0, None, (90.0, "left")),  # the near side hidden: the other side's value
+    ("mean", 10.0, 20.0, None, (15.0, "left")),
+    ("mean", 10.0, 90.0, None, (10.0, "left")),  # sides disagree by more than half the range: near side
+    ("active", 10.0, 60.0, None, (60.0, "right")),  # the side that moved furthest
+    ("active", 10.0, 60.0, "left", (10.0, "left")),  # a rep under way keeps its side
+    ("active", NAN, NAN, None, (NAN, "left")),
+])
+def test_key_value_per_side_mode(mode, left, right, rep_side, expected):
+    ks = KeySignal(spec(side_mode=mode))
+    ks.observe(StubBody(left_score=0.9, right_score=0.1), dt=0.0)
+    v, s = ks.read(StubBody(left, right), rep_side)
+    assert s == expected[1]
+    assert (math.isnan(v) and math.isnan(expected[0])) or v == pytest.approx(expected[0])
+
+
+def test_median_removes_a_one_frame_spike_and_progress_maps_the_range():
+    ks = KeySignal(spec(smoothing=1e-6))  # (no easing: the EMA follows the median)
+    raws = [50.0, 50.0, 100.0, 50.0]
+    got = [ks.push(i / 30, 1 / 30 if i else 0.0, raw, "left", True).p for i, raw in enumerate(raws)]
+    assert got == pytest.approx([0.5, 0.5, 0.5, 0.5])
+
+
+def test_speed_and_sample():
+    ks = KeySignal(spec(smoothing=1e-6))
+    samples = [ks.push(i / 10, 0.1 if i else 0.0, 10.0 * i, "right", True) for i in range(8)]
+    s = samples[-1]
+    assert isinstance(s, SignalSample) and s.side == "right" and s.in_position and s.state == "setup"
+    assert s.value == pytest.approx(60.0)  # median of 50, 60, 70
+    assert s.speed == pytest.approx(1.0)  # 10 units per 0.1 s of a 100-unit range
+
+
+@pytest.mark.parametrize("in_position, adaptive, expected_p", [
+    (True, 10.0, 0.0),  # the start adapts to where the person rests
+    (False, 10.0, 0.2),  # values out of position do not teach it
+    (True, 0.0, 0.0),  # within the spec's limits (0.2 < 0.3)
+])
+def test_adaptive_baseline(in_position, adaptive, expected_p):
+    ks = KeySignal(spec(smoothing=1e-6, adaptive_window=adaptive, baseline_window=10.0))
+    for i in range(5):
+        s = ks.push(i / 10, 0.1 if i else 0.0, 20.0, "left", in_position)
+    assert s.p == pytest.approx(expected_p)
+
+
+def test_cut_restarts_the_smoothing():
+    ks = KeySignal(spec(smoothing=1.0))
+    for i in range(5):
+        ks.push(i / 10, 0.1 if i else 0.0, 10.0, "left", True)
+    ks.cut()
+    assert math.isnan(ks.value) and ks.speed == 0.0
+    assert ks.push(0.5, 0.1, 80.0, "left", True).value == pytest.approx(80.0)  # not eased in from 10
