@@ -7,6 +7,8 @@ One ``Checker`` follows one ``ExerciseSpec`` by composing parts that each do one
   ``PostureGate``     the spec's posture test, filtered with hysteresis: in position or not
   ``ViewMonitor``     whole body in the picture? camera from the side / front as the exercise needs?
   ``RuleRepCounter``  setup phase, then the rep machine with hysteresis on p (complete reps, partial attempts)
+  ``PeriodicityCounter`` reps as peaks of periodic whole-body motion, with no zones (a peer of the rule counter)
+  ``RepTally``        which reps count: both counters' evidence fused, each rep saying who counted it
   ``FaultMonitor``    the spec's fault rules, tempo faults, and how often a fault is said
   ``HoldTimer``       time in the target posture, inside tolerance and still
   ``CueBoard``        which cue is on screen
@@ -30,7 +32,9 @@ from .fault_monitor import FaultMonitor, FaultPhase
 from .guards import isnan
 from .hold_timer import HoldTimer
 from .key_signal import KeySignal, SignalSample
+from .periodicity import PeriodicityCounter, PeriodicityOptions
 from .posture_gate import PostureGate
+from .rep_tally import RepTally
 from .rule_counter import RepEnd, RuleRepCounter
 from .spec import ExerciseSpec
 from .tuning import DEFAULT_TUNING, CheckerTuning
@@ -44,11 +48,12 @@ class Checker:
     """Follows one exercise over a stream of ``PoseFrame``s."""
 
     def __init__(self, spec: ExerciseSpec, *, vis_min: float = 0.5, tuning: CheckerTuning = DEFAULT_TUNING,
-                 **settings):
+                 counting: str = "fused", **settings):
         fields = {f.name for f in dataclasses.fields(ExerciseSpec)}
         unknown = set(settings) - fields
         if unknown:
-            raise TypeError(f"unknown checker settings: {sorted(unknown)}; valid: vis_min, tuning, {sorted(fields)}")
+            raise TypeError(f"unknown checker settings: {sorted(unknown)}; valid: vis_min, tuning, counting, "
+                            f"{sorted(fields)}")
         self.spec = dataclasses.replace(spec, **settings) if settings else spec
         self.vis_min = vis_min
         self.tuning = tuning
@@ -58,6 +63,8 @@ class Checker:
         self.posture = PostureGate(sp, tuning)
         self.view = ViewMonitor(sp, tuning)
         self.counter = RuleRepCounter(sp, tuning)
+        self.periodic = PeriodicityCounter(PeriodicityOptions(alternating=sp.one_sided))
+        self.tally = RepTally(sp, mode=counting)
         self.faults = FaultMonitor(sp, tuning)
         self.hold_timer = HoldTimer(sp, tuning)
         self.cues = CueBoard(tuning)
@@ -72,12 +79,20 @@ class Checker:
         self.sample: SignalSample | None = None  # None on frames without a valid key value
         self._safety_said = False
         self._events: list = []
-        for part in (self.cuts, self.signal, self.posture, self.view, self.counter, self.faults,
-                     self.hold_timer, self.cues):
+        for part in (self.cuts, self.signal, self.posture, self.view, self.counter, self.periodic, self.tally,
+                     self.faults, self.hold_timer, self.cues):
             part.reset()
 
     def update(self, frame: PoseFrame) -> Feedback:
         t = float(frame.timestamp)
+        phase, body = self._step(frame, t)
+        # the periodicity counter listens to every frame, in position or not: its runs, not gates, keep set-up
+        # and fidgeting out
+        new = self.periodic.update(t, frame.pose, self.sample.p if self.sample is not None else float("nan"))
+        self._emit_reps(self.tally.periodic(new, t))
+        return self._feedback(t, phase, body)
+
+    def _step(self, frame: PoseFrame, t: float) -> tuple[str, Body | None]:
         dt = 0.0 if self.t is None else max(0.0, t - self.t)
         self.t = t
         self.frames += 1
@@ -89,7 +104,7 @@ class Checker:
         pose = frame.pose
         if pose is None:
             self._missing(t)
-            return self._feedback(t, "no_person")
+            return "no_person", None
         body = Body(pose, self.vis_min)
         # a cut found in the raw landmarks by the smoother (confirmed by the next frame), or one seen here
         if pose.extra.get("cut") or self.cuts.is_cut(body, t):
@@ -103,7 +118,7 @@ class Checker:
         if isnan(raw):
             self._missing(t)
             visible = any(body.ok(s, "shoulder", "hip") for s in SIDES)
-            return self._feedback(t, self._phase_name() if visible else "no_person", body)
+            return (self._phase_name() if visible else "no_person"), body
         gap = None if self.last_valid_t is None else t - self.last_valid_t
         self.last_valid_t = t
         sample = self.signal.push(t, dt, raw, side, in_position)
@@ -113,11 +128,13 @@ class Checker:
         self._emit(self.hold_timer.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
                                         p_hold=p_hold, speed=sample.speed))
         self.sample = dataclasses.replace(sample, state=self.counter.state)
-        return self._feedback(t, self._phase_name(), body)
+        return self._phase_name(), body
 
     def finish(self) -> SessionResult:
         t = self.t if self.t is not None else 0.0
         self._emit_counted(self.counter.abandon(t))
+        self._emit_reps(self.tally.periodic(self.periodic.finish(), t))
+        self._emit_reps(self.tally.finish(t))
         # at the end of the input a hold still seen a moment ago runs on to the end (within its grace)
         recent = self.t is not None and self.last_valid_t is not None and \
             self.t - self.last_valid_t <= self.tuning.lost_hold_grace
@@ -192,10 +209,15 @@ class Checker:
             codes, events = self.faults.judge_tempo(end.end, end.rep.start, end.rep.max_speed)
             faults += codes
             self._emit(events)
-        index = self.result.complete_reps + 1 if end.complete else 0
-        self._emit([end.to_rep(self.spec, index, tuple(faults))])
-        if end.complete:
-            self._emit([Cue(end.end, str(index), "count", COUNT_CUE_PRIORITY)])
+        self._emit_reps(self.tally.rule_rep(end.to_rep(self.spec, 0, tuple(faults))))
+
+    def _emit_reps(self, reps: list[Rep]) -> None:
+        """Reps the tally decided: recorded, and a counted one said."""
+        for rep in reps:
+            self._emit([rep])
+            if rep.complete:
+                self._emit([Cue(rep.end if rep.source != "periodicity" else self.t, str(rep.index), "count",
+                                COUNT_CUE_PRIORITY)])
 
     def _judge_faults(self, body: Body, t: float, side: str, sample: SignalSample) -> None:
         rep = self.counter.rep
@@ -213,6 +235,7 @@ class Checker:
         self._emit(self.hold_timer.close())
         self.counter.cut(t, self.signal.p)
         self.signal.cut()
+        self.periodic.cut()
 
     def _missing(self, t: float) -> None:
         """A frame without a usable pose: after a grace, an open hold closes; after a longer one the rep under

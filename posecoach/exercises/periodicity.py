@@ -52,6 +52,10 @@ class PeriodicityOptions:
     pose_floor: float = 0.06  # ... and at least this much of the pose axis, in torso lengths
     key_floor: float = 0.15  # ... or of the exercise's nominal range, on the progress channel
     min_peaks: int = 2  # peaks in a periodic run before any of them is committed
+    # one side, then the other (knee to chest, twists): listen also to the distance from the resting pose,
+    # which peaks at every rep where the main axis peaks only every other one. Not for movements done with
+    # both sides at once: there a pause at the top makes the resting pose ambiguous and the distance peaks twice.
+    alternating: bool = False
 
     @property
     def window(self) -> float:
@@ -66,7 +70,7 @@ class PeriodicRep:
     peak: float
     period: float
     confidence: float  # normalised autocorrelation at the period, 0..1
-    channel: str  # "pose" (main axis of whole-body motion) or "key" (the exercise's own measure)
+    channel: str  # "pose" (main axis of whole-body motion), "excursion" (distance from the resting pose) or "key"
     prominence: float  # share of the window's robust range (5th-95th percentile) the peak rises above its bases
     key_range: float = math.nan  # how far the exercise's own measure travelled in this rep, in nominal ranges
 
@@ -212,9 +216,11 @@ class PeriodicityCounter:
         if key_r is not None:
             channels.append(("key", key_r, o.key_floor))
         xs = [x for x, k in zip(self._x, range(len(self._x))) if keep[k]]
-        pc = self._pose_axis(t, xs, grid, key_r)
-        if pc is not None:
-            channels.append(("pose", pc, o.pose_floor))
+        axes = self._pose_axis(t, xs, grid, key_r)
+        if axes is not None:
+            channels.append(("pose", axes[0], o.pose_floor))
+            if o.alternating:
+                channels.append(("excursion", axes[1], o.pose_floor))
         return grid, channels
 
     def _pose_axis(self, t, xs, grid, key_r):
@@ -245,7 +251,12 @@ class PeriodicityCounter:
                 proj = -proj
         elif _skew(proj) < 0:
             proj = -proj  # excursions away from a resting pose: the rest is the low end
-        return proj
+        # how far the pose is from its most usual one, in any direction: alternating movements (one knee, then
+        # the other; a twist to each side) swing the main axis both ways, so it peaks once per pair of reps,
+        # while the distance from the resting pose peaks at every rep
+        rest = np.median(R, axis=0)
+        excursion = np.sqrt(np.einsum("td,td->t", R - rest, R - rest))
+        return proj, excursion
 
 
 # ------------------------------------------------------------------------------------------------- helpers

@@ -4,6 +4,11 @@ from __future__ import annotations
 from .events import SessionResult
 
 
+# a rep reaching this share of the exercise's nominal range is a full rep; below it, a smaller-range one
+# (the person still did it, and it counts; the report says so, as VAY and Sency report "full rep" vs "attempt")
+FULL_RANGE = 0.7
+
+
 def _r(x: float, n: int = 3) -> float:
     return round(float(x), n)
 
@@ -25,9 +30,14 @@ def report_dict(result: SessionResult, *, frames: int, fps: float, duration: flo
         "variant": getattr(result, "variant", "") or None,
         "reps": result.complete_reps,
         "partial_reps": result.partial_reps,
+        "counted_by": {src: sum(1 for r in result.reps if r.complete and r.source == src)
+                       for src in ("rules", "both", "periodicity")},
         "rep_events": [
             {"start": _r(r.start), "peak": _r(r.peak), "end": _r(r.end), "side": r.side, "complete": bool(r.complete),
-             "faults": list(r.faults)}
+             "faults": list(r.faults), "counted_by": r.source, "confidence": _r(r.confidence, 2),
+             "range_of_motion": None if r.range_of_motion != r.range_of_motion else _r(r.range_of_motion, 1),
+             "range_share": None if r.range_share != r.range_share else _r(r.range_share, 2),
+             "full_range": None if r.range_share != r.range_share else bool(r.range_share >= FULL_RANGE)}
             for r in reps
         ],
         "holds": [{"start": _r(h.start), "end": _r(h.end), "seconds": _r(h.seconds), "side": h.side}
