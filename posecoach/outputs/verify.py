@@ -32,7 +32,11 @@ def free_bytes(folder: Path) -> int | None:
 def check_video(path: Path, frames: int, *, name: str, what: str = "video") -> None:
     """Raise OutputError (naming ``what`` and ``name``, the user's file name) unless ``path`` holds ``frames``
     readable frames."""
+    free = free_bytes(path.parent)
+    full = free is not None and free < NEARLY_FULL_BYTES
+
     def fail(why: str):
+        why = why.replace("(disk full?)", f"(disk full: {free // 1024} KiB left)" if full else "(disk full?)")
         return OutputError(f"cannot write the {what} {name}: {why}")
 
     if frames <= 0:
@@ -51,12 +55,11 @@ def check_video(path: Path, frames: int, *, name: str, what: str = "video") -> N
         # .mp4 and .avi store the exact count; a .webm's is its duration times its frame rate, so allow rounding.
         if not abs(count - frames) <= max(1.0, 0.01 * frames):
             raise fail(f"the written file holds {max(count, 0):.0f} of {frames} frames (disk full?)")
-        free = free_bytes(path.parent)
-        if free is not None and free < NEARLY_FULL_BYTES:
+        if full:
             decoded = 1
             while cap.grab():
                 decoded += 1
             if decoded != frames:
-                raise fail(f"only {decoded} of {frames} frames could be read back (disk full)")
+                raise fail(f"only {decoded} of {frames} frames could be read back (disk full?)")
     finally:
         cap.release()
