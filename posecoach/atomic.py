@@ -87,7 +87,9 @@ class Target:
     def is_file(self) -> bool:
         return self.fd is None and not self.stream
 
-    def error(self, e: BaseException) -> OutputError:
+    def error(self, e: BaseException) -> BaseException:
+        if isinstance(e, BrokenPipeError):
+            return e  # `... -r - | head`: the reader left; the CLI treats that as it does for any printing
         return OutputError(f"cannot write the {self.what} {self.given}: {_reason(e)}")
 
     def open_stream(self) -> int:
