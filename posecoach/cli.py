@@ -19,8 +19,9 @@ os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 EXIT_USAGE = 2  # bad input: missing file, not a video, unknown exercise, bad option
 EXIT_MODEL = 3  # model missing or damaged, cannot download
 EXIT_DEVICE = 4  # no camera, no display
-EXIT_OUTPUT = 5  # cannot write an output
-EXIT_INTERRUPTED = 130
+EXIT_OUTPUT = 5  # cannot write an output (full disk, read-only folder, /dev/full...); the message names which
+EXIT_NOBODY = 6  # analyze: nobody was found in the video (the reports are still written, and say so)
+EXIT_INTERRUPTED = 130  # Ctrl+C, SIGTERM or SIGHUP; unfinished outputs are removed (live saves its session)
 
 DEMO_NAME = "glute_bridge_side.mp4"
 DEMO_EXERCISE = "glute_bridge"
@@ -111,22 +112,31 @@ def cmd_analyze(args) -> int:
                                          out=args.out, progress=lambda n, label: _progress(n, label, args.quiet))
     except OSError as e:
         raise CliError(f"cannot write {e.filename or 'an output'}: {e.strerror or e}", EXIT_OUTPUT) from None
+    from posecoach.atomic import Target
+
+    # An output sent to stdout (-r -, -r /dev/stdout) is the data: the summary for people goes to stderr then.
+    to_stdout = any(p and Target(p).fd == 1 for p in (args.report, csv_path, html_path, args.out))
+    say = (lambda *a: print(*a, file=sys.stderr)) if to_stdout else print
     if args.json:
-        print(json.dumps(report, indent=2))
+        say(json.dumps(report, indent=2))
     else:
-        _print_summary(report, an)
+        _print_summary(report, an, say)
         if args.out:
-            print(f"annotated video: {args.out}")
+            say(f"annotated video: {args.out}")
         for label, p in written.items():
-            print(f"{label}: {p}")
-    return 0
+            say(f"{label}: {p}")
+    for w in report.get("warnings", []):
+        print(f"posecoach: warning: {w}", file=sys.stderr)
+    return EXIT_NOBODY if report.get("nobody_found") else 0
 
 
-def _print_summary(report: dict, an) -> None:
+def _print_summary(report: dict, an, print=print) -> None:
     t = report["timings"]
     print(f"{report['video']}: {report['frames']} frames, {report['duration']:.1f} s at {report['fps']:.1f} fps; "
           f"person found in {100 * report['detection_rate']:.0f}% of frames")
-    if report.get("exercise"):
+    if report.get("nobody_found"):
+        print("nobody was found in the video: nothing was counted or checked")
+    elif report.get("exercise"):
         from posecoach.exercises import get_exercise
 
         parts = []
@@ -394,13 +404,17 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    from posecoach.interrupts import SignalsAsInterrupt
+
     try:
-        return args.func(args)
+        with SignalsAsInterrupt():  # SIGTERM / SIGHUP unwind like Ctrl+C, through every clean-up on the way
+            return args.func(args)
     except CliError as e:
         print(f"posecoach: error: {e}", file=sys.stderr)
         return e.code
-    except KeyboardInterrupt:
-        print("posecoach: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as e:
+        by = f" by {e.signal_name}" if getattr(e, "signal_name", None) else ""
+        print(f"posecoach: interrupted{by}; unfinished outputs were removed", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `posecoach exercises | head`: the reader left; that is not an error worth a traceback.

@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from posecoach.atomic import OutputError, atomic_open
 from posecoach.models import file_sha256
 from posecoach.pose import NUM_LANDMARKS, Pose, PoseFrame
 from posecoach.smoothing import make_smoother
@@ -94,10 +95,20 @@ def unpack(data, smoothing: str = "one_euro") -> list[PoseFrame]:
 
 
 def save(path: Path, frames: list[PoseFrame]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part.npz")
-    np.savez_compressed(tmp, **pack(frames))
-    tmp.replace(path)  # atomic: a crash mid-write never leaves a half cache entry
+    """Store an entry: atomically, under a unique temporary name, so a crash never leaves half an entry and two
+    processes saving the same entry do not collide (the last one's complete file wins). Raises OutputError;
+    callers treat the cache as optional (see ``try_save``)."""
+    with atomic_open(path, "wb", what="landmark cache entry") as f:
+        np.savez_compressed(f, **pack(frames))
+
+
+def try_save(path: Path, frames: list[PoseFrame]) -> str | None:
+    """``save``, or the reason it could not (the cache only saves time: a failure must not fail the run)."""
+    try:
+        save(path, frames)
+    except (OutputError, OSError) as e:
+        return f"the landmark cache was not saved ({e}); the next analysis of this video will run the model again"
+    return None
 
 
 def extract(video: Path, options=None, progress: Callable[[int], None] | None = None) -> list[PoseFrame]:
@@ -135,7 +146,7 @@ def load_landmarks(video: str | os.PathLike, *, model: str | None = None, smooth
     if cached is not None:
         return cached
     raw = extract(video, options, progress)
-    save(path, raw)
+    try_save(path, raw)
     return unpack(pack(raw), smoothing)
 
 

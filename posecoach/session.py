@@ -45,6 +45,7 @@ class Analysis:
     result: object | None = None  # exercises.events.SessionResult
     timings: Timings = field(default_factory=Timings)
     cached: bool = False
+    notes: dict = field(default_factory=dict)  # quality.notes(): warnings, and the report fields behind them
 
     @property
     def duration(self) -> float:
@@ -67,6 +68,7 @@ class Analysis:
             "detection_rate": round(found / len(self.frames), 4) if self.frames else 0.0,
             "landmarks_from_cache": self.cached,
             "timings": self.timings.as_dict(len(self.frames)),
+            **self.notes,
         })
         return rep
 
@@ -218,12 +220,14 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
             tm.finishing_video = time.perf_counter() - t0
             tm.drawing = writer.busy - tm.checking
             tm.waiting_for_writer = writer.waited
-    if raw and cache_path is not None and completed:
-        landmark_cache.save(cache_path, raw)
+    cache_warning = landmark_cache.try_save(cache_path, raw) if raw and cache_path is not None and completed else None
     result = checker.finish() if checker else None
     tm.wall = time.perf_counter() - t_start
+    from posecoach.quality import notes
+
     return Analysis(video=video, exercise=exercise, frames=frames, fps=source.fps, size=source.size,
-                    feedback=feedback, result=result, timings=tm, cached=cached_frames is not None)
+                    feedback=feedback, result=result, timings=tm, cached=cached_frames is not None,
+                    notes=notes(frames, source.fps, source.frame_count, [cache_warning] if cache_warning else []))
 
 
 def default_annotator(exercise: str | None = None):

@@ -102,12 +102,12 @@ def test_sigterm_ends_a_live_session_cleanly(tmp_path):
     p = _run("live", "--camera", str(BRIDGE), "-e", "glute_bridge", "--no-display", "--mute", "--loop",
              "--record", str(rec), "--session-dir", str(sess))
     deadline = time.time() + 60
-    while time.time() < deadline and not (rec.with_name("rec.part.mp4").exists() or rec.exists()):
+    while time.time() < deadline and not (list(tmp_path.glob("rec.*.part.mp4")) or rec.exists()):
         time.sleep(0.2)
     time.sleep(1.0)
     p.send_signal(signal.SIGTERM)
     out, err = p.communicate(timeout=60)
-    assert p.returncode == 130, err
+    assert p.returncode == 130, (out, err)
     summary = json.loads((sess / "summary.json").read_text())
     assert summary["ended_by"] == "interrupted" and summary["frames"] > 0
     cap = cv2.VideoCapture(str(rec))

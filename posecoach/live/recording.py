@@ -11,6 +11,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from posecoach.atomic import write_bytes, write_text
+from posecoach.interrupts import SignalsAsInterrupt  # noqa: F401  (live's loop takes it from here)
 from posecoach.live.summary import summary_rows
 
 
@@ -23,34 +25,20 @@ def sessions_root() -> Path:
 
 
 def new_session_dir() -> Path:
-    """A folder for a session started now, named by its start time."""
-    return sessions_root() / time.strftime("%Y%m%d-%H%M%S")
-
-
-class SignalsAsInterrupt:
-    """SIGTERM and SIGHUP (a closed terminal, `kill`) end the session like Ctrl+C does, so the recording is
-    finalised and the summary written instead of the process dying mid-file."""
-
-    def __enter__(self):
-        import signal
-        import threading
-
-        self._old = {}
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-                if sig is not None:
-                    self._old[sig] = signal.signal(sig, self._raise)
-        return self
-
-    @staticmethod
-    def _raise(signum, frame):
-        raise KeyboardInterrupt
-
-    def __exit__(self, *exc):
-        import signal
-
-        for sig, handler in self._old.items():
-            signal.signal(sig, handler)
+    """A new folder for a session started now, named by its start time; made here, exclusively, so that two
+    sessions started in the same second get two folders (``-2``, ``-3``... for the later ones) instead of
+    appending to one ``events.jsonl``."""
+    root = sessions_root()
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        folder = root / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{root / stamp}: a thousand sessions started this second")
 
 
 def event_record(ev) -> dict:
@@ -94,7 +82,7 @@ class SessionRecording:
         if self._writer is None:
             from posecoach.outputs.video import VideoWriter
 
-            self._writer = VideoWriter(self.video, self.video_fps, (img.shape[1], img.shape[0]))
+            self._writer = VideoWriter(self.video, self.video_fps, (img.shape[1], img.shape[0]), what="recording")
         # Keep the recording on the source's clock: a camera delivers 30 fps but we may process 12,
         # so a frame is written as many times as the frame slots it covers (at least once).
         due = int(timestamp * self.video_fps) + 1 - self._writer.frames
@@ -110,10 +98,10 @@ class SessionRecording:
 
     def save_summary(self, summary: dict) -> None:
         """Write ``summary.json`` (never half a file) and close the event log."""
-        tmp = self.folder / "summary.json.part"
-        tmp.write_text(json.dumps(summary, indent=2) + "\n")
-        tmp.replace(self.folder / "summary.json")
-        self._events.close()
+        try:
+            write_text(self.folder / "summary.json", json.dumps(summary, indent=2) + "\n", what="session summary")
+        finally:
+            self._events.close()
 
     def save_summary_card(self, last_img, summary: dict, on_screen: bool):
         """The summary card drawn over the last picture, saved as ``summary.png``; None if it could not be made.
@@ -128,7 +116,9 @@ class SessionRecording:
             card = SummaryAnnotator().annotate(last_img.copy(), "Session summary", summary_rows(summary),
                                                footer=f"Saved in {self.folder}"
                                                + (". Press any key to close." if on_screen else ""))
-            cv2.imwrite(str(self.folder / "summary.png"), card)
+            ok, png = cv2.imencode(".png", card)
+            if ok:
+                write_bytes(self.folder / "summary.png", png.tobytes(), what="summary card")
             return card
         except Exception:
             return None

@@ -109,18 +109,19 @@ def download(variant: str, dest_dir: Path | None = None, timeout: float = 20.0) 
     dest_dir = dest_dir or model_dir()
     name = "pose_landmarker_full.official.task" if variant == "full" else f"pose_landmarker_{variant}.task"
     dest = dest_dir / name
-    tmp = dest.with_suffix(".part")
+    from posecoach.atomic import AtomicFile, OutputError, write_text
+
     try:
-        with urllib.request.urlopen(OFFICIAL_URLS[variant], timeout=timeout) as r, open(tmp, "wb") as f:
-            while chunk := r.read(1 << 20):
-                f.write(chunk)
-    except (urllib.error.URLError, OSError, TimeoutError) as e:
-        tmp.unlink(missing_ok=True)
+        # A unique temporary name beside the model, renamed when complete; removed on any failure or Ctrl+C.
+        with AtomicFile(dest, suffix="", what="model") as tmp:
+            with urllib.request.urlopen(OFFICIAL_URLS[variant], timeout=timeout) as r, open(tmp.path, "wb") as f:
+                while chunk := r.read(1 << 20):
+                    f.write(chunk)
+    except (urllib.error.URLError, OSError, TimeoutError, OutputError) as e:
         reason = getattr(e, "reason", e)
         raise ModelError(f"could not download the '{variant}' model from Google ({reason}); "
                          "the bundled full model works offline") from None
-    tmp.replace(dest)
-    dest.with_name(dest.name + ".sha256").write_text(file_sha256(dest) + "\n")
+    write_text(dest.with_name(dest.name + ".sha256"), file_sha256(dest) + "\n", what="model checksum")
     return dest
 
 

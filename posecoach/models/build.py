@@ -144,18 +144,20 @@ class _AlignedZipFile(zipfile.ZipFile):
 
 def write_task_bundle(out: Path, members: dict[str, bytes]) -> None:
     """Write an uncompressed zip with each member's data starting on a 4-byte boundary."""
-    tmp = out.with_suffix(out.suffix + ".part")
-    with _AlignedZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as z:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_STORED
-            z.writestr(info, data)
-    with zipfile.ZipFile(tmp) as z:  # verify alignment before replacing the bundle
-        for info in z.infolist():
-            data_at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-            if data_at % 4:
-                raise ModelBuildError(f"{info.filename} is not 4-byte aligned in the bundle")
-    tmp.replace(out)
+    from posecoach.atomic import AtomicFile
+
+    with AtomicFile(out, suffix="", what="model bundle") as atomic:  # renamed only once verified
+        tmp = atomic.path
+        with _AlignedZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as z:
+            for name, data in members.items():
+                info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+                info.compress_type = zipfile.ZIP_STORED
+                z.writestr(info, data)
+        with zipfile.ZipFile(tmp) as z:  # verify alignment before replacing the bundle
+            for info in z.infolist():
+                data_at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+                if data_at % 4:
+                    raise ModelBuildError(f"{info.filename} is not 4-byte aligned in the bundle")
 
 
 def build_full_bundle(out: Path, wheel: Path | None = None, log=print) -> Path:

@@ -3,7 +3,8 @@
 Re-reads the source video, draws the overlay from the analysis' per-frame pose and feedback, and writes a VP8
 .webm (browsers play VP8 and VP9 WebM; with this OpenCV build VP8 encodes about 7x faster than VP9, which
 matters on a laptop). Frames are scaled to at most ``max_width`` before drawing, so the overlay's text is sized
-for the size that is written. Written to ``<name>.part.webm`` and renamed when complete.
+for the size that is written. Written under a temporary name, read back (outputs.verify) and renamed when
+complete (posecoach.atomic).
 """
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from pathlib import Path
 
 import cv2
 
+from posecoach.atomic import AtomicFile
+from posecoach.outputs.verify import check_video
 from posecoach.outputs.video import OutputError, quiet_native_stderr
+
+WHAT = "report's clip"
 
 
 class ClipError(OutputError):
@@ -22,7 +27,7 @@ def open_webm(path: Path, fps: float, size: tuple[int, int]) -> cv2.VideoWriter:
     with quiet_native_stderr():
         w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"VP80"), float(fps), size)
     if not w.isOpened():
-        raise ClipError(f"could not open {path} for writing (VP8 WebM)")
+        raise ClipError(f"cannot write the {WHAT} {path}: OpenCV could not open it (VP8 WebM)")
     return w
 
 
@@ -38,16 +43,20 @@ def write_annotated_clip(video: str | Path, path: str | Path, frames, feedback, 
 
         ov = CoachOverlay(show_fps=False)
         annotate = lambda img, pose, fb: ov.annotate(img, pose, fb)  # noqa: E731
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".part.webm")
     cap = cv2.VideoCapture(str(video))
     cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)  # as sources.VideoFile does, so frames match the analysis
     if not cap.isOpened():
         raise ClipError(f"could not read {video}")
+    try:
+        out = AtomicFile(path, suffix=".webm", what=WHAT)
+    except BaseException:
+        cap.release()
+        raise
+    tmp = out.path
     writer = None
     done = False
+    i = 0
     try:
-        i = 0
         while True:
             ok, img = cap.read()
             if not ok or img is None:
@@ -63,14 +72,16 @@ def write_annotated_clip(video: str | Path, path: str | Path, frames, feedback, 
             i += 1
             if progress is not None:
                 progress.update()
+        if writer is None:
+            raise ClipError(f"no frames could be read from {video}")
+        writer.release()
+        check_video(tmp, i, name=str(path), what=WHAT)
+        out.commit()
         done = True
     finally:
         cap.release()
         if writer is not None:
             writer.release()
         if not done:
-            tmp.unlink(missing_ok=True)  # interrupted or failed: leave no half clip behind
-    if writer is None:
-        raise ClipError(f"no frames could be read from {video}")
-    tmp.replace(path)
+            out.discard()  # interrupted or failed: leave no half clip behind
     return path

@@ -4,7 +4,7 @@ Columns: frame, time, person (1 when a pose was found), phase, reps, partial_rep
 in_position, key_value, progress; then the main joint angles of both sides (degrees, in the image plane;
 empty where a landmark is not visible enough); then one ``<reading>`` and ``<reading>_status`` column per
 measure the exercise checks (their union over the clip, in order of first appearance). The file is written
-to ``<name>.part`` and renamed, so a crash never leaves half a CSV under the final name.
+whole or not at all (posecoach.atomic), so a crash never leaves half a CSV under the final name.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import csv
 import math
 from pathlib import Path
 
+from posecoach.atomic import atomic_open
 from posecoach.geometry import joint_angle
 from posecoach.pose import Landmark as L
 
@@ -85,13 +86,9 @@ def angle_rows(frames, feedback) -> tuple[list[str], list[list[str]]]:
 
 
 def write_angles_csv(path: str | Path, frames, feedback) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     header, rows = angle_rows(frames, feedback)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", newline="") as f:
+    with atomic_open(path, "w", newline="", what="angles CSV") as f:
         w = csv.writer(f)
         w.writerow(header)
         w.writerows(rows)
-    tmp.replace(path)
-    return path
+    return Path(path)

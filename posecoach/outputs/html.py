@@ -12,9 +12,11 @@ import html
 import math
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 
+from posecoach.atomic import Target, write_text
 from posecoach.outputs.moments import Moment
 
 E = html.escape
@@ -53,6 +55,7 @@ figcaption{padding:8px 12px;font-size:14px}
 figcaption b{color:var(--mute);font-weight:600;margin-right:6px}
 ul.faults{margin:0;padding-left:20px} ul.faults li{margin:4px 0}
 .note{background:#fff8e6;border:1px solid #f1dca8;border-radius:10px;padding:12px 16px;font-size:15px}
+.note.alert{background:#fdecec;border-color:#f0b8b8;margin-bottom:16px} .note.alert ul{margin:4px 0 0;padding-left:20px}
 footer{color:var(--mute);font-size:13px;margin-top:36px}
 """
 
@@ -228,6 +231,10 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
                  f"({rep['frames']} frames at {rep['fps']:.0f} fps) &middot; analysed "
                  f"{E(time.strftime('%Y-%m-%d %H:%M'))}</p>")
 
+    if rep.get("warnings"):  # things the numbers below do not say on their own (posecoach.quality)
+        parts.append("<div class='note alert'><b>Please note:</b><ul>" +
+                     "".join(f"<li>{E(w)}</li>" for w in rep["warnings"]) + "</ul></div>")
+
     # Summary cards
     cards = []
     if res is not None:
@@ -246,8 +253,11 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
             cards.append(("Longest hold", f"<span class='v {hcls}'>{longest:.1f} s</span>",
                           (f"target {th:g} s &middot; " if th else "") + f"{res.hold_seconds:.1f} s held in all"))
         nf = len([f for f in faults if f.severity != "info"])
-        cards.append(("Form faults", f"<span class='v {'ok' if nf == 0 else ('bad' if any(f.severity == 'bad' for f in faults) else 'warn')}'>{nf}</span>",
-                      "none seen" if nf == 0 else _kinds(faults)))
+        if rep.get("nobody_found"):  # no faults because nothing was seen: not a green result
+            cards.append(("Form faults", "<span class='v bad'>&ndash;</span>", "nobody was found"))
+        else:
+            cards.append(("Form faults", f"<span class='v {'ok' if nf == 0 else ('bad' if any(f.severity == 'bad' for f in faults) else 'warn')}'>{nf}</span>",
+                          "none seen" if nf == 0 else _kinds(faults)))
     det = rep.get("detection_rate", 0.0)
     cards.append(("Person tracked", f"<span class='v {'ok' if det >= 0.9 else 'warn'}'>{100 * det:.0f}%</span>",
                   "of frames"))
@@ -336,16 +346,17 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
 
 def write_html_report(path: str | Path, analysis, *, video: str | Path | None = None,
                       thumbs: list[tuple[Moment, bytes]] = ()) -> Path:
-    """Write the report; ``video`` (the annotated clip) is referenced relative to the report's folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the report; ``video`` (the annotated clip) is referenced relative to the report's folder (where a
+    symlinked report really is), by an absolute file: URI when it is elsewhere or the report is streamed."""
+    target = Target(path, "HTML report")
     src = None
     if video is not None:
         try:
-            src = Path(video).resolve().relative_to(path.parent.resolve()).as_posix()
+            if not target.is_file:
+                raise ValueError
+            # A URL, not a path: '#', '?' and '%' in a file name would otherwise cut it short.
+            src = quote(Path(video).resolve().relative_to(target.real.parent).as_posix())
         except ValueError:
             src = Path(video).resolve().as_uri()
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(build_html(analysis, video_src=src, thumbs=thumbs), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    write_text(path, build_html(analysis, video_src=src, thumbs=thumbs), what="HTML report")
+    return Path(path)

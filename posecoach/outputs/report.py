@@ -13,21 +13,22 @@ import contextlib
 import json
 from pathlib import Path
 
+from posecoach.atomic import Target, write_text
+
 
 def write_json_report(analysis, path: str | Path) -> Path:
-    """The analysis' JSON report, written to a .part file and renamed, so a crash never leaves half a report."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(analysis.report(), indent=2) + "\n")
-    tmp.replace(path)
-    return path
+    """The analysis' JSON report, written whole or not at all (posecoach.atomic: ``-`` and devices are streamed)."""
+    write_text(path, json.dumps(analysis.report(), indent=2) + "\n", what="JSON report")
+    return Path(path)
 
 
-def html_clip_path(html: str | Path, out: str | Path | None) -> Path:
-    """The clip an HTML report embeds: the annotated video when it is a .webm, else ``<report>.webm``."""
-    if out is not None and Path(out).suffix.lower() == ".webm":
+def html_clip_path(html: str | Path, out: str | Path | None) -> Path | None:
+    """The clip an HTML report embeds: the annotated video when it is a .webm file, else ``<report>.webm``; None
+    when the report goes to a device or stdout (there is no folder beside ``/dev/null`` to put a clip in)."""
+    if out is not None and Path(out).suffix.lower() == ".webm" and Target(out).is_file:
         return Path(out)
+    if not Target(html).is_file:
+        return None
     return Path(html).with_suffix(".webm")
 
 
@@ -47,7 +48,7 @@ def write_analysis_outputs(analysis, video, *, report=None, csv=None, html=None,
         from posecoach.outputs.moments import thumbnails, worst_moments
 
         clip = Path(clip) if clip else html_clip_path(html, out)
-        if out is None or Path(clip).resolve() != Path(out).resolve():
+        if clip is not None and (out is None or Path(clip).resolve() != Path(out).resolve()):
             bar = progress(len(analysis.frames), "writing the report's clip") if progress else contextlib.nullcontext()
             with bar as b:
                 write_annotated_clip(video, clip, analysis.frames, analysis.feedback, fps=analysis.fps, progress=b)

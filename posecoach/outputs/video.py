@@ -3,6 +3,10 @@
 The codec follows the file's suffix: .mp4 -> 'mp4v' (the opencv-python wheel has no H.264 encoder; players such
 as VLC/ffmpeg play it, browsers do not), .webm -> 'VP80' (browsers play it, so HTML reports embed it; OpenCV's VP9 encoder managed ~1 fps at 720p here,
 VP8 about 7x that), .avi -> 'MJPG' (survives a hard kill best: every frame stands alone).
+
+The file is written under a unique temporary name (posecoach.atomic) and read back (outputs.verify) before it
+gets its final name, because OpenCV reports no write errors: a full disk would otherwise leave a truncated video
+and no error. A device or ``-`` gets the finished file copied into it (as .mp4 when its name has no suffix).
 """
 from __future__ import annotations
 
@@ -16,11 +20,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from posecoach.atomic import AtomicFile, OutputError, Target
+from posecoach.outputs.verify import check_video
+
+__all__ = ["CODECS", "OutputError", "VideoWriter", "quiet_native_stderr"]
+
 CODECS = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".webm": "VP80", ".avi": "MJPG", ".mkv": "MJPG"}
-
-
-class OutputError(RuntimeError):
-    pass
 
 
 @contextlib.contextmanager
@@ -41,12 +46,6 @@ def quiet_native_stderr():
         os.close(saved)
 
 
-def part_path(path: Path) -> Path:
-    """Where a file is written until it is complete: ``name.part.mp4`` keeps the suffix, so the codec and
-    container still follow it, and a half-written file never sits under the real name."""
-    return path.with_name(path.stem + ".part" + path.suffix)
-
-
 class VideoWriter:
     """``write(frame)`` queues a BGR frame; ``close()`` drains the queue and finalises the file (idempotent).
 
@@ -63,25 +62,28 @@ class VideoWriter:
     ``close()`` promotes too: by then nothing is left for the writer to give way to.
 
     ``busy`` adds up the seconds spent rendering and encoding; ``waited`` the caller's seconds blocked on a full
-    queue.
+    queue. ``what`` names the output in error messages ("cannot write the annotated video x.mp4: ...").
     """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], depth: int = 16, render=None,
-                 background: bool = False, promote_after: float = 0.2, keep_partial: bool = True):
+                 background: bool = False, promote_after: float = 0.2, keep_partial: bool = True,
+                 what: str = "annotated video"):
         self.path = Path(path)
-        codec = CODECS.get(self.path.suffix.lower())
+        self.what = what
+        suffix = self.path.suffix.lower()
+        if suffix not in CODECS and not Target(path, what).is_file:
+            suffix = ".mp4"  # /dev/null, a pipe, -: no suffix to go by
+        codec = CODECS.get(suffix)
         if codec is None:
             raise OutputError(f"cannot write '{self.path.suffix}' video; use one of: {', '.join(sorted(CODECS))}")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise OutputError(f"cannot create the folder for {self.path}: {e.strerror or e}") from None
         self.size = size
-        self._tmp = part_path(self.path)
+        self._file = AtomicFile(path, suffix=suffix, what=what)
+        self._tmp = self._file.path
         with quiet_native_stderr():
             self._w = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter_fourcc(*codec), float(fps), size)
         if not self._w.isOpened():
-            raise OutputError(f"could not open {self.path} for writing with codec {codec}")
+            self._file.discard()
+            raise OutputError(f"cannot write the {what} {path}: OpenCV could not open it with codec {codec}")
         self._closed = False
         self._q: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
@@ -92,7 +94,8 @@ class VideoWriter:
         self.promoted = not background
         self.busy = 0.0
         self.waited = 0.0
-        self.frames = 0
+        self.frames = 0  # queued
+        self.encoded = 0  # handed to the encoder without an error
         self._thread = self._start(idle=background)
 
     def _start(self, idle: bool) -> threading.Thread:
@@ -118,6 +121,7 @@ class VideoWriter:
                 if (img.shape[1], img.shape[0]) != self.size:
                     img = cv2.resize(img, self.size)
                 self._w.write(img)
+                self.encoded += 1
             except BaseException as e:  # re-raised in the caller's thread on the next write/close
                 self._error = self._error or e
             self.busy += time.perf_counter() - t0
@@ -134,7 +138,7 @@ class VideoWriter:
     def _raise_error(self) -> None:
         e = self._error
         if isinstance(e, (OSError, cv2.error)):
-            raise OutputError(f"writing {self.path} failed: {e}") from e
+            raise OutputError(f"cannot write the {self.what} {self.path}: {e}") from e
         raise e  # a bug in drawing: keep its type and traceback
 
     def write(self, img) -> None:
@@ -176,9 +180,14 @@ class VideoWriter:
                 self._stop_thread()
             self._w.release()
             if keep and self.frames and self._error is None and (finished or self._keep_partial):
-                self._tmp.replace(self.path)
+                try:
+                    check_video(self._tmp, self.encoded, name=str(self.path), what=self.what)
+                    self._file.commit()
+                except BaseException:
+                    self._file.discard()
+                    raise
             else:
-                self._tmp.unlink(missing_ok=True)
+                self._file.discard()
         if self._error is not None and keep:
             self._raise_error()
 

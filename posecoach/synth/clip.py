@@ -41,33 +41,46 @@ def render_scene(scene: Scene, look: Look | None = None, workers: int | None = N
         return
     import multiprocessing as mp
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
         yield from pool.map(_render_one, jobs, chunksize=2)
+    finally:
+        # Interrupted (Ctrl+C, SIGTERM): drop the frames not started yet instead of rendering the whole clip
+        # for nobody, as the plain ``with`` would.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_clip(opts: SceneOptions, out: str | Path, command: str = "", workers: int | None = None,
                progress: bool | None = None, look: Look | None = None) -> tuple[Path, Path]:
-    """Render the clip to ``out`` (.mp4) and its truth to ``<stem>.truth.json``; returns both paths."""
+    """Render the clip to ``out`` (.mp4) and its truth to ``<stem>.truth.json``; returns both paths.
+
+    The video is rendered under a temporary name, read back, and only then renamed (posecoach.atomic): an
+    interrupted or failed render leaves no broken clip under ``out``, nor a truth file without its clip."""
     import cv2
 
+    from posecoach.atomic import AtomicFile, OutputError
+    from posecoach.outputs.verify import check_video
     from posecoach.progress import Progress
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     scene = make_scene(opts)
     truth = scene_truth(scene, command=command)
     look = look or clip_look(opts.seed)
     truth.extra["look"] = {k: getattr(look, k) for k in look.__dataclass_fields__}
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*FOURCC), opts.fps, (opts.width, opts.height))
-    if not writer.isOpened():
-        raise RuntimeError(f"cannot open a video writer for {out}")
-    try:
-        with Progress(len(scene.bodies), label=f"rendering {out.name}", enabled=progress) as bar:
-            for img in render_scene(scene, look, workers):
-                writer.write(np.ascontiguousarray(img))
-                bar.update()
-    finally:
-        writer.release()
+    with AtomicFile(out, suffix=out.suffix or ".mp4", what="synthetic clip") as tmp:
+        writer = cv2.VideoWriter(str(tmp.path), cv2.VideoWriter_fourcc(*FOURCC), opts.fps, (opts.width, opts.height))
+        if not writer.isOpened():
+            raise OutputError(f"cannot write the synthetic clip {out}: OpenCV could not open it ({FOURCC})")
+        n = 0
+        try:
+            with Progress(len(scene.bodies), label=f"rendering {out.name}", enabled=progress) as bar:
+                for img in render_scene(scene, look, workers):
+                    writer.write(np.ascontiguousarray(img))
+                    n += 1
+                    bar.update()
+        finally:
+            writer.release()
+        check_video(tmp.path, n, name=str(out), what="synthetic clip")
     tpath = truth.to_json(truth_path(out))
     return out, tpath
 

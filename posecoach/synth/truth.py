@@ -123,8 +123,10 @@ class Truth:
         }
 
     def to_json(self, path: str | Path) -> Path:
+        from posecoach.atomic import write_text
+
         path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")))
+        write_text(path, json.dumps(self.to_dict(), separators=(",", ":")), what="ground truth")
         return path
 
     @classmethod
