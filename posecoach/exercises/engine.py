@@ -78,6 +78,7 @@ class Checker:
         self.frames = 0
         self.sample: SignalSample | None = None  # None on frames without a valid key value
         self._safety_said = False
+        self._ending = False
         self._events: list = []
         for part in (self.cuts, self.signal, self.posture, self.view, self.counter, self.periodic, self.tally,
                      self.faults, self.hold_timer, self.cues):
@@ -132,9 +133,14 @@ class Checker:
 
     def finish(self) -> SessionResult:
         t = self.t if self.t is not None else 0.0
+        # a rep the source ends in the middle of stays an attempt (its return was not seen)
+        self._ending = True
         self._emit_counted(self.counter.abandon(t))
+        self._ending = False
         self._emit_reps(self.tally.periodic(self.periodic.finish(), t))
         self._emit_reps(self.tally.finish(t))
+        # the tally's list is the record: it knows which counted reps periodic motion supported afterwards
+        self.result.reps = list(self.tally.reps)
         # at the end of the input a hold still seen a moment ago runs on to the end (within its grace)
         recent = self.t is not None and self.last_valid_t is not None and \
             self.t - self.last_valid_t <= self.tuning.lost_hold_grace
@@ -209,7 +215,7 @@ class Checker:
             codes, events = self.faults.judge_tempo(end.end, end.rep.start, end.rep.max_speed)
             faults += codes
             self._emit(events)
-        self._emit_reps(self.tally.rule_rep(end.to_rep(self.spec, 0, tuple(faults))))
+        self._emit_reps(self.tally.rule_rep(end.to_rep(self.spec, 0, tuple(faults)), at_end=self._ending))
 
     def _emit_reps(self, reps: list[Rep]) -> None:
         """Reps the tally decided: recorded, and a counted one said."""

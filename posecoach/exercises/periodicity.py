@@ -240,17 +240,26 @@ class PeriodicityCounter:
         R = _resample_columns(t, X[:, cols], grid)
         R = R - _moving_mean(R, int(2.0 * self.options.max_period * self.options.rate))
         R = R - R.mean(axis=0)
-        self._axis = _main_axis(R, self._axis)
-        proj = np.einsum("td,d->t", R, self._axis) if self._axis is not None else None
-        if proj is None:
+        prev = self._axis
+        axis = _main_axis(R, prev)
+        if axis is None:
             return None
+        proj = np.einsum("td,d->t", R, axis)
         proj = proj - proj.mean()
-        if key_r is not None:
-            c = np.corrcoef(proj, key_r)[0, 1]
-            if math.isfinite(c) and c < 0:
-                proj = -proj
-        elif _skew(proj) < 0:
-            proj = -proj  # excursions away from a resting pose: the rest is the low end
+        # The axis has no sign of its own, and a sign that flips between windows turns every trough into a
+        # peak. The exercise's measure decides where it clearly moves with the pose; otherwise the sign stays
+        # what it was in the last window; only the first window guesses: a session starts at rest, so the
+        # first second of it is the low end.
+        c = np.corrcoef(proj, key_r)[0, 1] if key_r is not None else math.nan
+        if math.isfinite(c) and abs(c) >= 0.3:
+            flip = c < 0
+        elif prev is not None and prev.shape == axis.shape:
+            flip = float(np.einsum("i,i->", axis, prev)) < 0
+        else:
+            flip = float(proj[: max(2, int(self.options.rate))].mean()) > 0.0
+        if flip:
+            axis, proj = -axis, -proj
+        self._axis = axis
         # how far the pose is from its most usual one, in any direction: alternating movements (one knee, then
         # the other; a twist to each side) swing the main axis both ways, so it peaks once per pair of reps,
         # while the distance from the resting pose peaks at every rep
@@ -343,8 +352,3 @@ def _moving_mean(R: np.ndarray, width: int) -> np.ndarray:
     P = np.pad(R, ((pad + 1, width - 1 - pad), (0, 0)), mode="edge")
     c = np.cumsum(P, axis=0)
     return (c[width:] - c[:-width]) / width
-
-
-def _skew(x: np.ndarray) -> float:
-    s = x.std()
-    return 0.0 if s <= 1e-12 else float(np.mean(((x - x.mean()) / s) ** 3))

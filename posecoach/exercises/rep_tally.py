@@ -8,8 +8,8 @@ needs two or three cycles before it is sure. The tally lets each do what it is g
 * a complete rule rep counts at once (live feedback is not delayed); if a periodic peak falls inside it, its
   source is "both";
 * a partial rule attempt that reached the top counts as complete when a strongly periodic peak falls inside it
-  and rises as much as the person's confirmed reps do (the last rep of a clip that ends before the person is
-  fully home, a return lost in a cut); an attempt that stopped short stays an attempt;
+  and rises as much as the person's confirmed reps do (a return lost in a cut or a dropout); an attempt that
+  stopped short, or that the source ended before the person was home, stays an attempt;
 * a periodic peak that no rule rep explains counts on its own ("periodicity") when it belongs to a run of at
   least ``run_min`` such peaks, all strongly periodic: the person is plainly repeating a movement the rules
   cannot follow. Set-up, fidgeting and a single stretch are not runs, so they never count.
@@ -70,8 +70,10 @@ class RepTally:
         return sum(1 for r in self.reps if r.complete)
 
     # -------------------------------------------------------------------------------------------- inputs
-    def rule_rep(self, rep: Rep) -> list[Rep]:
-        """A rep the rule counter closed. Returns what is decided now."""
+    def rule_rep(self, rep: Rep, at_end: bool = False) -> list[Rep]:
+        """A rep the rule counter closed. ``at_end``: closed because the source ended; an attempt then stays an
+        attempt (a rep that ends after the last frame is not complete, whatever the motion before it promised).
+        Returns what is decided now."""
         if self.mode == "rules":
             return [self._record(replace(rep, index=self.count + 1 if rep.complete else 0))]
         if self.mode == "periodicity":
@@ -81,6 +83,8 @@ class RepTally:
             if peak is not None and peak.peak in self._counted_alone():
                 return []  # the periodicity counter already counted this one
             return [self._count(rep, "both" if peak is not None else "rules", peak)]
+        if at_end:
+            return [self._record(replace(rep, index=0))]
         if peak is not None and self._confirms(peak, rep):
             return [self._count(rep, "both", peak, promoted=True)]
         self._held.append(rep)
@@ -93,6 +97,7 @@ class RepTally:
         if self.mode == "periodicity":
             return [self._count_alone(p) for p in new]
         self._periodic.extend(new)
+        self._support(new)
         out = []
         for rep in list(self._held):  # an attempt the rules saw may be confirmed by a peak committed later
             peak = self._match(rep)
@@ -120,6 +125,17 @@ class RepTally:
                 if best is None or abs(p.peak - rep.peak) < abs(best.peak - rep.peak):
                     best = p
         return best
+
+    def _support(self, new: list[PeriodicRep]) -> None:
+        """A peak committed after the rule rep around it was counted (the usual order: the rules close a rep on
+        the way home, a peak is confirmed a little later) supports that rep: its source becomes "both"."""
+        m = self.options.match_margin
+        for p in new:
+            for i, r in enumerate(self.reps):
+                if r.complete and r.source == "rules" and r.start - m * p.period <= p.peak <= r.end + m * p.period:
+                    self._used.add(p.peak)
+                    self.reps[i] = replace(r, source="both", confidence=round(max(0.5, min(1.0, p.confidence)), 3))
+                    break
 
     def _confirms(self, peak: PeriodicRep, rep: Rep) -> bool:
         """An attempt becomes a rep only if it reached the top (its return was not seen: the clip ended, a cut,
