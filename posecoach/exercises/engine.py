@@ -89,8 +89,8 @@ class Checker:
         phase, body = self._step(frame, t)
         # the periodicity counter listens to every frame, in position or not: its runs, not gates, keep set-up
         # and fidgeting out
-        new = self.periodic.update(t, frame.pose, self.sample.p if self.sample is not None else float("nan"))
-        self._emit_reps(self.tally.periodic(new, t))
+        self.periodic.update(t, frame.pose, self.sample.p if self.sample is not None else float("nan"))
+        self._emit_reps(self.tally.periodic(self.periodic.reps, t))
         return self._feedback(t, phase, body)
 
     def _step(self, frame: PoseFrame, t: float) -> tuple[str, Body | None]:
@@ -137,7 +137,8 @@ class Checker:
         self._ending = True
         self._emit_counted(self.counter.abandon(t))
         self._ending = False
-        self._emit_reps(self.tally.periodic(self.periodic.finish(), t))
+        self.periodic.finish()
+        self._emit_reps(self.tally.periodic(self.periodic.reps, t))
         self._emit_reps(self.tally.finish(t))
         # the tally's list is the record: it knows which counted reps periodic motion supported afterwards
         self.result.reps = list(self.tally.reps)

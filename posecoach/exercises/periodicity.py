@@ -17,6 +17,7 @@ looks at a trailing window, resampled to a fixed rate:
      window (so a small but real pelvic tilt counts) and never below a floor (so fidgeting does not).
 A peak is committed once it is confirmed (the signal has come back down after it) and the window around it is
 periodic; committed reps are never taken back, so live counts only ever go up, at most about one period late.
+A committed rep's confidence rises when later windows see it again with stronger periodicity.
 
 Everything is numpy/scipy and pure: no OpenCV, no I/O. The same object runs live and offline.
 """
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.signal import find_peaks
@@ -188,7 +189,13 @@ class PeriodicityCounter:
         for i, tp, prom in zip(peaks, times, props["prominences"]):
             if tp > confirm_before:
                 continue
-            if any(abs(tp - r.peak) < 0.5 * min(period, r.period) for r in self.reps):
+            seen = next((k for k, r in enumerate(self.reps) if abs(tp - r.peak) < 0.5 * min(period, r.period)), None)
+            if seen is not None:
+                # seen again in a later, longer window: the evidence for it can only have grown (a run's first
+                # reps are committed from a window holding little more than two cycles)
+                old = self.reps[seen]
+                if strength > old.confidence:
+                    self.reps[seen] = replace(old, confidence=round(float(strength), 3))
                 continue
             rep = PeriodicRep(peak=round(float(tp), 3), period=round(float(period), 3),
                               confidence=round(float(strength), 3), channel=name,

@@ -18,7 +18,7 @@ Counted reps are never taken back. Pure: no OpenCV, no I/O.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .events import Rep
 from .periodicity import PeriodicRep
@@ -34,14 +34,6 @@ class TallyOptions:
     rescue_confidence: float = 0.6  # autocorrelation a periodic peak needs to count without the rules
     run_min: int = 3  # periodic peaks in a row, unexplained by the rules, before they count
     match_margin: float = 0.25  # periods a peak may fall outside a rule rep's span and still be that rep
-
-
-@dataclass
-class _Pending:
-    """Periodic peaks that no rule rep explains yet, forming a run."""
-
-    peaks: list[PeriodicRep] = field(default_factory=list)
-    counted: int = 0  # how many of ``peaks`` have been counted
 
 
 class RepTally:
@@ -62,8 +54,7 @@ class RepTally:
         self._periodic: list[PeriodicRep] = []
         self._used: set[float] = set()  # peaks (by time) that a rule rep or a count has taken
         self._held: list[Rep] = []  # rule attempts that a later periodic peak may still confirm
-        self._run = _Pending()
-        self._settled: set[float] = set()  # peaks the rescue has looked at
+        self._known: set[float] = set()  # peaks seen from the periodicity counter
 
     @property
     def count(self) -> int:
@@ -80,8 +71,14 @@ class RepTally:
             return []
         peak = self._match(rep)
         if rep.complete:
-            if peak is not None and peak.peak in self._counted_alone():
-                return []  # the periodicity counter already counted this one
+            m = self.options.match_margin
+            for i, r in enumerate(self.reps):
+                period = r.end - r.start  # a periodicity rep spans one period around its peak
+                if r.source == "periodicity" and rep.start - m * period <= r.peak <= rep.end + m * period:
+                    # the periodicity counter already counted this one (the rules closed it late): it stays one
+                    # rep, now seen by both
+                    self.reps[i] = replace(r, source="both")
+                    return []
             return [self._count(rep, "both" if peak is not None else "rules", peak)]
         if at_end:
             return [self._record(replace(rep, index=0))]
@@ -90,13 +87,16 @@ class RepTally:
         self._held.append(rep)
         return []
 
-    def periodic(self, new: list[PeriodicRep], now: float) -> list[Rep]:
-        """Peaks the periodicity counter committed on this frame, and the time now. Returns what is decided."""
+    def periodic(self, current: list[PeriodicRep], now: float) -> list[Rep]:
+        """The periodicity counter's committed peaks so far (their confidence may have grown since they were
+        committed), and the time now. Returns what is decided."""
+        new = [p for p in current if p.peak not in self._known]
+        self._known.update(p.peak for p in new)
         if self.mode == "rules":
             return []
         if self.mode == "periodicity":
             return [self._count_alone(p) for p in new]
-        self._periodic.extend(new)
+        self._periodic = list(current)
         self._support(new)
         out = []
         for rep in list(self._held):  # an attempt the rules saw may be confirmed by a peak committed later
@@ -148,34 +148,69 @@ class RepTally:
         typical = rises[len(rises) // 2] if rises else 0.0
         return peak.confidence >= o.promote_confidence and peak.prominence >= o.promote_prominence * typical
 
-    def _counted_alone(self) -> set[float]:
-        return {r.peak for r in self.reps if r.source == "periodicity"}
-
     def _rescue(self, now: float) -> list[Rep]:
-        """Periodic peaks no rule rep explains, once settled (a period has passed without a rule rep taking
-        them), gathered into runs; a run of ``run_min`` counts, and so does every later peak in it."""
+        """Periodic peaks that no rule rep explains count when they belong to a run: consecutive settled peaks
+        (a period has passed, so a rule rep closing around one would have done so), spaced at most 1.6 periods
+        apart, each with confidence >= ``rescue_confidence``, at least ``run_min`` long. The run may include
+        peaks the rules counted too: a rep the rules missed in the middle of a set they otherwise follow counts,
+        as do all the reps of a set they cannot follow at all. Recomputed from the current confidences each
+        time (they grow as later windows see the run), so a run's first reps count once the run is sure."""
         o = self.options
+        settled = [p for p in sorted(self._periodic, key=lambda q: q.peak) if now >= p.peak + p.period]
+        runs, cur = [], []
+        for p in settled:
+            ok = p.confidence >= o.rescue_confidence
+            if not ok or (cur and p.peak - cur[-1].peak > 1.6 * max(p.period, cur[-1].period)):
+                if len(cur) >= o.run_min:
+                    runs.append(cur)
+                cur = [p] if ok else []
+            else:
+                cur.append(p)
+        if len(cur) >= o.run_min:
+            runs.append(cur)
         out = []
-        for p in sorted(self._periodic, key=lambda q: q.peak):
-            if p.peak in self._used or p.peak in self._settled:
-                continue
-            if now < p.peak + p.period:
-                break  # not settled: a rule rep may still close around it
-            self._settled.add(p.peak)
-            near_rule = any(r.complete and r.source != "periodicity" and
-                            r.start - p.period <= p.peak <= r.end + p.period for r in self.reps)
-            if p.confidence < o.rescue_confidence or near_rule:
-                self._run = _Pending()  # the run is broken
-                continue
-            run = self._run
-            if run.peaks and p.peak - run.peaks[-1].peak > 1.6 * max(p.period, run.peaks[-1].period):
-                run = self._run = _Pending()
-            run.peaks.append(p)
-            if len(run.peaks) >= o.run_min:
-                for q in run.peaks[run.counted:]:
-                    out.append(self._count_alone(q))
-                run.counted = len(run.peaks)
+        rules_follow = any(r.complete and r.source != "periodicity" for r in self.reps)
+        for run in runs:
+            # Where the rules count nothing at all (a variant, view or range their zones do not foresee), a run
+            # counts whole, its attempts included: the person's own range is smaller than the spec's (a small
+            # but real pelvic tilt). Where the rules follow this person, a run counts only the peaks they missed
+            # between reps they counted; runs outside their reps are someone doing something else (standing up,
+            # talking with their hands), and an attempt among counted reps is a shallower rep, and stays one.
+            ruled = [p.peak for p in run if self._complete_rule_rep_at(p)]
+            for p in run:
+                if p.peak in self._used:
+                    continue
+                if self._rule_rep_at(p) is not None:
+                    self._used.add(p.peak)
+                    continue
+                if ruled:
+                    if ruled[0] < p.peak < ruled[-1] and self._held_at(p) is None:
+                        out.append(self._count_alone(p))
+                    continue
+                if rules_follow:
+                    continue
+                held = self._held_at(p)
+                if held is not None:
+                    self._held.remove(held)
+                    out.append(self._count(held, "both", p))
+                else:
+                    out.append(self._count_alone(p))
         return out
+
+    def _complete_rule_rep_at(self, p: PeriodicRep) -> bool:
+        m = self.options.match_margin
+        return any(r.complete and r.source != "periodicity" and r.start - m * p.period <= p.peak <= r.end + m * p.period
+                   for r in self.reps)
+
+    def _held_at(self, p: PeriodicRep) -> Rep | None:
+        m = self.options.match_margin
+        return next((r for r in self._held if r.start - m * p.period <= p.peak <= r.end + m * p.period), None)
+
+    def _rule_rep_at(self, p: PeriodicRep) -> int | None:
+        """A rep or attempt the rules already decided around this peak."""
+        m = self.options.match_margin
+        return next((i for i, r in enumerate(self.reps) if r.source != "periodicity"
+                     and r.start - m * p.period <= p.peak <= r.end + m * p.period), None)
 
     def _count(self, rep: Rep, source: str, peak: PeriodicRep | None, promoted: bool = False) -> Rep:
         if peak is not None:
