@@ -397,9 +397,9 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
             set_start = tl.t
         mirror = side == "right"
         rep_faults = [f for f in faults if _fault_applies(i, len(sides), m.kind)]
-        scale = float(rng.uniform(0.92, 1.04)) * opts.range_scale
+        scale = float(rng.uniform(0.92, 1.04))
         if m.kind == "hold":
-            scale = opts.range_scale  # a held posture is the target itself; variation comes from sway
+            scale = 1.0  # a held posture is the target itself; variation comes from sway
         tempo_k = 1.0
         complete = True
         delta: dict[str, float] = {}
@@ -413,7 +413,7 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
         if mirror and m.sided == "blocks" and i > 0 and sides[i - 1] != side:
             tl.move(mstart, 1.5 * jitter())
             tl.hold(0.8)
-        peak = _scaled(m.peak, m.start, scale)
+        peak = _ranged(_scaled(m.peak, m.start, scale), start.params, base, opts.range_scale)
         if m.kind == "reps":
             rep_delta = delta if delta else None
             peak_key = peak.key(props, extra=rep_delta, mirror=mirror, label="peak", inherit=base)
@@ -425,7 +425,7 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
             phases = {}
             if m.peak2 is not None:
                 phases["cat"] = round(0.5 * (a + b), 4)
-                p2 = _scaled(m.peak2, m.start, scale).key(props, extra=rep_delta, mirror=mirror, label="peak2",
+                p2 = _ranged(_scaled(m.peak2, m.start, scale), start.params, base, opts.range_scale).key(props, extra=rep_delta, mirror=mirror, label="peak2",
                                                                 inherit=base)
                 tl.move(p2, (up_s + down_s) / 2 * jitter() * tempo_k)
                 c = tl.t
@@ -435,7 +435,7 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
             r1 = tl.t
             rep = {"index": j + 1, "start": round(r0, 4), "peak": round(0.5 * (a + b), 4), "end": round(r1, 4),
                    "side": side if m.sided != "none" else "n/a", "complete": complete,
-                   "faults": [f.code for f in rep_faults], "range_scale": round(scale, 4)}
+                   "faults": [f.code for f in rep_faults], "range_scale": round(scale * opts.range_scale, 4)}
             if phases:
                 rep["phases"] = phases
             if opts.sets > 1:
@@ -527,6 +527,24 @@ def _scaled(peak: Pose, start: Pose, scale: float) -> Pose:
     if peak.solve and peak.solve != start.solve:
         for k in peak.solve:  # solved angles are found again, not scaled
             params[k] = peak.params.get(k, 0.0)
+    return replace(peak, params=params)
+
+
+def _ranged(peak: Pose, start: dict[str, float], base: dict[str, float], scale: float) -> Pose:
+    """The peak moved ``scale`` of the way from the *solved* start posture (``start``: its angles; ``base``: the
+    ones it solved, which the peak inherits). Unlike ``_scaled`` (whose unsolved base the historical clips keep),
+    this shrinks a bridge or a knee-to-chest too, where the start's hip angle comes from solving the feet onto the
+    floor. Angles the peak solves are found again, so contacts stay on the floor at any range."""
+    if abs(scale - 1.0) < 1e-9:
+        return peak
+    from posecoach.synth.body import NEUTRAL
+    params = {}
+    for k in set(peak.params) | set(start):
+        if k not in peak.params and k in base:
+            continue  # inherited from the start: no excursion
+        a = start.get(k, NEUTRAL.get(k, 0.0))
+        b = peak.params.get(k, NEUTRAL.get(k, 0.0))
+        params[k] = b if k.startswith("foot_flat") or k in peak.solve else a + (b - a) * scale
     return replace(peak, params=params)
 
 
