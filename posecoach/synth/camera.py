@@ -127,6 +127,11 @@ def place_camera(points: np.ndarray, view: str = "side", width: int = 640, heigh
             mid = np.sqrt(lo * hi)
             lo, hi = (mid, hi) if span_at(mid) > fill else (lo, mid)
         dist = hi
+    # Nothing nearer the lens than 1.2 m (people put the phone beyond a reaching hand or their feet): end-on, the
+    # person is then smaller than ``fill``. Side views never come this close, so their cameras do not move.
+    while Camera(target + direction * dist, look_at(target + direction * dist, target), focal, width,
+                 height).project(pts)[1].min() < 1.2:
+        dist += 0.05
     dist *= distance_scale
     pos = target + direction * dist
     cam = Camera(pos, look_at(pos, target), focal, width, height)
