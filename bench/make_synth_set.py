@@ -220,6 +220,51 @@ def detection_table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def composition(records: list[dict]) -> str:
+    """Markdown: clips per exercise and view, with the truth's reps and hold seconds summed."""
+    views = ("side", "oblique", "front", "feet", "head")
+    lines = ["| exercise | kind | " + " | ".join(views) + " | clips | truth reps | truth hold s |",
+             "|---|---|" + "---:|" * (len(views) + 3)]
+    for e, v in items():
+        rs = [r for r in records if r["exercise"] == e and (r["variant"] or None) == (v or get_motion(e).variant
+                                                                                       or None)]
+        if not rs:
+            continue
+        counts = " | ".join(str(sum(r["view"] == w for r in rs)) for w in views)
+        lines.append(f"| {e}{' (' + v + ')' if v else ''} | {rs[0]['kind']} | {counts} | {len(rs)} | "
+                     f"{sum(r['truth_reps'] for r in rs)} | {sum(r['truth_hold_s'] for r in rs):.0f} |")
+    return "\n".join(lines)
+
+
+def detection_matrix(records: list[dict]) -> str:
+    """Markdown: frames with a pose per exercise and view (pooled over that cell's clips; '-' no clip)."""
+    views = ("side", "oblique", "front", "feet", "head")
+    lines = ["| exercise | " + " | ".join(views) + " |", "|---|" + "---:|" * len(views)]
+    for e in dict.fromkeys(r["exercise"] + (f" ({r['variant']})" if r["variant"] else "") for r in records):
+        cells = []
+        for w in views:
+            rs = [r for r in records if r["view"] == w
+                  and r["exercise"] + (f" ({r['variant']})" if r["variant"] else "") == e]
+            fr = sum(r["frames"] for r in rs)
+            cells.append(f"{100 * sum(r['detected_frames'] for r in rs) / fr:.0f}%" if fr else "-")
+        lines.append(f"| {e} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report(index: dict) -> str:
+    """The markdown kept in bench/results/synth_set.md (tables only; the README says what they mean)."""
+    rs = index["clips"]
+    made = index.get("made", {})
+    return (f"# Synthetic stress set\n\nMade by `{index['command']}` ({len(rs)} clips, "
+            f"{sum(r['frames'] for r in rs)} frames at {index['frame']['width']}x{index['frame']['height']}, "
+            f"{index['frame']['fps']:g} fps; {sum(r['duration_s'] for r in rs) / 60:.0f} min of video; "
+            f"render + MediaPipe: {made.get('worker_s', 0) / 60:.0f} min of worker time, "
+            f"{made.get('wall_s', 0) / 60:.0f} min wall on {made.get('workers', '?')} workers).\n\n"
+            f"## Clips per exercise and view\n\n{composition(rs)}\n\n"
+            f"## MediaPipe (full model, VIDEO mode, no smoothing): frames with a pose\n\n{detection_table(rs)}\n\n"
+            f"By exercise and view:\n\n{detection_matrix(rs)}\n")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(os.environ.get("POSECOACH_SYNTH_STRESS", DEFAULT_OUT)),
@@ -230,10 +275,17 @@ def main() -> int:
     ap.add_argument("--nice", type=int, default=10, help="niceness of the workers (default 10)")
     ap.add_argument("--limit", type=int, default=None, help="only the first N clips of the plan (a trial run)")
     ap.add_argument("--plan-only", action="store_true", help="write plan.json and stop")
+    ap.add_argument("--report", type=Path, default=None,
+                    help="also write the composition and detection tables as markdown here "
+                         "(e.g. bench/results/synth_set.md)")
+    ap.add_argument("--report-only", action="store_true", help="rewrite --report from an existing index.json")
     args = ap.parse_args()
     from tqdm import tqdm
 
     out = args.out.expanduser()
+    if args.report_only:
+        args.report.write_text(report(json.loads((out / "index.json").read_text())))
+        return 0
     clips = out / "clips"
     clips.mkdir(parents=True, exist_ok=True)
     plan = make_plan(args.seed, args.per_item)
@@ -245,7 +297,25 @@ def main() -> int:
     if args.plan_only:
         return 0
     todo = plan[:args.limit] if args.limit else plan
-    records, t0 = [], time.perf_counter()
+    # Earlier runs' records stay (with their timings) unless their clip is re-rendered; written after every clip,
+    # so an interrupted run leaves a usable index of what is done ("complete": false until all are).
+    old = {}
+    if (out / "index.json").exists():
+        old = {r["id"]: r for r in json.loads((out / "index.json").read_text())["clips"]}
+    done: dict[str, dict] = {}
+    t0 = time.perf_counter()
+
+    def write_index(complete: bool) -> dict:
+        recs = [done[c["id"]] for c in plan if c["id"] in done]
+        made = {"wall_s": round(time.perf_counter() - t0, 1), "workers": args.workers,
+                "worker_s": round(sum((r["render_s"] or 0.0) + r["extract_s"] for r in recs), 1)}
+        index = {"version": PLAN_VERSION, "command": cmd, "frame": FRAME, "complete": complete,
+                 "planned": len(plan), "made": made, "clips": recs}
+        tmp = out / "index.json.part"
+        tmp.write_text(json.dumps(index, indent=1))
+        tmp.replace(out / "index.json")
+        return index
+
     import multiprocessing as mp
 
     # spawn: MediaPipe's landmarker must not inherit a forked copy of another process's threads
@@ -254,15 +324,17 @@ def main() -> int:
         with tqdm(total=len(futs), unit="clip", desc="stress set") as bar:
             for f in as_completed(futs):
                 r = f.result()
-                records.append(r)
+                if r["render_s"] is None and r["id"] in old:  # skipped: keep the first run's timings
+                    r["render_s"], r["extract_s"] = old[r["id"]]["render_s"], old[r["id"]]["extract_s"]
+                done[r["id"]] = r
+                write_index(False)
                 bar.set_postfix_str(f"{r['id'][:28]} det {r['detection_rate']:.0%}")
                 bar.update()
-    records.sort(key=lambda r: r["id"])
-    wall = time.perf_counter() - t0
-    cpu = sum((r["render_s"] or 0.0) + r["extract_s"] for r in records)
-    index = {"version": PLAN_VERSION, "command": cmd, "frame": FRAME, "clips": records,
-             "made": {"wall_s": round(wall, 1), "worker_s": round(cpu, 1), "workers": args.workers}}
-    (out / "index.json").write_text(json.dumps(index, indent=1))
+    index = write_index(len(done) == len(plan))
+    records = index["clips"]
+    wall, cpu = index["made"]["wall_s"], index["made"]["worker_s"]
+    if args.report:
+        args.report.write_text(report(index))
     print(detection_table(records))
     print(f"{len(records)} clips, {sum(r['frames'] for r in records)} frames; wall {wall:.0f} s, "
           f"worker time {cpu:.0f} s; index: {out / 'index.json'}")
