@@ -94,8 +94,10 @@ def make_plan(seed: int = 9, per_item: int = 8) -> list[dict]:
                 "rest": _deal((0, 0, 0, 1, 2), n, rng)}  # 0 none, 1 rest at the end, 2 two sets with a rest
         for k in range(n):
             view, height = views[k], cols["camera_height"][k]
-            if view in ("feet", "head") and not upright and height == "low":
-                # Lying end-on from the floor, the nearest body part hides the rest: no one films that way.
+            if view in ("front", "feet", "head") and not upright and height == "low":
+                # End-on from the floor (for floor work "front" is an end too: the feet end when lying on the back,
+                # the head end on all fours), the nearest body part hides the rest: not even a person could
+                # coach from there. The rng has drawn already, so this changes no other clip.
                 height = "mid"
             rest_kind = cols["rest"][k]
             sets = 2 if rest_kind == 2 else 1
