@@ -225,7 +225,7 @@ def detection_table(records: list[dict]) -> str:
 def composition(records: list[dict]) -> str:
     """Markdown: clips per exercise and view, with the truth's reps and hold seconds summed."""
     views = ("side", "oblique", "front", "feet", "head")
-    lines = ["| exercise | kind | " + " | ".join(views) + " | clips | truth reps | truth hold s |",
+    lines = ["| exercise | kind | " + " | ".join(views) + " | clips | truth reps | truth held s |",
              "|---|---|" + "---:|" * (len(views) + 3)]
     for e, v in items():
         rs = [r for r in records if r["exercise"] == e and (r["variant"] or None) == (v or get_motion(e).variant
@@ -264,7 +264,12 @@ def report(index: dict) -> str:
             f"{made.get('wall_s', 0) / 60:.0f} min wall on {made.get('workers', '?')} workers).\n\n"
             f"## Clips per exercise and view\n\n{composition(rs)}\n\n"
             f"## MediaPipe (full model, VIDEO mode, no smoothing): frames with a pose\n\n{detection_table(rs)}\n\n"
-            f"By exercise and view:\n\n{detection_matrix(rs)}\n")
+            f"By exercise and view:\n\n{detection_matrix(rs)}\n\n"
+            "Notes. \"truth held s\" sums the truth's holds: the holds of hold exercises, and for rep exercises the "
+            "held top of each rep (tops of 1.5 s or more). Camera heights are confounded with views: end-on views "
+            "of floor work (front, feet, head) are never low, so mid holds most of the hard end-on clips. "
+            "\"Worker time\" is wall time inside the two worker processes on a shared, busy machine (load 5-13 "
+            "on 2 cores), not CPU time; 7 clips from an interrupted first run have no timings.\n")
 
 
 def main() -> int:
