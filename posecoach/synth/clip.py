@@ -24,6 +24,11 @@ def clip_look(seed: int) -> Look:
     return Look.random(np.random.default_rng([seed, 2]))
 
 
+def scene_look(opts: SceneOptions) -> Look:
+    """The seed's look, wearing the clothing colours the options name."""
+    return clip_look(opts.seed).dressed(opts.shirt, opts.trousers)
+
+
 def _render_one(args) -> np.ndarray:
     body, cam, look, noise_seed = args
     return render_frame(body, cam, look, noise_seed=noise_seed)[..., ::-1]  # RGB -> BGR for OpenCV
@@ -31,7 +36,7 @@ def _render_one(args) -> np.ndarray:
 
 def render_scene(scene: Scene, look: Look | None = None, workers: int | None = None, frames=None):
     """Yield BGR frames in order (``frames``: indices to render; default all)."""
-    look = look or clip_look(scene.options.seed)
+    look = look or scene_look(scene.options)
     idx = range(len(scene.bodies)) if frames is None else frames
     jobs = [(scene.bodies[i], scene.camera, look, int(scene.options.seed) * 100003 + i) for i in idx]
     workers = workers or os.cpu_count() or 1
@@ -65,7 +70,7 @@ def write_clip(opts: SceneOptions, out: str | Path, command: str = "", workers: 
     out = Path(out)
     scene = make_scene(opts)
     truth = scene_truth(scene, command=command)
-    look = look or clip_look(opts.seed)
+    look = look or scene_look(opts)
     truth.extra["look"] = {k: getattr(look, k) for k in look.__dataclass_fields__}
     with AtomicFile(out, suffix=out.suffix or ".mp4", what="synthetic clip") as tmp:
         writer = cv2.VideoWriter(str(tmp.path), cv2.VideoWriter_fourcc(*FOURCC), opts.fps, (opts.width, opts.height))

@@ -69,8 +69,9 @@ def scene_truth(scene: Scene, command: str = "") -> Truth:
 
 
 def near_side(scene: Scene) -> str:
-    """The body side nearer the camera over the clip ("n/a" in a front view, where neither is hidden)."""
-    if scene.options.view == "front":
+    """The body side nearer the camera over the clip ("n/a" in front, feet and head views, where neither is
+    hidden behind the other)."""
+    if scene.options.view in ("front", "feet", "head"):
         return "n/a"
     w = scene.world
     _, d = scene.camera.project(w)

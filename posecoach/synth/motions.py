@@ -348,6 +348,9 @@ class ScriptOptions:
     tempo: float = 1.0  # > 1 slower
     setup_seconds: float = 1.5
     props: Proportions = Proportions()
+    range_scale: float = 1.0  # every rep's (and hold's) excursion from the start posture x this
+    sets: int = 1  # the reps (or holds per side) repeated this many times, with rest between
+    rest: float = 0.0  # seconds of rest after each set (in the setup posture if there is one, else the start)
 
 
 def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator) -> tuple[Motion, Timeline]:
@@ -355,7 +358,9 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
 
     A fault affects reps 2, 4, ... (rep 1 if there is only one), or the middle of each hold; the truth names
     exactly which reps and spans. Rep truth: start = leaving the start posture, peak = middle of the top
-    (for cat-cow: the cat), end = back in the start posture.
+    (for cat-cow: the cat), end = back in the start posture. ``range_scale`` shrinks or stretches every
+    excursion, yet each rep stays a complete rep (a person's own small range is still their rep); rest spans
+    are phases named "rest", and with several sets each rep says its "set".
     """
     m = get_motion(exercise, opts.variant)
     props = opts.props
@@ -382,7 +387,14 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
     tl.phase("setup", 0.0, t0)
 
     sides = _side_order(m, n, opts.first_side)
-    for i, side in enumerate(sides):
+    # One set is the historical script; later sets repeat it after a rest (the rng keeps drawing, so set 2
+    # varies like any other reps).
+    plan = [(k, i, side) for k in range(opts.sets) for i, side in enumerate(sides)]
+    set_start = t0
+    for j, (k, i, side) in enumerate(plan):
+        if k > 0 and i == 0:
+            _rest(tl, m, props, opts.rest, jitter, set_start)
+            set_start = tl.t
         mirror = side == "right"
         rep_faults = [f for f in faults if _fault_applies(i, len(sides), m.kind)]
         scale = float(rng.uniform(0.92, 1.04))
@@ -401,7 +413,7 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
         if mirror and m.sided == "blocks" and i > 0 and sides[i - 1] != side:
             tl.move(mstart, 1.5 * jitter())
             tl.hold(0.8)
-        peak = _scaled(m.peak, m.start, scale)
+        peak = _ranged(_scaled(m.peak, m.start, scale), start.params, base, opts.range_scale)
         if m.kind == "reps":
             rep_delta = delta if delta else None
             peak_key = peak.key(props, extra=rep_delta, mirror=mirror, label="peak", inherit=base)
@@ -413,7 +425,7 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
             phases = {}
             if m.peak2 is not None:
                 phases["cat"] = round(0.5 * (a + b), 4)
-                p2 = _scaled(m.peak2, m.start, scale).key(props, extra=rep_delta, mirror=mirror, label="peak2",
+                p2 = _ranged(_scaled(m.peak2, m.start, scale), start.params, base, opts.range_scale).key(props, extra=rep_delta, mirror=mirror, label="peak2",
                                                                 inherit=base)
                 tl.move(p2, (up_s + down_s) / 2 * jitter() * tempo_k)
                 c = tl.t
@@ -421,17 +433,19 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
                 phases["cow"] = round(0.5 * (c + tl.t), 4)
             tl.move(mstart, down_s * jitter() * tempo_k)
             r1 = tl.t
-            rep = {"index": i + 1, "start": round(r0, 4), "peak": round(0.5 * (a + b), 4), "end": round(r1, 4),
+            rep = {"index": j + 1, "start": round(r0, 4), "peak": round(0.5 * (a + b), 4), "end": round(r1, 4),
                    "side": side if m.sided != "none" else "n/a", "complete": complete,
-                   "faults": [f.code for f in rep_faults], "range_scale": round(scale, 4)}
+                   "faults": [f.code for f in rep_faults], "range_scale": round(scale * opts.range_scale, 4)}
             if phases:
                 rep["phases"] = phases
+            if opts.sets > 1:
+                rep["set"] = k + 1
             tl.reps.append(rep)
             if top_is_hold and m.peak2 is None:
                 tl.holds.append({"start": round(a, 4), "end": round(b, 4), "side": rep["side"]})
             for f in rep_faults:
                 tl.faults.append({"code": f.code, "message": f.message, "start": round(r0, 4),
-                                  "end": round(r1, 4), "rep": i + 1})
+                                  "end": round(r1, 4), "rep": j + 1})
             tl.hold(rest_s * jitter())
         else:
             peak_key = peak.key(props, mirror=mirror, label="hold", inherit=base)
@@ -459,8 +473,30 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
                                  "side": side if m.sided != "none" else "n/a"})
             tl.move(mstart, down_s * jitter())
             tl.hold(rest_s * jitter())
-    tl.phase("exercise", t0, tl.t)
+    if opts.rest > 0:
+        _rest(tl, m, props, opts.rest, jitter, set_start, back=False)
+    else:
+        tl.phase("exercise", set_start, tl.t)
     return m, tl
+
+
+def _rest(tl: Timeline, m: Motion, props: Proportions, seconds: float, jitter, set_start: float,
+          back: bool = True) -> None:
+    """Close the set's "exercise" phase and rest: in the setup posture if the exercise has one, else still in
+    the start posture (a plank's start is already on the knees); then, before another set, back to the start."""
+    tl.phase("exercise", set_start, tl.t)
+    r0 = tl.t
+    start = m.start.key(props, label="start")
+    if m.setup is not None:
+        tl.move(m.setup.key(props, label="setup"), 1.2 * jitter())
+    tl.hold(max(seconds, 0.5))
+    if not back:
+        pass
+    elif m.setup is not None:
+        tl.move(start, 1.2 * jitter())
+    elif tl.current.mirrored:  # a sided block ended on the right: come back to the unmirrored start
+        tl.move(start, 1.0 * jitter())
+    tl.phase("rest", r0, tl.t)
 
 
 def _side_order(m: Motion, n: int, first: str) -> list[str]:
@@ -491,6 +527,24 @@ def _scaled(peak: Pose, start: Pose, scale: float) -> Pose:
     if peak.solve and peak.solve != start.solve:
         for k in peak.solve:  # solved angles are found again, not scaled
             params[k] = peak.params.get(k, 0.0)
+    return replace(peak, params=params)
+
+
+def _ranged(peak: Pose, start: dict[str, float], base: dict[str, float], scale: float) -> Pose:
+    """The peak moved ``scale`` of the way from the *solved* start posture (``start``: its angles; ``base``: the
+    ones it solved, which the peak inherits). Unlike ``_scaled`` (whose unsolved base the historical clips keep),
+    this shrinks a bridge or a knee-to-chest too, where the start's hip angle comes from solving the feet onto the
+    floor. Angles the peak solves are found again, so contacts stay on the floor at any range."""
+    if abs(scale - 1.0) < 1e-9:
+        return peak
+    from posecoach.synth.body import NEUTRAL
+    params = {}
+    for k in set(peak.params) | set(start):
+        if k not in peak.params and k in base:
+            continue  # inherited from the start: no excursion
+        a = start.get(k, NEUTRAL.get(k, 0.0))
+        b = peak.params.get(k, NEUTRAL.get(k, 0.0))
+        params[k] = b if k.startswith("foot_flat") or k in peak.solve else a + (b - a) * scale
     return replace(peak, params=params)
 
 

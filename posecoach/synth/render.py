@@ -31,6 +31,29 @@ _HAIR = [(0.10, 0.07, 0.05), (0.30, 0.18, 0.08), (0.55, 0.40, 0.20), (0.12, 0.12
 _WALLS = [(0.86, 0.84, 0.78), (0.78, 0.82, 0.85), (0.82, 0.86, 0.80), (0.90, 0.88, 0.86)]
 
 
+# Named clothing colours for --clothing (RGB 0..1): the seed's palette plus the hard cases for a pose model
+# (black and white, and colours close to skin, floor or wall).
+CLOTHING: dict[str, tuple[float, float, float]] = {
+    "red": _SHIRTS[0], "blue": _SHIRTS[1], "green": _SHIRTS[2], "yellow": _SHIRTS[3], "purple": _SHIRTS[4],
+    "white": _SHIRTS[5], "orange": _SHIRTS[6], "navy": _TROUSERS[0], "grey": _TROUSERS[1],
+    "denim": _TROUSERS[2], "black": _TROUSERS[3], "brown": _TROUSERS[4], "beige": (0.85, 0.72, 0.58),
+    "pink": (0.93, 0.55, 0.65),
+}
+
+
+def clothing_colour(name: str) -> tuple[float, float, float]:
+    """A colour name from ``CLOTHING`` or ``#rrggbb`` -> RGB in 0..1; anything else raises ValueError."""
+    text = name.strip().lower()
+    if text in CLOTHING:
+        return tuple(float(v) for v in CLOTHING[text])
+    if len(text) == 7 and text[0] == "#":
+        try:
+            return tuple(int(text[i:i + 2], 16) / 255.0 for i in (1, 3, 5))
+        except ValueError:
+            pass
+    raise ValueError(f"unknown clothing colour {name!r}; use #rrggbb or one of {', '.join(CLOTHING)}")
+
+
 @dataclass(frozen=True)
 class Look:
     """Colours and light for one clip (RGB in 0..1)."""
@@ -61,6 +84,13 @@ class Look:
         return cls(pick(_SKIN_TONES), shirt, trousers, pick([(0.92, 0.92, 0.92), (0.15, 0.15, 0.15),
                                                               (0.2, 0.3, 0.6)]),
                    pick(_HAIR), wood, pick(_WALLS), light, float(rng.uniform(0.32, 0.45)))
+
+    def dressed(self, shirt: str | None = None, trousers: str | None = None) -> "Look":
+        """This look with the named shirt and/or trouser colours (None keeps the seed's)."""
+        from dataclasses import replace
+
+        return replace(self, shirt=clothing_colour(shirt) if shirt else self.shirt,
+                       trousers=clothing_colour(trousers) if trousers else self.trousers)
 
     def colour(self, material: int) -> np.ndarray:
         return np.array([self.skin, self.shirt, self.trousers, self.shoes, self.hair, self.floor,

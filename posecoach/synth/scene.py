@@ -15,6 +15,12 @@ from posecoach.synth.motions import Motion, Performer, ScriptOptions, build_time
 from posecoach.synth.timeline import Timeline
 
 
+# (option, lowest, highest): beyond these the scripted postures stop being plausible (a 150% squat folds the
+# legs through the thighs) or the clip stops being an exercise (tempo x5 is standing still).
+RANGES = (("range_scale", 0.3, 1.5), ("tempo", 0.3, 3.0), ("build", 0.7, 1.4), ("body_height", 1.3, 2.1),
+          ("distance_scale", 0.5, 3.0), ("setup", 0.0, 30.0), ("rest", 0.0, 120.0))
+
+
 @dataclass(frozen=True)
 class SceneOptions:
     """Everything that decides a clip. Same options (with the same seed) -> same clip, bit for bit."""
@@ -38,6 +44,36 @@ class SceneOptions:
     body_height: float = 1.70
     build: float = 1.0
     sway: bool = True  # breathing and small postural sway
+    # Added for the stress set; the defaults reproduce every earlier clip exactly.
+    camera_height: str = "mid"  # low / mid / high (an elevation per posture; ``elevation`` overrides it)
+    range_scale: float = 1.0  # range of motion: each rep's or hold's excursion from the start posture x this
+    setup: float = 1.5  # seconds in the start (or setup) posture before the first rep, before tempo jitter
+    sets: int = 1
+    rest: float = 0.0  # seconds of rest after each set (between sets, and at the end when > 0)
+    shirt: str | None = None  # clothing colour names or #rrggbb (render.CLOTHING); None: drawn from the seed
+    trousers: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse values the script or renderer cannot honour, with one line naming the valid range."""
+        from posecoach.synth.camera import CAMERA_HEIGHTS, VIEWS
+        from posecoach.synth.render import clothing_colour
+
+        if self.view not in VIEWS:
+            raise ValueError(f"unknown view {self.view!r}; choose from {', '.join(VIEWS)}")
+        if self.camera_height not in CAMERA_HEIGHTS:
+            raise ValueError(f"unknown camera height {self.camera_height!r}; choose from "
+                             f"{', '.join(CAMERA_HEIGHTS)} (or give an elevation in degrees)")
+        for name, lo, hi in RANGES:
+            v = getattr(self, name)
+            if not lo <= v <= hi:  # also refuses NaN
+                raise ValueError(f"{name.replace('_', ' ')} must be between {lo:g} and {hi:g}, got {v:g}")
+        if self.elevation is not None and not -30.0 <= self.elevation <= 80.0:
+            raise ValueError(f"elevation must be between -30 and 80 degrees, got {self.elevation:g}")
+        if self.sets < 1:
+            raise ValueError(f"sets must be 1 or more, got {self.sets}")
+        for c in (self.shirt, self.trousers):
+            if c is not None:
+                clothing_colour(c)
 
     def to_dict(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -73,7 +109,8 @@ def make_scene(opts: SceneOptions) -> Scene:
     props = Proportions(opts.body_height, opts.build)
     motion, tl = build_timeline(opts.exercise, ScriptOptions(
         reps=opts.reps, hold=opts.hold, faults=tuple(opts.faults), variant=opts.variant,
-        first_side=opts.first_side, tempo=opts.tempo, props=props), rng)
+        first_side=opts.first_side, tempo=opts.tempo, setup_seconds=opts.setup, props=props,
+        range_scale=opts.range_scale, sets=opts.sets, rest=opts.rest), rng)
     n = int(np.floor(tl.duration * opts.fps)) + 1
     times = np.arange(n) / opts.fps
     # Sway: slow sinusoids (breathing ~0.25 Hz, postural drift) so a held pose is never frozen.
@@ -92,5 +129,19 @@ def make_scene(opts: SceneOptions) -> Scene:
     pts = np.stack([np.concatenate([b.landmarks(), np.array([b.joints["head"]])]) for b in bodies])
     cam = place_camera(pts, opts.view, opts.width, opts.height, near_side=opts.near_side,
                        azimuth_offset=opts.azimuth_offset, elevation=opts.elevation,
-                       distance_scale=opts.distance_scale, front_azimuth=motion.front_azimuth)
+                       distance_scale=opts.distance_scale, front_azimuth=motion.front_azimuth,
+                       camera_height=opts.camera_height, feet_azimuth=feet_azimuth(pts))
     return Scene(opts, motion, tl, cam, times, bodies, params)
+
+
+def feet_azimuth(points: np.ndarray) -> float | None:
+    """Horizontal direction from the hips to the feet over the clip (degrees about Y, 0 = +X, 90 = +Z), or
+    None when the body is mostly upright (the axis then points at the floor, not at a camera position)."""
+    from posecoach.pose import Landmark
+
+    hips = points[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]].mean(axis=1)
+    feet = points[:, [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]].mean(axis=1)
+    v = (feet - hips).mean(axis=0)
+    if np.hypot(v[0], v[2]) < 0.5 * np.linalg.norm(v):
+        return None
+    return float(np.degrees(np.arctan2(v[2], v[0])))
