@@ -141,13 +141,20 @@ class Checker:
         self.periodic.finish()
         self._emit_reps(self.tally.periodic(self.periodic.reps, t))
         self._emit_reps(self.tally.finish(t))
-        # the tally's list is the record: it knows which counted reps periodic motion supported afterwards
-        self.result.reps = list(self.tally.reps)
+        # the tally's list is the record: it knows which counted reps periodic motion supported afterwards.
+        # Live, reps are numbered as they are announced; a rep rescued late may be announced after a later one,
+        # so the record numbers them in the order they happened.
+        reps = sorted(self.tally.reps, key=lambda r: r.start)
+        n = 0
+        for i, r in enumerate(reps):
+            if r.complete:
+                n += 1
+                reps[i] = dataclasses.replace(r, index=n)
+        self.result.reps = reps
         # at the end of the input a hold still seen a moment ago runs on to the end (within its grace)
         recent = self.t is not None and self.last_valid_t is not None and \
             self.t - self.last_valid_t <= self.tuning.lost_hold_grace
         self._emit(self.hold_timer.close(until=self.t if recent else None))
-        self.result.reps.sort(key=lambda r: r.start)
         self.result.variant = self.signal.variant
         return self.result
 

@@ -1,6 +1,6 @@
 """A rep counter that needs no per-exercise thresholds: repetitions found as periodic motion of the whole body.
 
-The rule counter (``reps.py``) follows one key measure through fixed zones: it names phases and tells a full rep
+The rule counter (``rule_counter.py``) follows one key measure through fixed zones: it names phases and tells a full rep
 from an attempt, but a gate it cannot open (a posture, a view, a range the spec did not foresee) refuses the
 whole clip. This counter looks for what every repetition has in common whatever the variant or the camera: the
 body goes through the same poses again and again.
@@ -11,7 +11,7 @@ looks at a trailing window, resampled to a fixed rate:
   1. the main axis of motion of the pose features (first principal component of the window, after removing the
      slow drift of the person shifting on the mat), sign-aligned with the progress signal;
   2. for each channel (that axis, and the progress signal itself) the period, as the highest normalised
-     autocorrelation inside the exercise's plausible rep-duration band (AIFit and Hsu et al. use the same
+     autocorrelation inside a plausible rep-duration band (1.2-12 s for every exercise today) (AIFit and Hsu et al. use the same
      self-similarity idea on skeletons);
   3. reps as peaks of the most periodic channel, with a prominence relative to the person's own range in this
      window (so a small but real pelvic tilt counts) and never below a floor (so fidgeting does not).
@@ -42,7 +42,7 @@ N_FEATURES = len(FEATURE_JOINTS) * 5  # x, y in the image and x, y, z in the wor
 
 @dataclass(frozen=True)
 class PeriodicityOptions:
-    """How the periodicity counter listens. Defaults are not per exercise, apart from the rep-duration band."""
+    """How the periodicity counter listens. Nothing here is per exercise, apart from ``alternating``."""
 
     min_period: float = 1.2  # seconds: the fastest plausible rep (the guides ask for slow, gentle movement)
     max_period: float = 12.0  # seconds: the slowest plausible rep, holds at the top included
@@ -70,7 +70,7 @@ class PeriodicRep:
 
     peak: float
     period: float
-    confidence: float  # normalised autocorrelation at the period, 0..1
+    confidence: float  # normalised autocorrelation at the period, capped at 1
     channel: str  # "pose" (main axis of whole-body motion), "excursion" (distance from the resting pose) or "key"
     prominence: float  # share of the window's robust range (5th-95th percentile) the peak rises above its bases
     key_range: float = math.nan  # how far the exercise's own measure travelled in this rep, in nominal ranges
@@ -162,11 +162,19 @@ class PeriodicityCounter:
         grid, channels = self._channels(now)
         if grid is None:
             return []
+        found = {name: (sig, *autocorrelation_period(sig, o.rate, o.min_period, o.max_period), floor)
+                 for name, sig, floor in channels}
+        key_period = found["key"][1] if "key" in found else math.nan
+        if "excursion" in found and math.isfinite(key_period) and \
+                abs(found["excursion"][1] - key_period) > 0.25 * key_period:
+            # the distance from rest peaks twice per rep when one side is done as a block (a lunge: out and
+            # back); only where the exercise's own measure, which follows the working side, has the same period
+            # are its peaks reps
+            del found["excursion"]
         best = None
-        for name, sig, floor in channels:
-            period, strength = autocorrelation_period(sig, o.rate, o.min_period, o.max_period)
+        for name, (sig, period, strength, floor) in found.items():
             if best is None or strength > best[2]:
-                best = (name, sig, strength, period, floor)
+                best = (name, sig, min(1.0, strength), period, floor)
         if best is None:
             return []
         name, sig, strength, period, floor = best
@@ -185,6 +193,9 @@ class PeriodicityCounter:
         # a peak is confirmed when the signal has come back down after it; the last one waits for that unless
         # the source has ended
         confirm_before = now if final else now - 0.25 * period
+        # ... and an old peak never seen before is not committed late: a later window that reads half the period
+        # would otherwise turn every old trough-to-trough midpoint into a rep, half a minute after the fact
+        too_old = now - 1.5 * period - o.hop
         new = []
         for i, tp, prom in zip(peaks, times, props["prominences"]):
             if tp > confirm_before:
@@ -196,6 +207,8 @@ class PeriodicityCounter:
                 old = self.reps[seen]
                 if strength > old.confidence:
                     self.reps[seen] = replace(old, confidence=round(float(strength), 3))
+                continue
+            if tp < too_old:
                 continue
             rep = PeriodicRep(peak=round(float(tp), 3), period=round(float(period), 3),
                               confidence=round(float(strength), 3), channel=name,
@@ -257,7 +270,8 @@ class PeriodicityCounter:
         # peak. The exercise's measure decides where it clearly moves with the pose; otherwise the sign stays
         # what it was in the last window; only the first window guesses: a session starts at rest, so the
         # first second of it is the low end.
-        c = np.corrcoef(proj, key_r)[0, 1] if key_r is not None else math.nan
+        c = np.corrcoef(proj, key_r)[0, 1] if key_r is not None and key_r.std() > 1e-9 and proj.std() > 1e-12 \
+            else math.nan
         if math.isfinite(c) and abs(c) >= 0.3:
             flip = c < 0
         elif prev is not None and prev.shape == axis.shape:
@@ -302,9 +316,9 @@ def autocorrelation_period(sig: np.ndarray, rate: float, min_period: float, max_
     return best_lag, max(0.0, best)
 
 
-def _resample(t: np.ndarray, v: np.ndarray, grid: np.ndarray, max_gap: float = 1.0) -> np.ndarray | None:
-    """Linear interpolation onto the grid; gaps longer than ``max_gap`` seconds are held flat at their ends (a
-    missing stretch is not motion). None when too little is known."""
+def _resample(t: np.ndarray, v: np.ndarray, grid: np.ndarray) -> np.ndarray | None:
+    """Linear interpolation onto the grid (a gap is bridged by a straight line, which has no peak of its own).
+    None when less than 60 % of the window is known."""
     ok = np.isfinite(v)
     if ok.mean() < 0.6 or ok.sum() < 4:
         return None

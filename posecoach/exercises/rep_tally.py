@@ -5,14 +5,17 @@ one of its gates stays shut (a posture or view its spec did not foresee, a range
 periodicity counter (``periodicity.py``) needs no zones but cannot tell a rep from a shuffle on its own, and
 needs two or three cycles before it is sure. The tally lets each do what it is good at:
 
-* a complete rule rep counts at once (live feedback is not delayed); if a periodic peak falls inside it, its
-  source is "both";
-* a partial rule attempt that reached the top counts as complete when a strongly periodic peak falls inside it
-  and rises as much as the person's confirmed reps do (a return lost in a cut or a dropout); an attempt that
-  stopped short, or that the source ended before the person was home, stays an attempt;
-* a periodic peak that no rule rep explains counts on its own ("periodicity") when it belongs to a run of at
-  least ``run_min`` such peaks, all strongly periodic: the person is plainly repeating a movement the rules
-  cannot follow. Set-up, fidgeting and a single stretch are not runs, so they never count.
+* a complete rule rep counts at once (live feedback is not delayed); a periodic peak inside it makes its source
+  "both";
+* a rule attempt that reached the top counts as complete when a strongly periodic peak as large as the person's
+  other reps falls inside it (a return lost in a cut or a dropout); one that stopped short, or that the source
+  ended before the person was home, stays an attempt;
+* periodic peaks count on their own only in runs (>= ``run_min`` settled peaks in a row, each strongly
+  periodic): where the rules have counted nothing at all, a whole run counts, attempts included (the person's
+  range is smaller than the zones: a small but real pelvic tilt); where the rules follow the person, only a peak
+  in a gap between two of their reps wide enough to hold a rep counts. Set-up, fidgeting, a single stretch or
+  someone standing up and talking are not such runs.
+Attempts the rules saw are decided at the latest when the source ends, so live partial counts may lag.
 Counted reps are never taken back. Pure: no OpenCV, no I/O.
 """
 from __future__ import annotations
@@ -55,6 +58,7 @@ class RepTally:
         self._used: set[float] = set()  # peaks (by time) that a rule rep or a count has taken
         self._held: list[Rep] = []  # rule attempts that a later periodic peak may still confirm
         self._known: set[float] = set()  # peaks seen from the periodicity counter
+        self._next_settle = -math.inf  # when the next unsettled peak settles
 
     @property
     def count(self) -> int:
@@ -96,6 +100,8 @@ class RepTally:
             return []
         if self.mode == "periodicity":
             return [self._count_alone(p) for p in new]
+        if not new and now < self._next_settle and not self._held:
+            return []  # nothing new to decide (keeps the per-frame cost flat over a long session)
         self._periodic = list(current)
         self._support(new)
         out = []
@@ -157,6 +163,8 @@ class RepTally:
         time (they grow as later windows see the run), so a run's first reps count once the run is sure."""
         o = self.options
         settled = [p for p in sorted(self._periodic, key=lambda q: q.peak) if now >= p.peak + p.period]
+        self._next_settle = min((p.peak + p.period for p in self._periodic if now < p.peak + p.period),
+                                default=math.inf)
         runs, cur = [], []
         for p in settled:
             ok = p.confidence >= o.rescue_confidence
@@ -184,7 +192,7 @@ class RepTally:
                     self._used.add(p.peak)
                     continue
                 if ruled:
-                    if ruled[0] < p.peak < ruled[-1] and self._held_at(p) is None:
+                    if ruled[0] < p.peak < ruled[-1] and self._held_at(p) is None and self._room_for_a_rep(p, ruled):
                         out.append(self._count_alone(p))
                     continue
                 if rules_follow:
@@ -196,6 +204,15 @@ class RepTally:
                 else:
                     out.append(self._count_alone(p))
         return out
+
+    @staticmethod
+    def _room_for_a_rep(p: PeriodicRep, ruled: list[float]) -> bool:
+        """A missed rep leaves a gap between the counted reps around it about twice their usual spacing."""
+        before = max(x for x in ruled if x < p.peak)
+        after = min(x for x in ruled if x > p.peak)
+        gaps = sorted(b - a for a, b in zip(ruled, ruled[1:]))
+        usual = gaps[len(gaps) // 2]
+        return after - before >= 1.5 * usual
 
     def _complete_rule_rep_at(self, p: PeriodicRep) -> bool:
         m = self.options.match_margin
