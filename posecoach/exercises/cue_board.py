@@ -24,6 +24,12 @@ class CueBoard:
             self._cue = cue
             self._until = cue.time + (self.tuning.cue_seconds if hold_for is None else hold_for)
 
+    def withdraw(self, cue: Cue | None) -> None:
+        """Take a cue off the screen early because what it said is no longer true ("Good, hold it" after the
+        hold has ended)."""
+        if cue is not None and self._cue is cue:
+            self._cue = None
+
     def current(self, t: float) -> Cue | None:
         """The cue on screen at time ``t``, if any."""
         return self._cue if (self._cue is not None and t <= self._until) else None

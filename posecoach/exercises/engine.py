@@ -208,6 +208,7 @@ class Checker:
                 self.result.reps.append(e)
             elif isinstance(e, Hold):
                 self.result.holds.append(e)
+                self.cues.withdraw(self.hold_timer.cue)  # "Good, hold it" is no longer true
             self._events.append(e)
 
     def _emit_counted(self, items: list) -> None:

@@ -23,6 +23,7 @@ class HoldTimer:
         self._last: float | None = None
         self._announced = False
         self._side = "n/a"
+        self.cue: Cue | None = None  # the hold's own cue, withdrawn from the screen when the hold ends
 
     @property
     def is_open(self) -> bool:
@@ -58,7 +59,8 @@ class HoldTimer:
                 self._announced = True
                 if sp.kind != "reps":
                     tgt = f" for {sp.target_hold:g} seconds" if sp.target_hold else ""
-                    return [Cue(t, f"Good, hold it{tgt}. Keep breathing.", "info", 1)]
+                    self.cue = Cue(t, f"Good, hold it{tgt}. Keep breathing.", "info", 1)
+                    return [self.cue]
             return []
         if self._start is not None and t - self._last > sp.hold_grace:
             return self.close()

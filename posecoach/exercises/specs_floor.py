@@ -137,7 +137,7 @@ SPECS = [
         faults=(
             FaultRule("hips_sagging", "Lift your hips a little: keep a straight line from shoulders to heels.",
                       LineOffset(point="hip", a="shoulder", b="ankle"), Zone(hi=-0.12), phases=("any",),
-                      min_seconds=0.8),
+                      min_seconds=0.8, breaks_hold=True),
             # sagging this far is out of tolerance: the hold stops until the line is back
             FaultRule("hips_collapsed", "Your hips have dropped: lift them back into line, or rest on your knees.",
                       LineOffset(point="hip", a="shoulder", b="ankle"), Zone(hi=-0.25), phases=("any",),
@@ -145,6 +145,11 @@ SPECS = [
             FaultRule("hips_piking", "Lower your hips into line with your shoulders and heels.",
                       LineOffset(point="hip", a="shoulder", b="ankle"), Zone(lo=0.18), phases=("any",),
                       min_seconds=0.8),
+            # down on the knees the shoulder-hip-ankle line can still look straight (the shins lie along it), but
+            # the plank is over: the hold stops until the knees come up again
+            FaultRule("knees_down", "Knees down: that's a rest. Lift your knees to hold the plank again.",
+                      Angle(a="hip", b="knee", c="ankle"), Zone(hi=135.0), phases=("any",),
+                      min_seconds=0.3, severity="info", breaks_hold=True, side="near"),
         ),
     ),
     ExerciseSpec(
