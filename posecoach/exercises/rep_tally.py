@@ -100,7 +100,7 @@ class RepTally:
             return []
         if self.mode == "periodicity":
             return [self._count_alone(p) for p in new]
-        if not new and now < self._next_settle and not self._held:
+        if not new and now < self._next_settle:
             return []  # nothing new to decide (keeps the per-frame cost flat over a long session)
         self._periodic = list(current)
         self._support(new)
@@ -112,8 +112,12 @@ class RepTally:
                 out.append(self._count(rep, "both", peak, promoted=True))
         return out + self._rescue(now)
 
-    def finish(self, now: float) -> list[Rep]:
-        """End of the source: attempts still held are decided as attempts, runs are settled."""
+    def finish(self, current: list[PeriodicRep]) -> list[Rep]:
+        """End of the source, with the periodicity counter's final peaks: runs are settled, and attempts still
+        held are decided as attempts."""
+        if self.mode != "fused":
+            return [self._record(replace(r, index=0)) for r in self._held]
+        self._periodic = list(current)
         out = self._rescue(math.inf)
         for rep in self._held:
             out.append(self._record(replace(rep, index=0, source="rules")))
