@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import platform
 import statistics
 import sys
 import time
@@ -30,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from posecoach.exercises import list_exercises, make_checker  # noqa: E402
+from machine import describe  # noqa: E402
 from split import load_split  # noqa: E402
 
 DEFAULT_VIDEOS = ROOT.parent / "shared" / "videos"
@@ -158,8 +158,7 @@ def markdown(rows: list[dict], missing: list[dict], argv: list[str]) -> str:
         by_set[r["set"]].append(r)
     out = ["# Counting: rules, periodicity and their fusion", "",
            f"`python bench/bench_counting.py {' '.join(argv)}`".replace("  ", " "), "",
-           f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
-           f"{__import__('os').cpu_count()} cores. Landmarks: MediaPipe Pose Landmarker full, One Euro smoothing, "
+           f"Machine: {describe()}. Landmarks: MediaPipe Pose Landmarker full, One Euro smoothing, "
            "from the landmark cache. *tune*: the dev clips rules and parameters were chosen on; *check*: dev clips "
            "from other source repositories, not tuned on; *synth*: the rendered stress set, not tuned on.", ""]
     out += table(dict(by_set), "By set")

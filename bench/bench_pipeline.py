@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import cpu_name  # bench/machine.py: the script's own folder is on sys.path
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT = REPO.parent / "shared" / "videos" / "glute_bridge" / "my-guides__glute-bridge.mp4"
 
@@ -86,16 +88,6 @@ def posecoach_run(video: Path, exercise: str | None, cache_dir: str, use_cache: 
         return time.perf_counter() - t0, len(an.frames), an
 
 
-def _cpu_name() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("video", nargs="?", type=Path, default=DEFAULT)
@@ -138,7 +130,7 @@ def main() -> int:
     fps, frames, size = probe(args.video)
     duration = frames / fps
     lines = [f"video: {args.video.name}  {size[0]}x{size[1]}  {frames} frames  {duration:.1f} s at {fps:.1f} fps",
-             f"machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}, Python "
+             f"machine: {platform.machine()}, {os.cpu_count()} cores, {cpu_name()}, Python "
              f"{platform.python_version()}, best of {args.repeat}, {time.strftime('%Y-%m-%d')}",
              "",
              "| run | wall s | frames/s | x real time |",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shlex
 import signal
 import stat
@@ -22,6 +21,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe as describe_machine  # bench/machine.py: the script's own folder is on sys.path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_videos" / "glute_bridge_side.mp4"
@@ -321,20 +322,6 @@ def cases() -> list[Case]:
     ]
 
 
-def machine() -> str:
-    import cv2
-    import mediapipe
-
-    cpu = "unknown CPU"
-    try:
-        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), Python "
-            f"{platform.python_version()}, mediapipe {mediapipe.__version__}, opencv {cv2.__version__}, "
-            f"{'root' if IS_ROOT else 'not root'}")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "reliability.md")
@@ -357,7 +344,7 @@ def main() -> int:
             rows.append(run_case(case, tmp / f"case{i:02d}", inputs))
     esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
     lines = ["# Reliability cases (issue 11)", "",
-             f"`python bench/reliability_cases.py` on {time.strftime('%Y-%m-%d')}: {machine()}.", "",
+             f"`python bench/reliability_cases.py` on {time.strftime('%Y-%m-%d')}: {describe_machine()}, {'root' if IS_ROOT else 'not root'}.", "",
              "Each case runs in a fresh folder; \"left on disk\" is everything in it afterwards (inputs live "
              "elsewhere), with each file's state, and the state of any device used. Exit codes: 0 ok, 5 cannot write "
              "an output, 6 nobody found, 130 interrupted.", "",

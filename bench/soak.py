@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe  # bench/machine.py: the script's own folder is on sys.path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_videos" / "glute_bridge_side.mp4"
@@ -111,21 +112,6 @@ def table(name: str, samples, rc: int, tail: str, every_min: float) -> list[str]
     return rows
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    mem = next((l.split(":", 1)[1].strip() for l in open("/proc/meminfo") if l.startswith("MemTotal")), "?")
-    import cv2
-    import mediapipe
-
-    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), {mem} RAM, Python "
-            f"{platform.python_version()}, mediapipe {mediapipe.__version__}, opencv {cv2.__version__}; "
-            f"load average at the start {os.getloadavg()[0]:.1f} (other jobs share the cores)")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--analyze-minutes", type=float, default=60.0, help="minutes of video to analyse")
@@ -138,7 +124,7 @@ def main() -> int:
     py = [sys.executable, "-m", "posecoach"]
     lines = ["# Soak: memory over a long analysis and a long live session", "",
              f"`python bench/soak.py --analyze-minutes {args.analyze_minutes:g} --live-minutes {args.live_minutes:g}` "
-             f"on {time.strftime('%Y-%m-%d')}: {machine()}.", ""]
+             f"on {time.strftime('%Y-%m-%d')}: {describe()}; load average at the start {os.getloadavg()[0]:.1f} (other jobs share the cores).", ""]
     with tempfile.TemporaryDirectory(prefix="posecoach-soak-") as tmp:
         tmp = Path(tmp)
         env["POSECOACH_CACHE"] = str(tmp / "cache")
