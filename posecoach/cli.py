@@ -436,6 +436,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="posecoach-demo", help="folder for the annotated video and report")
     d.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     d.set_defaults(func=cmd_demo)
+
+    import importlib
+
+    from posecoach.commands import PLUGINS
+
+    for name in PLUGINS:  # commands that live in their own module (see posecoach/commands/__init__.py)
+        importlib.import_module(name).add_parser(sub, model_opts)
     return p
 
 
