@@ -104,12 +104,18 @@ def cmd_analyze(args) -> int:
         if p and Path(p).is_dir():
             raise CliError(f"{p} is a folder; give a file name for the output")
     with _progress(src.frame_count, f"analysing {video.name}", args.quiet) as bar:
-        an = analyze(video, args.exercise, out=args.out, estimator_options=_estimator_options(args),
-                     use_cache=not args.no_cache, progress=bar)
+        # One pass writes the annotated video, the HTML report's clip and the CSV; memory stays flat (keep_frames).
+        an = analyze(video, args.exercise, out=args.out, clip=clip, csv=csv_path,
+                     estimator_options=_estimator_options(args), use_cache=not args.no_cache, progress=bar,
+                     keep_frames=False)
     report = an.report()
+    failed = {str(p): e for p, e in an.failed.items()}
+    if clip is not None and str(clip) in failed:
+        html_path = None  # a report whose clip could not be written is not written either
     try:
-        written = write_analysis_outputs(an, video, report=args.report, csv=csv_path, html=html_path, clip=clip,
-                                         out=args.out, progress=lambda n, label: _progress(n, label, args.quiet))
+        written = write_analysis_outputs(an, video, report=args.report, html=html_path, clip=clip, out=args.out)
+        if csv_path and str(csv_path) not in failed:
+            written = {"angles CSV": csv_path, **written}
     except OSError as e:
         raise CliError(f"cannot write {e.filename or 'an output'}: {e.strerror or e}", EXIT_OUTPUT) from None
     from posecoach.atomic import Target
@@ -121,12 +127,14 @@ def cmd_analyze(args) -> int:
         say(json.dumps(report, indent=2))
     else:
         _print_summary(report, an, say)
-        if args.out:
+        if args.out and str(args.out) not in failed:
             say(f"annotated video: {args.out}")
         for label, p in written.items():
             say(f"{label}: {p}")
     for w in report.get("warnings", []):
         print(f"posecoach: warning: {w}", file=sys.stderr)
+    if failed:  # the outputs that could be written were; the first one that could not is the error
+        raise CliError(str(next(iter(failed.values()))), EXIT_OUTPUT)
     return EXIT_NOBODY if report.get("nobody_found") else 0
 
 

@@ -6,6 +6,8 @@ results; these notes go into the JSON report (``warnings`` plus the fields behin
 command's output, so they cannot be missed.
 
     notes(frames, fps, expected_frames, extra=[]) -> {"warnings": [...], "frames_expected": ..., ...}
+
+``frames`` is a list of ``PoseFrame`` or an ``outputs.frame_log.FrameLog`` (anything with ``times`` and ``present``).
 """
 from __future__ import annotations
 
@@ -19,17 +21,25 @@ def _clock(t: float) -> str:
     return f"{int(t // 60)}:{t % 60:04.1f}"
 
 
+def _series(frames):
+    """(times, present) of ``frames``: a FrameLog's columns, or a list of PoseFrame's."""
+    if hasattr(frames, "present"):
+        return frames.times.tolist(), frames.present.tolist()
+    return [pf.timestamp for pf in frames], [pf.pose is not None for pf in frames]
+
+
 def lost_stretches(frames, fps: float, min_seconds: float = LOST_SECONDS) -> list[dict]:
     """Runs of frames without a pose lasting at least ``min_seconds``, as {"start", "end", "seconds"} (the end is
     the time of the last frame of the run plus one frame)."""
     step = 1.0 / fps if fps else 0.0
+    times, present = _series(frames)
     out, start = [], None
-    for i, pf in enumerate(list(frames) + [None]):
-        missing = pf is not None and pf.pose is None
+    for i, found in enumerate(present + [None]):
+        missing = found is not None and not found
         if missing and start is None:
             start = i
         elif not missing and start is not None:
-            t0, t1 = frames[start].timestamp, frames[i - 1].timestamp + step
+            t0, t1 = times[start], times[i - 1] + step
             if t1 - t0 >= min_seconds:
                 out.append({"start": round(t0, 3), "end": round(t1, 3), "seconds": round(t1 - t0, 3)})
             start = None
@@ -40,7 +50,7 @@ def notes(frames, fps: float, expected_frames: int, extra=()) -> dict:
     """The report fields and warnings for an analysis of ``frames`` (PoseFrame) from a video whose container
     claims ``expected_frames``; ``extra``: warnings found elsewhere (e.g. the cache could not be saved)."""
     n = len(frames)
-    found = sum(pf.pose is not None for pf in frames)
+    found = int(sum(bool(v) for v in _series(frames)[1]))
     warnings = []
     missing = expected_frames - n
     if expected_frames > 0 and missing > max(MISSING_FRAMES_MIN, MISSING_FRAMES_TOLERANCE * expected_frames):

@@ -1,4 +1,10 @@
-"""Wiring: source -> estimator -> smoother -> exercise checker -> annotators -> outputs.
+"""Wiring: source -> pose tracking -> the per-frame step -> sinks (annotated video, report clip, CSV, frame log).
+
+One driver loop for every case (landmarks from the model or from the cache, with or without videos to draw): the
+decoder thread is the source, the model runs here, ``FrameStep`` smooths and checks each frame once, and each
+``FrameResult`` fans out to the sinks; drawing and encoding happen on the video writers' threads. Nothing grows
+with the video's length but the ``FrameLog`` (~20 bytes a frame): raw poses go to a temporary file on disk (for
+the cache and for the report's thumbnails), CSV rows to another.
 
 Plain functions that the CLI (and tests) call; none of them parse arguments or print, except through the
 ``progress`` object they are given.
@@ -10,6 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from posecoach.estimation import EstimatorOptions, PoseEstimator
+from posecoach.atomic import OutputError
+from posecoach.frame_step import FrameResult, FrameStep, replay
+from posecoach.outputs.frame_log import FrameLog
 from posecoach.pose import PoseFrame
 from posecoach.sources import Prefetch, VideoFile
 
@@ -21,12 +30,11 @@ class Timings:
     wall: float = 0.0
     decode: float = 0.0  # decoding and making the model's input, on the decoder thread (overlaps the rest)
     inference: float = 0.0
-    checking: float = 0.0
-    drawing: float = 0.0  # overlay + encoding, on the writer thread (overlaps the rest)
-    # with an output video, smoothing and checking also run on the writer thread
+    checking: float = 0.0  # smoothing and the checker (FrameStep), on the main thread
+    drawing: float = 0.0  # overlay + encoding, on the writers' threads (overlaps the rest)
     waiting_for_frames: float = 0.0  # main thread blocked on the decoder
     waiting_for_writer: float = 0.0  # main thread blocked on a full queue of frames to draw and encode
-    finishing_video: float = 0.0  # after the last frame: waiting for the video to be drawn, encoded and closed
+    finishing_video: float = 0.0  # after the last frame: waiting for the videos to be drawn, encoded and closed
 
     def as_dict(self, frames: int) -> dict:
         d = {k: round(v, 3) for k, v in self.__dict__.items()}
@@ -38,36 +46,64 @@ class Timings:
 class Analysis:
     video: Path
     exercise: str | None
-    frames: list[PoseFrame]
     fps: float
     size: tuple[int, int]
-    feedback: list = field(default_factory=list)  # one exercises.events.Feedback per frame (when checking)
+    log: FrameLog  # a few numbers per frame: time, person found, key measure, joints out of range
     result: object | None = None  # exercises.events.SessionResult
     timings: Timings = field(default_factory=Timings)
     cached: bool = False
     notes: dict = field(default_factory=dict)  # quality.notes(): warnings, and the report fields behind them
+    kept: list[FrameResult] | None = None  # every frame's result, when analyze(keep_frames=True)
+    failed: dict = field(default_factory=dict)  # output path -> OutputError, for outputs the pass could not write
+    _raw: object = None  # callable -> iterator of the raw PoseFrames again (for replay)
+    _make_step: object = None
+
+    @property
+    def frames(self) -> list[PoseFrame]:
+        """Every frame's smoothed pose (needs ``analyze(keep_frames=True)``, the default for library use)."""
+        return [r.frame for r in self._kept()]
+
+    @property
+    def feedback(self) -> list:
+        """Every frame's checker ``Feedback`` (or None), matching ``frames``."""
+        return [r.feedback for r in self._kept()]
+
+    def _kept(self) -> list[FrameResult]:
+        if self.kept is None:
+            raise RuntimeError("this analysis kept no per-frame results (analyze(..., keep_frames=False)); use "
+                               ".log for per-frame series or .replay(indices) for a few frames")
+        return self.kept
+
+    def replay(self, indices) -> dict[int, FrameResult]:
+        """The results of the frames at ``indices``, recomputed from the raw poses (see ``frame_step.replay``)."""
+        if self.kept is not None:
+            return {i: self.kept[i] for i in indices if 0 <= i < len(self.kept)}
+        if self._raw is None:
+            return {}
+        return replay(self._raw(), self._make_step, indices)
 
     @property
     def duration(self) -> float:
-        return len(self.frames) / self.fps if self.fps else 0.0
+        return len(self.log) / self.fps if self.fps else 0.0
 
     def report(self) -> dict:
-        found = sum(f.pose is not None for f in self.frames)
+        n = len(self.log)
+        found = self.log.found
         rep: dict = {}
         if self.result is not None:
             from posecoach.exercises import report_dict
 
-            rep.update(report_dict(self.result, frames=len(self.frames), fps=self.fps, duration=self.duration))
+            rep.update(report_dict(self.result, frames=n, fps=self.fps, duration=self.duration))
         rep.update({
             "video": str(self.video),
             "exercise": self.exercise,
-            "frames": len(self.frames),
+            "frames": n,
             "fps": round(self.fps, 3),
             "duration": round(self.duration, 3),
             "frames_with_person": found,
-            "detection_rate": round(found / len(self.frames), 4) if self.frames else 0.0,
+            "detection_rate": round(found / n, 4) if n else 0.0,
             "landmarks_from_cache": self.cached,
-            "timings": self.timings.as_dict(len(self.frames)),
+            "timings": self.timings.as_dict(n),
             **self.notes,
         })
         return rep
@@ -92,83 +128,133 @@ class _TimedSource:
             yield f
 
 
-def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path | None = None,
-            estimator_options: EstimatorOptions | None = None, checker_settings: dict | None = None,
-            use_cache: bool = True, progress=None, annotate=None) -> Analysis:
-    """Run the whole offline pipeline over a video file.
+class _VideoSink:
+    """A video output fed with (image, FrameResult): drawn and encoded on the writer's idle-priority thread."""
 
+    def __init__(self, path, fps: float, size: tuple[int, int], draw, *, max_width: int | None = None,
+                 what: str = "annotated video"):
+        import cv2
+
+        from posecoach.outputs.video import VideoWriter
+
+        w, h = size
+        if max_width and w > max_width:  # the report's clip: scaled before drawing, so the text suits its size
+            size = (max_width, int(round(h * max_width / w / 2)) * 2)
+
+        def render(item):
+            image, r = item
+            if (image.shape[1], image.shape[0]) != size:
+                image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+            return draw(image, r.pose, r.feedback)
+
+        self.path = Path(path)
+        self.writer = VideoWriter(path, fps, size, render=render, background=True, keep_partial=False, what=what)
+
+    def add(self, result: FrameResult, image) -> None:
+        self.writer.write((image, result))
+
+    def close(self, keep: bool) -> None:
+        self.writer.close(keep=keep)
+
+
+def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path | None = None,
+            clip: str | Path | None = None, csv: str | Path | None = None,
+            estimator_options: EstimatorOptions | None = None, checker_settings: dict | None = None,
+            use_cache: bool = True, progress=None, annotate=None, keep_frames: bool = True) -> Analysis:
+    """Run the whole offline pipeline over a video file, in one pass.
+
+    Outputs written during the pass: ``out`` (the annotated video), ``clip`` (the browser-playable .webm the HTML
+    report embeds, at most 960 px wide), ``csv`` (per-frame angles); each is complete under its name or absent.
+    One that cannot be written (a full disk) is dropped and named in ``Analysis.failed``; the analysis and the
+    other outputs go on, so what could be written is.
     With ``use_cache`` the raw landmarks are read from (or written to) the landmark cache, so a second analysis
     of the same clip skips the model. ``annotate(frame_image, pose, feedback) -> image`` draws each output frame;
-    by default the coaching overlay.
+    by default the coaching overlay. ``keep_frames`` keeps every frame's result in memory (``Analysis.frames``,
+    ``.feedback``); the CLI turns it off, so memory stays flat over long videos.
     """
     from posecoach import landmark_cache
+    from posecoach.raw_log import RawPoseLog
 
     video = Path(video)
     source = VideoFile(video)
     opts = estimator_options or EstimatorOptions()
-    checker = None
-    if exercise is not None:
-        from posecoach.exercises import make_checker
+    settings = dict(checker_settings or {})
 
-        checker = make_checker(exercise, **(checker_settings or {}))
+    def make_step() -> FrameStep:
+        checker = None
+        if exercise is not None:
+            from posecoach.exercises import make_checker
 
+            checker = make_checker(exercise, **settings)
+        return FrameStep(checker, opts.smoothing)
+
+    step = make_step()
     tm = Timings()
     t_start = time.perf_counter()
-    cached_frames = None
     cache_path = None
+    cached = False
     if use_cache:
         from posecoach.models import resolve_model
 
         cache_path = landmark_cache.cache_path(video, resolve_model(opts.model), opts)
-        cached_frames = landmark_cache.read(cache_path, opts.smoothing)
+        cached = landmark_cache.check(cache_path)
 
-    frames: list[PoseFrame] = []
-    raw: list[PoseFrame] = []
-    feedback = []
-    writer = None
+    log = FrameLog()
+    kept: list[FrameResult] | None = [] if keep_frames else None
+    raw_log = None if cached else RawPoseLog()
+    sinks: list = []
+    csv_sink = None
     prefetch = None
     estimator = None
     completed = False
-    smoother = None
 
-    def follow(pf: PoseFrame):
-        """Smoothing and the checker, in frame order; returns the smoothed frame and the checker's feedback."""
+    failed: dict = {}
+
+    def drop(sink, error) -> None:
+        """An output that cannot be written (a full disk...) is removed and reported; the others go on."""
+        failed[sink.path] = error
+        sinks.remove(sink)
+        try:
+            sink.close(keep=False)
+        except OutputError:
+            pass
+
+    def follow(raw: PoseFrame, image) -> None:
         t0 = time.perf_counter()
-        if smoother is not None and pf.pose is not None:
-            pf = PoseFrame(pf.index, pf.timestamp, smoother(pf.pose))
-        fb = checker.update(pf) if checker else None
+        r = step(raw)
         tm.checking += time.perf_counter() - t0
-        frames.append(pf)
-        feedback.append(fb)
-        return pf, fb
+        log.add(r)
+        if kept is not None:
+            kept.append(r)
+        if csv_sink is not None:
+            csv_sink.add(r)
+        for s in list(sinks):
+            try:
+                s.add(r, image)
+            except OutputError as e:
+                drop(s, e)
+        if progress:
+            progress.update()
 
     try:
         if out is not None:
-            from posecoach.outputs.video import VideoWriter
+            sinks.append(_VideoSink(out, source.fps, source.size, annotate or default_annotator(exercise)))
+        if clip is not None and (out is None or Path(clip).resolve() != Path(out).resolve()):
+            sinks.append(_VideoSink(clip, source.fps or 30.0, source.size, annotate or default_annotator(exercise,
+                                    show_fps=False), max_width=960, what="report's clip"))
+        if csv is not None:
+            from posecoach.outputs.csv import AnglesCsv
 
-            draw = annotate or default_annotator(exercise)
-
-            def render(item):
-                image, pf = item
-                pf, fb = follow(pf)
-                return draw(image, pf.pose, fb)
-
-            # Smoothing, checking, drawing and encoding all happen on the writer's thread, at idle priority: the
-            # thread that waits for the model does nothing else (see VideoWriter's ``background``).
-            writer = VideoWriter(out, source.fps, source.size, render=render, background=True, keep_partial=False)
-        if cached_frames is not None and writer is None:
+            csv_sink = AnglesCsv(csv)
+        if cached and not sinks:
             # Everything we need is in the cache: no decoding at all.
-            for pf in cached_frames:
-                follow(pf)
-                if progress:
-                    progress.update()
+            for raw in landmark_cache.iter_raw(cache_path):
+                follow(raw, None)
         else:
-            from posecoach.smoothing import make_smoother
-
             timed = _TimedSource(source)
-            if cached_frames is None:
+            cached_raw = landmark_cache.iter_raw(cache_path) if cached else None
+            if not cached:
                 estimator = PoseEstimator.create_from_options(replace(opts, smoothing="none"))
-                smoother = make_smoother(opts.smoothing)  # cached landmarks come smoothed already
 
             def prepare(fr):
                 # On the decoding thread: the model's input (an RGB copy in MediaPipe's buffer) is made ahead.
@@ -190,22 +276,17 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
                 frame, model_input = item
                 item = None  # so that the model input's last reference is the one handed to dispose()
                 t0 = time.perf_counter()
-                if cached_frames is not None:
-                    pf = cached_frames[frame.index] if frame.index < len(cached_frames) else \
-                        PoseFrame(frame.index, frame.timestamp, None)
+                if cached_raw is not None:
+                    raw = next(cached_raw, None) or PoseFrame(frame.index, frame.timestamp, None)
                 else:
-                    # The raw pose goes to the cache; the smoothed one to the checker and the overlay.
-                    pf = PoseFrame(frame.index, frame.timestamp, estimator.estimate(frame, model_input))
+                    raw = PoseFrame(frame.index, frame.timestamp, estimator.estimate(frame, model_input))
                     prefetch.dispose(model_input)
                     del model_input
-                    raw.append(pf)
+                    raw_log.append(raw)
                 tm.inference += time.perf_counter() - t0
-                if writer is not None:
-                    writer.write((frame.image, pf))
-                else:
-                    follow(pf)
-                if progress:
-                    progress.update()
+                w0 = sum(s.writer.waited for s in sinks)
+                follow(raw, frame.image)
+                tm.waiting_for_writer += sum(s.writer.waited for s in sinks) - w0
             tm.decode = timed.seconds
         completed = True
     finally:
@@ -214,25 +295,42 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
             prefetch.close()
         if estimator is not None:
             estimator.close()
-        if writer is not None:
-            t0 = time.perf_counter()
-            writer.close(keep=completed)  # an unfinished analysis leaves no truncated video behind
+        t0 = time.perf_counter()
+        busy = sum(s.writer.busy for s in sinks)
+        try:
+            for s in list(sinks):  # an unfinished analysis leaves no truncated video behind
+                try:
+                    s.close(keep=completed)
+                except OutputError as e:
+                    if not completed:
+                        raise
+                    failed[s.path] = e
+            if csv_sink is not None and completed:
+                try:
+                    csv_sink.commit()
+                except OutputError as e:
+                    failed[Path(csv)] = e
+        finally:
+            if csv_sink is not None:
+                csv_sink.discard()
             tm.finishing_video = time.perf_counter() - t0
-            tm.drawing = writer.busy - tm.checking
-            tm.waiting_for_writer = writer.waited
-    cache_warning = landmark_cache.try_save(cache_path, raw) if raw and cache_path is not None and completed else None
-    result = checker.finish() if checker else None
+            tm.drawing = max(busy, sum(s.writer.busy for s in sinks))
+    cache_warning = None
+    if raw_log is not None and len(raw_log) and cache_path is not None and completed:
+        cache_warning = landmark_cache.try_save(cache_path, raw_log)
+    result = step.finish()
     tm.wall = time.perf_counter() - t_start
     from posecoach.quality import notes
 
-    return Analysis(video=video, exercise=exercise, frames=frames, fps=source.fps, size=source.size,
-                    feedback=feedback, result=result, timings=tm, cached=cached_frames is not None,
-                    notes=notes(frames, source.fps, source.frame_count, [cache_warning] if cache_warning else []))
+    raw_again = (raw_log.frames if raw_log is not None else (lambda: landmark_cache.iter_raw(cache_path)))
+    return Analysis(video=video, exercise=exercise, fps=source.fps, size=source.size, log=log, result=result,
+                    timings=tm, cached=cached, kept=kept, failed=failed, _raw=raw_again, _make_step=make_step,
+                    notes=notes(log, source.fps, source.frame_count, [cache_warning] if cache_warning else []))
 
 
-def default_annotator(exercise: str | None = None):
+def default_annotator(exercise: str | None = None, show_fps: bool = True):
     """The coaching overlay (skeleton, checked joints, counter, hold timer, cues) as ``f(img, pose, feedback)``."""
     from posecoach.render.overlay import CoachOverlay
 
-    overlay = CoachOverlay()
+    overlay = CoachOverlay() if show_fps else CoachOverlay(show_fps=False)
     return lambda img, pose, fb: overlay.annotate(img, pose, fb)

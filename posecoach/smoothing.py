@@ -126,34 +126,25 @@ class OneEuroSmoother:
     Defaults were chosen on real clips: min_cutoff 1.5 Hz leaves a slow rep (0.3-0.5 Hz) untouched while
     removing most 5-15 Hz jitter; beta makes fast moves lag less.
     A gap of more than ``max_gap`` seconds (the person left the frame) restarts the filter rather than
-    smearing the old position into the new one. So does a confirmed cut (``CutDetector``); the frame that
-    confirms it carries ``extra["cut"] = True`` for the checker.
+    smearing the old position into the new one. So does a cut (``CutsFirst``, which every named smoother is
+    wrapped in).
     """
 
-    def __init__(self, min_cutoff: float = 1.5, beta: float = 2.0, d_cutoff: float = 1.0, max_gap: float = 0.5,
-                 cuts: bool = True):
+    def __init__(self, min_cutoff: float = 1.5, beta: float = 2.0, d_cutoff: float = 1.0, max_gap: float = 0.5):
         self.max_gap = max_gap
         self._img = OneEuroArray(min_cutoff, beta, d_cutoff)
         self._world = OneEuroArray(min_cutoff, beta * 0.5, d_cutoff)
-        self._cuts = CutDetector() if cuts else None
         self._last_t: float | None = None
 
     def reset(self) -> None:
         self._img.reset()
         self._world.reset()
-        if self._cuts is not None:
-            self._cuts.reset()
         self._last_t = None
 
     def __call__(self, pose: Pose) -> Pose:
         t = pose.timestamp
         if self._last_t is not None and t - self._last_t > self.max_gap:
             self.reset()
-        if self._cuts is not None and self._cuts(pose):
-            self._img.reset()
-            self._world.reset()
-            pose = Pose(image=pose.image, visibility=pose.visibility, timestamp=t, image_size=pose.image_size,
-                        world=pose.world, presence=pose.presence, extra={**pose.extra, "cut": True})
         self._last_t = t
         w, h = pose.image_size
         scale = np.array([w / h, 1.0, w / h])
@@ -190,11 +181,39 @@ SMOOTHERS: dict[str, Callable[[], Smoother]] = {
 }
 
 
-def make_smoother(name: str | Callable[[], Smoother] = "one_euro") -> Smoother:
-    """A new smoother by name (none, ema, one_euro) or from a factory callable."""
+class CutsFirst:
+    """The one place cuts are found: ``CutDetector`` on the raw pose, then the smoother.
+
+    On a confirmed cut the smoother starts over (a blend of two shots is no body at all) and the pose it returns
+    carries ``extra["cut"] = True``, which is how the checker learns of it: whatever the smoothing ("none"
+    included), there is one definition of a cut, on raw landmarks.
+    """
+
+    def __init__(self, smoother: Smoother):
+        self.smoother = smoother
+        self._cuts = CutDetector()
+
+    def reset(self) -> None:
+        self.smoother.reset()
+        self._cuts.reset()
+
+    def __call__(self, pose: Pose) -> Pose:
+        if self._cuts(pose):
+            self.smoother.reset()
+            pose = Pose(image=pose.image, visibility=pose.visibility, timestamp=pose.timestamp,
+                        image_size=pose.image_size, world=pose.world, presence=pose.presence,
+                        extra={**pose.extra, "cut": True})
+        return self.smoother(pose)
+
+
+def make_smoother(name: str | Callable[[], Smoother] = "one_euro", cuts: bool = True) -> Smoother:
+    """A new smoother by name (none, ema, one_euro) or from a factory callable; with ``cuts`` (the default) wrapped
+    in ``CutsFirst``, so confirmed cuts restart it and are flagged for the checker."""
     if callable(name):
-        return name()
-    try:
-        return SMOOTHERS[name]()
-    except KeyError:
-        raise ValueError(f"unknown smoother '{name}' (choose from: {', '.join(SMOOTHERS)})") from None
+        inner = name()
+    else:
+        try:
+            inner = SMOOTHERS[name]()
+        except KeyError:
+            raise ValueError(f"unknown smoother '{name}' (choose from: {', '.join(SMOOTHERS)})") from None
+    return CutsFirst(inner) if cuts else inner

@@ -1,4 +1,4 @@
-"""Camera cuts in edited videos: found in the raw landmarks by the smoother (a one-frame glitch is not a cut),
+"""Camera cuts in edited videos: found in the raw landmarks before smoothing (a one-frame glitch is not a cut),
 and handled by the checker without losing a rep the next shot goes on with; plus a posture test that fails
 at the far end of a rep does not throw the rep away."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 
 from posecoach.exercises import make_checker
 from posecoach.pose import Pose, PoseFrame
-from posecoach.smoothing import OneEuroSmoother
+from posecoach.frame_step import FrameStep
 
 from synthetic import Script, render
 
@@ -26,9 +26,9 @@ def _cut_at(frames, t_cut: float, dx: float = 0.3, zoom: float = 0.8):
     return [_moved(f, dx, zoom) if f.pose is not None and f.timestamp >= t_cut else f for f in frames]
 
 
-def _smoothed(frames):
-    sm = OneEuroSmoother()
-    return [f if f.pose is None else PoseFrame(f.index, f.timestamp, sm(f.pose)) for f in frames]
+def _smoothed(frames, smoothing="one_euro"):
+    step = FrameStep(None, smoothing)  # cuts are found on the raw poses, then smoothed: the analysis' own step
+    return [step(f).frame for f in frames]
 
 
 def _run(exercise: str, frames, **settings):
@@ -62,6 +62,26 @@ def test_smoother_does_not_flag_a_one_frame_glitch():
     glitched[60] = _moved(frames[60], 0.3, 0.8)  # the model jumps away for one frame and comes back
     out = _smoothed(glitched)
     assert not any(f.pose.extra.get("cut") for f in out)
+
+
+def test_cuts_are_found_whatever_the_smoothing():
+    frames = render(_squats(1), noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)
+    cut = _cut_at(frames, frames[60].timestamp)
+    for smoothing in ("none", "ema", "one_euro"):
+        flagged = [f.timestamp for f in _smoothed(cut, smoothing) if f.pose.extra.get("cut")]
+        assert flagged == [frames[61].timestamp], smoothing
+
+
+def test_one_displaced_frame_does_not_split_a_hold():
+    # the review's case: a single frame where the model jumped elsewhere split a 16 s plank hold in two, because
+    # the checker ran its own unconfirmed cut test besides the smoother's; now there is one, confirmed, test
+    s = Script("plank").hold(16.0)
+    frames = render(s, noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)
+    glitched = list(frames)
+    mid = len(frames) // 2
+    glitched[mid] = _moved(frames[mid], 0.3, 0.8)
+    result, _ = _run("plank", _smoothed(glitched))
+    assert len(result.holds) == 1, [(h.start, h.end) for h in result.holds]
 
 
 # ---------------------------------------------------------------------------------------------- checker

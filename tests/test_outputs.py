@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 
 from posecoach.exercises.events import Cue, Feedback, FormFault, Hold, JointReading, Rep, SessionResult
-from posecoach.outputs.clip import write_annotated_clip
 from posecoach.outputs.csv import angle_rows, write_angles_csv
 from posecoach.outputs.html import build_html, svg_plot, write_html_report
+from posecoach.frame_step import FrameResult
+from posecoach.outputs.frame_log import FrameLog
 from posecoach.outputs.moments import worst_moments
 from posecoach.pose import Landmark as L
 from posecoach.pose import Pose, PoseFrame
@@ -80,19 +81,20 @@ def result_with(faults=(), partial=True):
 
 FRAMES = [PoseFrame(i, i / 10, None) for i in range(100)]
 FBS = [feedback(i, i / 10) for i in range(100)]
+LOG = FrameLog.of(FrameResult(f.index, f.timestamp, f.pose, f.pose, fb) for f, fb in zip(FRAMES, FBS))
 
 
 def test_worst_moments_prefer_faults_and_keep_apart():
     faults = [FormFault(3.5, "hips_sagging", "Lift your hips", "bad"), FormFault(3.6, "hips_sagging", "Lift", "bad"),
               FormFault(8.0, "feet", "Feet closer", "warn")]
-    ms = worst_moments(FRAMES, FBS, result_with(faults), n=3, min_gap=1.5)
+    ms = worst_moments(LOG, result_with(faults), n=3, min_gap=1.5)
     assert [round(m.time, 1) for m in ms] == [3.5, 6.4, 8.0]
     assert ms[0].reason == "Lift your hips"
     assert all(b.time - a.time >= 1.5 for a, b in zip(ms, ms[1:]))
 
 
 def test_worst_moments_fall_back_to_rep_peaks_when_all_is_well():
-    ms = worst_moments(FRAMES, FBS, result_with(partial=False), n=6)
+    ms = worst_moments(LOG, result_with(partial=False), n=6)
     assert [round(m.time, 1) for m in ms][:2] == [1.5, 3.5]
     assert "no faults" in ms[0].reason
 
@@ -115,7 +117,7 @@ def test_svg_plot_is_valid_and_marks_reps_holds_faults_and_gaps():
 def fake_analysis(tmp_path, result):
     rep = {"frames": 100, "fps": 10.0, "duration": 10.0, "detection_rate": 0.95, "target_reps": 10,
            "target_hold": 5.0, "reps": result.complete_reps}
-    return SimpleNamespace(video=tmp_path / "clip.mp4", exercise="glute_bridge", frames=FRAMES, feedback=FBS,
+    return SimpleNamespace(video=tmp_path / "clip.mp4", exercise="glute_bridge", log=LOG,
                            result=result, duration=10.0, fps=10.0, report=lambda: rep)
 
 
@@ -151,15 +153,25 @@ def make_video(path: Path, n=20, size=(160, 120)) -> Path:
 
 
 def test_report_clip_is_a_readable_webm_with_every_frame(tmp_path):
+    from posecoach.session import analyze
+
     src = make_video(tmp_path / "in.avi")
-    frames = [PoseFrame(i, i / 10, None) for i in range(20)]
-    out = write_annotated_clip(src, tmp_path / "clip.webm", frames, [None] * 20, fps=10.0)
-    cap = cv2.VideoCapture(str(out))
+    an = analyze(src, "glute_bridge", clip=tmp_path / "clip.webm", use_cache=False, keep_frames=False)
+    cap = cv2.VideoCapture(str(tmp_path / "clip.webm"))
     n = 0
     while cap.read()[0]:
         n += 1
-    assert n == 20
+    assert n == 20 == len(an.log)
     assert not list(tmp_path.glob("clip.*.part.webm"))
+
+
+def test_worst_moments_see_joints_out_of_range_from_the_log():
+    bad = feedback(0, 0.0, joints=(JointReading("hip_lift", 0.1, "ok", (24, 12, 26)),
+                                   JointReading("hips_sagging", -0.2, "bad", (23, 11, 27))))
+    fbs = FBS[:50] + [bad] + FBS[51:]
+    log = FrameLog.of(FrameResult(f.index, f.timestamp, f.pose, f.pose, fb) for f, fb in zip(FRAMES, fbs))
+    ms = worst_moments(log, None, n=1)
+    assert [(m.index, m.reason, m.score) for m in ms] == [(50, "Out of range: hips sagging", 2.0)]
 
 
 def run_cli(*args, cwd=None):

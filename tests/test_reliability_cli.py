@@ -123,12 +123,14 @@ def tiny_disk(tmp_path):
         subprocess.run(["umount", "-l", str(d)], capture_output=True)
 
 
-def test_full_disk_during_the_video_is_exit_5_and_leaves_nothing(tiny_disk):
+def test_full_disk_during_the_video_is_exit_5_and_keeps_the_report(tiny_disk):
+    # the video fills the disk and is removed; the analysis goes on, so the small report still fits and is kept
     p = run("analyze", BRIDGE, "-e", "glute_bridge", "-q", "-o", tiny_disk / "annotated.mp4",
             "-r", tiny_disk / "r.json")
     assert p.returncode == 5
     assert f"cannot write the annotated video {tiny_disk / 'annotated.mp4'}:" in one_error(p)
-    assert listing(tiny_disk) == []
+    assert listing(tiny_disk) == ["r.json"]  # nothing partial; the complete report
+    assert json.loads((tiny_disk / "r.json").read_text())["reps"] == 3
 
 
 def test_full_disk_for_the_reports_clip_names_it_and_keeps_the_complete_outputs(short_clip, tiny_disk, tmp_path):

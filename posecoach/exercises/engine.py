@@ -2,7 +2,6 @@
 
 One ``Checker`` follows one ``ExerciseSpec`` by composing parts that each do one job:
 
-  ``CutCheck``        a camera cut in an edited video (besides the smoother's confirmed ``extra["cut"]``)
   ``KeySignal``       side choice, variant voting, the key measure smoothed into progress p and its speed
   ``PostureGate``     the spec's posture test, filtered with hysteresis: in position or not
   ``ViewMonitor``     whole body in the picture? camera from the side / front as the exercise needs?
@@ -26,7 +25,6 @@ import dataclasses
 from ..pose import PoseFrame
 from .body import SIDES, Body
 from .cue_board import CueBoard
-from .cut_check import CutCheck
 from .events import Cue, Feedback, FormFault, Hold, JointReading, Rep, SessionResult
 from .fault_monitor import FaultMonitor, FaultPhase
 from .guards import isnan
@@ -58,7 +56,6 @@ class Checker:
         self.vis_min = vis_min
         self.tuning = tuning
         sp = self.spec
-        self.cuts = CutCheck(tuning)
         self.signal = KeySignal(sp, tuning)
         self.posture = PostureGate(sp, tuning)
         self.view = ViewMonitor(sp, tuning)
@@ -80,7 +77,7 @@ class Checker:
         self._safety_said = False
         self._ending = False
         self._events: list = []
-        for part in (self.cuts, self.signal, self.posture, self.view, self.counter, self.periodic, self.tally,
+        for part in (self.signal, self.posture, self.view, self.counter, self.periodic, self.tally,
                      self.faults, self.hold_timer, self.cues):
             part.reset()
 
@@ -108,8 +105,9 @@ class Checker:
             self._missing(t)
             return "no_person", None
         body = Body(pose, self.vis_min)
-        # a cut found in the raw landmarks by the smoother (confirmed by the next frame), or one seen here
-        if pose.extra.get("cut") or self.cuts.is_cut(body, t):
+        # a cut found in the raw landmarks before smoothing (smoothing.CutsFirst, confirmed by the next frame): the
+        # one definition of a cut; a single displaced frame is not one
+        if pose.extra.get("cut"):
             self._scene_cut(t)
         self.signal.observe(body, dt)
         in_position = self.posture.update(body, dt)

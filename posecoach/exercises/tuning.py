@@ -42,10 +42,6 @@ class CheckerTuning:
     """In ``side_mode="mean"``, two sides further apart than this share of the start-to-top range are not
     averaged: the side nearest the camera is trusted."""
 
-    # --- CutCheck
-    cut_max_dt: float = 0.15
-    """A skeleton jump counts as a cut only between frames closer in time than this (not after a dropout)."""
-
     # --- RuleRepCounter
     cut_return_share: float = 0.5
     """A cut while progress is at least this share of the rep's peak came before the way back started."""

@@ -215,10 +215,8 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
 
     unit = measure_unit(spec.measure, spec.start, spec.top) if spec else ""
     title = title or f"{name}: posecoach report"
-    times = [pf.timestamp for pf in analysis.frames]
-    # The line breaks where nobody was seen (a checker may keep its last value through a gap).
-    values = [getattr(fb, "key_value", math.nan) if fb is not None and (i >= len(analysis.frames) or
-              analysis.frames[i].pose is not None) else math.nan for i, fb in enumerate(analysis.feedback)]
+    # The line breaks where nobody was seen (the log records NaN there: a checker may keep its last value).
+    times, values = analysis.log.times.tolist(), analysis.log.key_values.tolist()
     reps = sorted(res.reps, key=lambda r: r.start) if res is not None else []
     holds = list(res.holds) if res is not None else []
     faults = list(res.faults) if res is not None else []

@@ -1,8 +1,8 @@
 """The moments of a session worth looking at, and thumbnails of them.
 
-``worst_moments`` is a pure selection over the checker's results (no I/O); ``thumbnails`` reads those frames back
-from the video and draws the coaching overlay on them (JPEG bytes, for the HTML report only; they are never
-written into the repository).
+``worst_moments`` is a pure selection over the checker's results and the analysis' ``FrameLog`` (no I/O);
+``thumbnails`` reads those frames back from the video and draws the coaching overlay on them with the pose and
+feedback of each (JPEG bytes, for the HTML report only; they are never written into the repository).
 """
 from __future__ import annotations
 
@@ -28,14 +28,15 @@ def _index_at(times: np.ndarray, t: float) -> int:
     return int(np.clip(np.searchsorted(times, t), 0, len(times) - 1))
 
 
-def worst_moments(frames, feedback, result, n: int = 6, min_gap: float = 1.5) -> list[Moment]:
+def worst_moments(log, result, n: int = 6, min_gap: float = 1.5) -> list[Moment]:
     """Up to ``n`` moments, at least ``min_gap`` seconds apart, worst first chosen, returned in time order.
 
-    Candidates: each form fault (by severity), each partial rep (at its peak), and frames where a checked joint
-    is out of range (status bad/warn). Places left over are filled with the tops of complete reps (or the middle
-    of holds), so the reviewer can compare with the form at its most demanding point.
+    ``log`` is the analysis' ``FrameLog`` (or, for a short list, the frames and feedback as ``FrameLog.of``
+    makes it). Candidates: each form fault (by severity), each partial rep (at its peak), and frames where a
+    checked joint is out of range (status bad/warn). Places left over are filled with the tops of complete reps
+    (or the middle of holds), so the reviewer can compare with the form at its most demanding point.
     """
-    times = np.array([pf.timestamp for pf in frames], dtype=float)
+    times = log.times
     cands: list[Moment] = []
     if result is not None:
         for f in result.faults:
@@ -46,13 +47,8 @@ def worst_moments(frames, feedback, result, n: int = 6, min_gap: float = 1.5) ->
                 i = _index_at(times, r.peak)
                 cands.append(Moment(i, float(times[i]) if len(times) else r.peak,
                                     "Partial rep: did not reach the top position", 11.5))
-    for i, fb in enumerate(feedback):
-        if fb is None:
-            continue
-        score = sum(2 if j.status == "bad" else 1 for j in fb.joints if j.status in ("bad", "warn") and j is not fb.joints[0])
-        if score:
-            bad = [j.name.replace("_", " ") for j in fb.joints if j.status in ("bad", "warn")]
-            cands.append(Moment(i, float(times[i]), "Out of range: " + ", ".join(bad), float(score)))
+    for i, score, names in log.out_of_range():
+        cands.append(Moment(i, float(times[i]), "Out of range: " + names, score))
     if result is not None:  # the rest of the places are filled with the tops of reps, for comparison
         for r in result.reps:
             if r.complete:
@@ -74,9 +70,11 @@ def worst_moments(frames, feedback, result, n: int = 6, min_gap: float = 1.5) ->
     return sorted(chosen, key=lambda m: m.time)
 
 
-def thumbnails(video, moments: list[Moment], frames, feedback, annotate=None, width: int = 640,
+def thumbnails(video, moments: list[Moment], looks, annotate=None, width: int = 640,
                quality: int = 80) -> list[tuple[Moment, bytes]]:
-    """JPEG bytes of each moment's frame with the overlay drawn (moments whose frame cannot be read are skipped)."""
+    """JPEG bytes of each moment's frame with the overlay drawn (moments whose frame cannot be read are skipped).
+
+    ``looks`` maps a frame index to its ``FrameResult`` (pose and feedback to draw; see ``frame_step.replay``)."""
     import cv2
 
     if annotate is None:
@@ -98,8 +96,8 @@ def thumbnails(video, moments: list[Moment], frames, feedback, annotate=None, wi
             pos = m.index
             if not ok or img is None:
                 continue
-            pose = frames[m.index].pose if m.index < len(frames) else None
-            fb = feedback[m.index] if m.index < len(feedback) else None
+            look = looks.get(m.index)
+            pose, fb = (look.pose, look.feedback) if look is not None else (None, None)
             h, w = img.shape[:2]
             k = min(1.0, width / w, width * 0.75 / h)  # landscape: width px wide; portrait: at most 3/4 of that high
             if k < 1.0:

@@ -1,15 +1,13 @@
-"""Writes the offline outputs of an analysis besides the annotated video: JSON report, angles CSV, HTML report.
+"""Writes the outputs of an analysis that need the whole pass first: the JSON report and the HTML report.
 
-    write_analysis_outputs(analysis, video, report="r.json", csv="angles.csv", html="report.html",
-                           clip="report.webm", progress=make_bar)
+    an = session.analyze(video, exercise, out=..., clip=html_clip_path(html, out), csv=..., keep_frames=False)
+    write_analysis_outputs(an, video, report="r.json", html="report.html", clip=that_clip)
 
-``clip`` is the browser-playable annotated clip the HTML report embeds; when it is not the annotated video the
-pipeline already wrote (``out``), it is written here (VP8 WebM). ``progress(total, label)`` makes a progress
-context for that step.
+The annotated video, the browser-playable clip the HTML report embeds and the angles CSV are written during the
+analysis pass itself (session.analyze's sinks), so the video is decoded and drawn once.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
@@ -32,28 +30,21 @@ def html_clip_path(html: str | Path, out: str | Path | None) -> Path | None:
     return Path(html).with_suffix(".webm")
 
 
-def write_analysis_outputs(analysis, video, *, report=None, csv=None, html=None, clip=None, out=None,
-                           progress=None) -> dict:
-    """Writes what is asked; returns {label: path} of what was written."""
+def write_analysis_outputs(analysis, video, *, report=None, html=None, clip=None, out=None) -> dict:
+    """Writes what is asked; returns {label: path} of what was written (``clip``: the clip the pass wrote for the
+    HTML report, named here so the report says so)."""
     written = {}
     if report:
         written["report"] = write_json_report(analysis, report)
-    if csv:
-        from posecoach.outputs.csv import write_angles_csv
-
-        written["angles CSV"] = write_angles_csv(csv, analysis.frames, analysis.feedback)
     if html:
-        from posecoach.outputs.clip import write_annotated_clip
         from posecoach.outputs.html import write_html_report
         from posecoach.outputs.moments import thumbnails, worst_moments
 
         clip = Path(clip) if clip else html_clip_path(html, out)
         if clip is not None and (out is None or Path(clip).resolve() != Path(out).resolve()):
-            bar = progress(len(analysis.frames), "writing the report's clip") if progress else contextlib.nullcontext()
-            with bar as b:
-                write_annotated_clip(video, clip, analysis.frames, analysis.feedback, fps=analysis.fps, progress=b)
             written["clip in the HTML report"] = clip
-        moments = worst_moments(analysis.frames, analysis.feedback, analysis.result)
-        thumbs = thumbnails(video, moments, analysis.frames, analysis.feedback)
+        moments = worst_moments(analysis.log, analysis.result)
+        # The few frames shown are re-checked from the raw poses rather than every frame's result kept in memory.
+        thumbs = thumbnails(video, moments, analysis.replay([m.index for m in moments]))
         written["HTML report"] = write_html_report(html, analysis, video=clip, thumbs=thumbs)
     return written
