@@ -8,7 +8,7 @@
 Runs ``make_checker(exercise)`` over
   * the hand-scripted sequences of ``tests/synthetic.py`` (every scenario the checker tests use, under their
     three conditions, plus the hamstring variants, and the same scenarios cut in the middle with and without
-    the One Euro smoother, so both cut paths of the checker run),
+    the per-frame step's cut detection and One Euro smoothing),
   * ``posecoach.synth.landmarks.generate`` for every exercise id at several seeds, views and noise levels,
   * every labelled real clip in ../shared/videos whose landmarks are already cached (never extracts; the list
     of clips used is written to the output, so two runs can only be equal on the same clips; ``--clips``
@@ -102,9 +102,10 @@ def _cut(frames, t_cut: float):
 
 
 def _one_euro(frames):
-    from posecoach.smoothing import OneEuroSmoother
-    sm = OneEuroSmoother()
-    return [f if f.pose is None else PoseFrame(f.index, f.timestamp, sm(f.pose)) for f in frames]
+    from posecoach.frame_step import FrameStep  # cuts found on raw poses, then One Euro: the pipeline's own step
+
+    step = FrameStep(None, "one_euro")
+    return [step(f).frame for f in frames]
 
 
 def scripted_sequences():

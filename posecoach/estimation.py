@@ -3,7 +3,7 @@
 ``PoseEstimator`` follows the Tasks API's own shape: an options dataclass, construction from options, a context
 manager whose ``close()`` is idempotent. It turns frames into ``Pose`` objects (or None when nobody is there),
 keeping timestamps strictly increasing whatever the source reports, following one person when several are
-visible, un-mirroring selfie views, and smoothing landmarks over time.
+visible and un-mirroring selfie views. Poses come out raw: smoothing is the per-frame step's job (frame_step.py).
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import numpy as np
 
 from posecoach.models import ModelError, resolve_model
 from posecoach.pose import NUM_LANDMARKS, Landmark, Pose
-from posecoach.smoothing import Smoother, make_smoother
 from posecoach.sources import Frame
 
 # MediaPipe's C++ side logs a few harmless warnings to fd 2 when a graph starts and on its first frame (XNNPACK
@@ -56,7 +55,7 @@ class EstimatorOptions:
     min_detection_confidence: float = 0.5
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
-    smoothing: str = "one_euro"  # none | ema | one_euro
+    smoothing: str = "one_euro"  # none | ema | one_euro: read by frame_step.FrameStep; the estimator returns raw poses
     # With several people in view: how far (in torso lengths) the tracked person may move between frames, and how
     # long they may be missing before the largest person is taken instead.
     max_jump: float = 1.5
@@ -184,9 +183,9 @@ class PoseEstimator:
         self.options = options or EstimatorOptions()
         self._landmarker = _landmarker
         self.model_path: Path = _model_path
-        self._smoother: Smoother = make_smoother(self.options.smoothing)
         self._last_ms = -1
         self._calls = 0
+        self._person_seen = False
         self._last_center: np.ndarray | None = None
         self._last_scale: float | None = None
         self._last_seen: float | None = None
@@ -239,8 +238,7 @@ class PoseEstimator:
         self.close()
 
     def reset(self) -> None:
-        """Forget the tracked person and the smoother's state (e.g. on a new exercise). Timestamps keep rising."""
-        self._smoother.reset()
+        """Forget the tracked person (e.g. on a new exercise). Timestamps keep rising."""
         self._last_center = None
         self._last_scale = None
         self._last_seen = None
@@ -273,8 +271,10 @@ class PoseEstimator:
         if self._landmarker is None:
             raise RuntimeError("PoseEstimator is closed")
         image = model_input if model_input is not None else self.model_input(frame)
-        # The first call starts the graph (and logs); later calls are silent, so don't pay for the fd swap.
-        quiet = _quiet_native_stderr() if self._calls == 0 else contextlib.nullcontext()
+        # The first call starts the graph (and logs); so does the landmark model's first run, which only happens
+        # once a person is first detected (the runner then logs a warning). Later calls are silent, so don't pay
+        # for the fd swap after that.
+        quiet = _quiet_native_stderr() if self._calls == 0 or not self._person_seen else contextlib.nullcontext()
         self._calls += 1
         with quiet:
             if self.options.mode == "video":
@@ -285,12 +285,13 @@ class PoseEstimator:
         poses = [self._to_pose(person, frame.timestamp, (w, h)) for person in people]
         if not poses:
             return None
+        self._person_seen = True
         pose = self._choose(poses)
         if pose is None:
             return None
         if frame.mirrored:
             pose = pose.mirrored()
-        return self._smoother(pose)
+        return pose  # raw: smoothing (and cut detection) happen in the one per-frame step, frame_step.FrameStep
 
     @staticmethod
     def _to_pose(person: tuple, t: float, size: tuple[int, int]) -> Pose:

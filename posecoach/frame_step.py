@@ -39,9 +39,13 @@ class FrameStep:
     """Smooth then check one raw frame at a time, in frame order (the smoother and the checker keep state)."""
 
     def __init__(self, checker=None, smoothing: str | Callable = "one_euro"):
-        self.checker = checker
+        self.checker = checker  # may be swapped between frames (live: the current set's checker), or None
         self._smooth = make_smoother(smoothing)
         self._finished = None
+
+    def reset(self) -> None:
+        """Start smoothing (and looking for cuts) afresh, e.g. when the camera restarts."""
+        self._smooth.reset()
 
     def __call__(self, raw: PoseFrame) -> FrameResult:
         pose = self._smooth(raw.pose) if raw.pose is not None else None

@@ -17,7 +17,6 @@ from posecoach.atomic import OutputError, atomic_open
 from posecoach.models import file_sha256
 from posecoach.pose import NUM_LANDMARKS, Pose, PoseFrame
 from posecoach.raw_log import RawPoseLog
-from posecoach.smoothing import make_smoother
 
 # Bump when what is stored changes meaning (layout, or how the estimator picks the person).
 CACHE_VERSION = 1
@@ -148,16 +147,12 @@ def pack(frames: list[PoseFrame]) -> dict[str, np.ndarray]:
 
 
 def unpack(data, smoothing: str = "one_euro") -> list[PoseFrame]:
-    smoother = make_smoother(smoothing)
+    """Every frame of an entry, smoothed by the per-frame step (``frame_step.FrameStep`` without a checker)."""
     size = tuple(int(v) for v in data["size"])
     # Each array is read out of the NpzFile once: indexing data["image"][i] would decompress the whole array per
     # frame (quadratic in the clip's length: 3.5 s for 851 frames, ~20 s for 1,977).
     arrays = {name: np.asarray(data[name]) for name in ("t", "present", "image", "vis", "world")}
-    frames = []
-    for i in range(len(arrays["t"])):
-        pf = _raw_frame(i, arrays, i, size)
-        frames.append(pf if pf.pose is None else PoseFrame(i, pf.timestamp, smoother(pf.pose)))
-    return frames
+    return smooth((_raw_frame(i, arrays, i, size) for i in range(len(arrays["t"]))), smoothing)
 
 
 def save(path: Path, frames) -> None:
@@ -221,5 +216,8 @@ def load_landmarks(video: str | os.PathLike, *, model: str | None = None, smooth
 
 
 def smooth(frames: Iterable[PoseFrame], smoothing: str = "one_euro") -> list[PoseFrame]:
-    s = make_smoother(smoothing)
-    return [PoseFrame(f.index, f.timestamp, None if f.pose is None else s(f.pose)) for f in frames]
+    """Raw frames through the per-frame step's cut detection and smoothing (no checker)."""
+    from posecoach.frame_step import FrameStep
+
+    step = FrameStep(None, smoothing)
+    return [step(f).frame for f in frames]

@@ -135,3 +135,25 @@ def test_cli_csv_and_report_come_from_one_pass(tmp_path):
     rows = list(csv.DictReader(open(tmp_path / "a.csv")))
     assert len(rows) == rep["frames"] and int(rows[-1]["reps"]) == rep["reps"] == 3
     assert "angles CSV" in r.stdout
+
+
+def test_analyze_with_video_clip_and_csv_decodes_the_video_once(tmp_path, monkeypatch):
+    from posecoach import sources
+    from posecoach.outputs.report import write_analysis_outputs
+    from posecoach.session import analyze
+
+    decoded = []
+    original = sources.VideoFile.__iter__
+
+    def counting(self):
+        for f in original(self):
+            decoded.append(f.index)
+            yield f
+
+    monkeypatch.setattr(sources.VideoFile, "__iter__", counting)
+    clip = SAMPLES / "glute_bridge_side.mp4"
+    an = analyze(clip, "glute_bridge", out=tmp_path / "a.mp4", clip=tmp_path / "r.webm", csv=tmp_path / "a.csv",
+                 keep_frames=False)
+    write_analysis_outputs(an, clip, html=tmp_path / "r.html", clip=tmp_path / "r.webm", out=tmp_path / "a.mp4")
+    assert decoded == list(range(len(an.log))), "every frame decoded exactly once, in order"
+    assert {p.name for p in tmp_path.iterdir()} == {"a.mp4", "r.webm", "a.csv", "r.html"}

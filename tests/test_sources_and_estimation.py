@@ -2,11 +2,13 @@
 import numpy as np
 import pytest
 
+from posecoach.frame_step import FrameStep
+
 cv2 = pytest.importorskip("cv2")
 
 from conftest import shared_clip  # noqa: E402
 from posecoach.estimation import EstimatorOptions, PoseEstimator  # noqa: E402
-from posecoach.pose import Landmark, Pose  # noqa: E402
+from posecoach.pose import Landmark, Pose, PoseFrame  # noqa: E402
 from posecoach.sources import (Frame, GeneratedStream, ImageFolder, Prefetch, SourceError, VideoFile,  # noqa: E402
                                open_source)
 
@@ -118,10 +120,12 @@ def test_estimator_on_a_real_clip_tracks_the_person_and_mirrors_correctly():
 def test_smoothing_reduces_frame_to_frame_jitter_on_a_real_clip():
     clip = shared_clip("plank/kaiakol-computervision__plank_correct_007.mp4")
     frames = list(VideoFile(clip))
+    with PoseEstimator.create() as est:  # raw poses: smoothing is the per-frame step's job
+        raw = [PoseFrame(f.index, f.timestamp, est.estimate(f)) for f in frames]
     out = {}
     for name in ("none", "one_euro"):
-        with PoseEstimator.create(smoothing=name) as est:
-            poses = [est.estimate(f) for f in frames]
+        step = FrameStep(None, name)
+        poses = [step(f).pose for f in raw]
         xy = np.array([p.pixels()[[11, 12, 23, 24]] for p in poses if p is not None])
         out[name] = np.abs(np.diff(np.diff(xy, axis=0), axis=0)).mean()  # acceleration = jitter
     assert out["one_euro"] < 0.6 * out["none"]

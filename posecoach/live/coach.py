@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from posecoach.frame_step import FrameStep
 from posecoach.live.routine import Routine, set_complete
 from posecoach.live.recording import SessionRecording, event_record
 from posecoach.live.window import KEYS_HELP
@@ -16,9 +17,14 @@ class Coach:
     Without a routine (no exercise chosen) it only draws the pose. ``voice``: a voice.Voice or None.
     """
 
-    def __init__(self, routine: Routine | None, recording: SessionRecording, voice=None, rest_seconds: float = 30.0):
+    def __init__(self, routine: Routine | None, recording: SessionRecording, voice=None, rest_seconds: float = 30.0,
+                 smoothing: str = "one_euro"):
         from posecoach.render.hud import BannerAnnotator
         from posecoach.render.overlay import CoachOverlay
+
+        # The same per-frame step as offline analysis (cuts, smoothing, the current set's checker): the estimator
+        # gives raw poses, and nothing else here smooths or checks.
+        self.frame_step = FrameStep(None, smoothing)
 
         self.overlay, self.banner = CoachOverlay(), BannerAnnotator()
         self.routine, self.recording, self.voice = routine, recording, voice
@@ -40,7 +46,10 @@ class Coach:
         resting = self.rest_until is not None
         if not (self.paused or resting or routine is None):
             return self._coach(frame, img, estimator, fps)
-        pose = estimator.estimate(frame) if routine is None else None
+        pose = None
+        if routine is None:  # pose tracking only
+            self.frame_step.checker = None
+            pose = self.frame_step(PoseFrame(frame.index, frame.timestamp, estimator.estimate(frame))).pose
         img = self.overlay.annotate(img, pose, None, fps=fps, mirrored=frame.mirrored,
                                     title=routine.title() if routine else None)
         if self.paused:
@@ -56,8 +65,9 @@ class Coach:
     def _coach(self, frame, img, estimator, fps):
         """Check the frame against the current set; log its events, cue, and end the set at its target."""
         routine, voice = self.routine, self.voice
-        pose = estimator.estimate(frame)
-        fb = routine.checker.update(PoseFrame(frame.index, frame.timestamp, pose))
+        self.frame_step.checker = routine.checker
+        r = self.frame_step(PoseFrame(frame.index, frame.timestamp, estimator.estimate(frame)))
+        pose, fb = r.pose, r.feedback
         self.set_frames += 1
         for ev in (fb.events or ()):
             rec = event_record(ev)

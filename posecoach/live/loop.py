@@ -61,14 +61,15 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
     recording = SessionRecording(Path(session_dir) if session_dir else new_session_dir(), video=record,
                                  video_fps=getattr(source, "fps", 30.0) or 30.0)
     window = LiveWindow(window_name, shown=display, keys=keys, pace=display and not is_camera)
-    coach = Coach(routine, recording, voice, rest_seconds)
+    estimator_options = estimator_options or EstimatorOptions()
+    coach = Coach(routine, recording, voice, rest_seconds, smoothing=estimator_options.smoothing)
     res = LiveResult(session_dir=recording.folder)
     rate = _FrameRate()
     last_img = None
     try:
         with SignalsAsInterrupt():
             window.open()
-            with PoseEstimator.create_from_options(estimator_options or EstimatorOptions()) as est:
+            with PoseEstimator.create_from_options(estimator_options) as est:
                 # A live camera drops stale frames; a file standing in for one keeps them all.
                 for frame in Prefetch(source, depth=2 if is_camera else 8, drop_old=is_camera):
                     now = time.perf_counter()
