@@ -16,6 +16,9 @@ from pathlib import Path
 os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
+# The model's default rate in analyze: chosen by bench/bench_analysis_rate.py (counts and holds on the dev clips at
+# every frame, 15 and 10 fps; results in bench/results/analysis_rate.md).
+DEFAULT_ANALYSIS_FPS = 15.0
 EXIT_USAGE = 2  # bad input: missing file, not a video, unknown exercise, bad option
 EXIT_MODEL = 3  # model missing or damaged, cannot download
 EXIT_DEVICE = 4  # no camera, no display
@@ -85,6 +88,13 @@ def _estimator_options(args):
     return EstimatorOptions(model=args.model, smoothing=args.smoothing, num_poses=args.people)
 
 
+def analysis_rate(text: str) -> float | None:
+    """``--analysis-fps``: a positive number, or ``all`` for every frame."""
+    if text.strip().lower() in ("all", "0"):
+        return None
+    return positive_float(text)
+
+
 def cmd_analyze(args) -> int:
     from posecoach.outputs.report import html_clip_path, write_analysis_outputs
     from posecoach.session import analyze
@@ -107,7 +117,7 @@ def cmd_analyze(args) -> int:
         # One pass writes the annotated video, the HTML report's clip and the CSV; memory stays flat (keep_frames).
         an = analyze(video, args.exercise, out=args.out, clip=clip, csv=csv_path,
                      estimator_options=_estimator_options(args), use_cache=not args.no_cache, progress=bar,
-                     keep_frames=False)
+                     keep_frames=False, analysis_fps=getattr(args, "analysis_fps", DEFAULT_ANALYSIS_FPS))
     report = an.report()
     failed = {str(p): e for p, e in an.failed.items()}
     if clip is not None and str(clip) in failed:
@@ -346,6 +356,10 @@ def build_parser() -> argparse.ArgumentParser:
                                   "unless --out names one")
     a.add_argument("--json", action="store_true", help="print the report as JSON instead of a summary")
     a.add_argument("--no-cache", action="store_true", help="ignore the landmark cache and run the model")
+    a.add_argument("--analysis-fps", type=analysis_rate, default=DEFAULT_ANALYSIS_FPS, metavar="FPS|all",
+                   help=f"run the model on at most this many frames a second of video (default "
+                        f"{DEFAULT_ANALYSIS_FPS:g}; `all`: every frame). Counts and holds are as good at the "
+                        f"default (bench/results/analysis_rate.md); the annotated video keeps every frame")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     model_opts(a)
     a.set_defaults(func=cmd_analyze)

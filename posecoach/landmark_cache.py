@@ -41,12 +41,21 @@ def options_tag(options=None) -> str:
     return hashlib.sha256(repr(fields).encode()).hexdigest()[:8]
 
 
-def cache_key(video: Path, model: Path, options=None) -> str:
-    return f"v{CACHE_VERSION}-{file_sha256(video)[:20]}-{file_sha256(model)[:12]}-{options_tag(options)}"
+def cache_key(video: Path, model: Path, options=None, analysis_fps: float | None = None) -> str:
+    rate = "" if analysis_fps is None else f"-r{analysis_fps:g}"  # entries of every frame keep their old keys
+    return f"v{CACHE_VERSION}-{file_sha256(video)[:20]}-{file_sha256(model)[:12]}-{options_tag(options)}{rate}"
 
 
-def cache_path(video: Path, model: Path, options=None) -> Path:
-    return cache_dir() / (cache_key(video, model, options) + ".npz")
+def cache_path(video: Path, model: Path, options=None, analysis_fps: float | None = None) -> Path:
+    """Where the entry of ``video`` goes; ``analysis_fps``: the entry holds only the frames analysed at that rate
+    (None: every frame)."""
+    return cache_dir() / (cache_key(video, model, options, analysis_fps) + ".npz")
+
+
+def decoded_frames(path: Path) -> int:
+    """How many frames the video had when the entry was made (entries of every frame: their length)."""
+    with np.load(path) as data:
+        return int(data["decoded"]) if "decoded" in data.files else len(data["t"])
 
 
 def read(path: Path, smoothing: str = "one_euro") -> list[PoseFrame] | None:
@@ -82,7 +91,8 @@ def iter_raw(path: Path, chunk: int = 512) -> Iterator[PoseFrame]:
     ``check`` first to turn damage into a cache miss.
     """
     with zipfile.ZipFile(path) as zf:
-        streams = {name: _NpyStream(zf, name) for name in ("t", "present", "image", "vis", "world")}
+        names = ("index", "t", "present", "image", "vis", "world")
+        streams = {name: _NpyStream(zf, name) for name in names if name + ".npy" in zf.namelist()}
         with np.load(path) as data:
             size = tuple(int(v) for v in data["size"])
         n = streams["t"].count
@@ -96,6 +106,8 @@ def iter_raw(path: Path, chunk: int = 512) -> Iterator[PoseFrame]:
 
 
 def _raw_frame(i: int, arrays, j: int, size) -> PoseFrame:
+    if "index" in arrays:  # entries of every frame made before the analysis rate have none: their position
+        i = int(arrays["index"][j])
     t = float(arrays["t"][j])
     if not arrays["present"][j]:
         return PoseFrame(i, t, None)
@@ -143,7 +155,9 @@ def pack(frames: list[PoseFrame]) -> dict[str, np.ndarray]:
         if f.pose.world is not None:
             world[i] = f.pose.world
         size = np.array(f.pose.image_size, dtype=np.int32)
-    return {"t": t, "present": present, "image": image, "vis": vis, "world": world, "size": size}
+    index = np.array([f.index for f in frames], dtype=np.int64)
+    return {"index": index, "t": t, "present": present, "image": image, "vis": vis, "world": world, "size": size,
+            "decoded": np.array(n)}
 
 
 def unpack(data, smoothing: str = "one_euro") -> list[PoseFrame]:
@@ -151,7 +165,9 @@ def unpack(data, smoothing: str = "one_euro") -> list[PoseFrame]:
     size = tuple(int(v) for v in data["size"])
     # Each array is read out of the NpzFile once: indexing data["image"][i] would decompress the whole array per
     # frame (quadratic in the clip's length: 3.5 s for 851 frames, ~20 s for 1,977).
-    arrays = {name: np.asarray(data[name]) for name in ("t", "present", "image", "vis", "world")}
+    names = data.files if hasattr(data, "files") else data.keys()  # an NpzFile, or pack()'s dict
+    arrays = {name: np.asarray(data[name]) for name in ("index", "t", "present", "image", "vis", "world")
+              if name in names}
     return smooth((_raw_frame(i, arrays, i, size) for i in range(len(arrays["t"]))), smoothing)
 
 

@@ -46,10 +46,10 @@ def lost_stretches(frames, fps: float, min_seconds: float = LOST_SECONDS) -> lis
     return out
 
 
-def notes(frames, fps: float, expected_frames: int, extra=()) -> dict:
+def notes(frames, fps: float, expected_frames: int, extra=(), decoded: int | None = None) -> dict:
     """The report fields and warnings for an analysis of ``frames`` (PoseFrame) from a video whose container
     claims ``expected_frames``; ``extra``: warnings found elsewhere (e.g. the cache could not be saved)."""
-    n = len(frames)
+    n = len(frames) if decoded is None else decoded  # frames read from the video (more than analysed, at a rate)
     found = int(sum(bool(v) for v in _series(frames)[1]))
     warnings = []
     missing = expected_frames - n

@@ -17,10 +17,10 @@ import numpy as np
 from posecoach.pose import NUM_LANDMARKS, Pose, PoseFrame
 
 RECORD = np.dtype([
-    ("t", "<f8"), ("present", "?"), ("image", "<f4", (NUM_LANDMARKS, 3)), ("vis", "<f4", (NUM_LANDMARKS,)),
+    ("index", "<i8"), ("t", "<f8"), ("present", "?"), ("image", "<f4", (NUM_LANDMARKS, 3)), ("vis", "<f4", (NUM_LANDMARKS,)),
     ("world", "<f4", (NUM_LANDMARKS, 3)),
 ])
-FIELDS = ("t", "present", "image", "vis", "world")
+FIELDS = ("index", "t", "present", "image", "vis", "world")
 
 
 class RawPoseLog:
@@ -32,12 +32,14 @@ class RawPoseLog:
         self._fill = 0
         self._count = 0
         self.size = (1, 1)  # image size of the last pose (the cache stores one per clip)
+        self.decoded: int | None = None  # frames the video had, when fewer were analysed (the cache stores it)
 
     def __len__(self) -> int:
         return self._count
 
     def append(self, pf: PoseFrame) -> None:
         r = self._buf[self._fill]
+        r["index"] = pf.index
         r["t"] = pf.timestamp
         pose = pf.pose
         r["present"] = pose is not None
@@ -75,7 +77,6 @@ class RawPoseLog:
 
     def frames(self) -> Iterator[PoseFrame]:
         """The raw frames back, in order."""
-        i = 0
         for block in self.blocks():
             for r in block:
                 t = float(r["t"])
@@ -85,8 +86,7 @@ class RawPoseLog:
                                 world=None if np.isnan(world).any() else world.copy())
                 else:
                     pose = None
-                yield PoseFrame(i, t, pose)
-                i += 1
+                yield PoseFrame(int(r["index"]), t, pose)
 
     def write_npz(self, fileobj) -> None:
         """Write the log as the landmark cache's .npz (deflated; one pass over the file per array, so memory stays
@@ -103,6 +103,8 @@ class RawPoseLog:
                         m.write(np.ascontiguousarray(block[name]).tobytes())
             with zf.open("size.npy", "w") as m:
                 np.lib.format.write_array(m, np.array(self.size, dtype=np.int32))
+            with zf.open("decoded.npy", "w") as m:
+                np.lib.format.write_array(m, np.array(self._count if self.decoded is None else self.decoded))
 
     def close(self) -> None:
         self._file.close()

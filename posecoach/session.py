@@ -20,7 +20,7 @@ from posecoach.atomic import OutputError
 from posecoach.frame_step import FrameResult, FrameStep, replay
 from posecoach.outputs.frame_log import FrameLog
 from posecoach.pose import PoseFrame
-from posecoach.sources import Prefetch, VideoFile
+from posecoach.sources import AnalysisRate, Prefetch, VideoFile
 
 
 @dataclass
@@ -48,7 +48,9 @@ class Analysis:
     exercise: str | None
     fps: float
     size: tuple[int, int]
-    log: FrameLog  # a few numbers per frame: time, person found, key measure, joints out of range
+    log: FrameLog  # a few numbers per analysed frame: time, person found, key measure, joints out of range
+    video_frames: int = 0  # frames the video had (decoded); the analysed ones are len(log)
+    analysis_fps: float | None = None  # the model's rate when it skipped frames; None: every frame
     result: object | None = None  # exercises.events.SessionResult
     timings: Timings = field(default_factory=Timings)
     cached: bool = False
@@ -84,26 +86,29 @@ class Analysis:
 
     @property
     def duration(self) -> float:
-        return len(self.log) / self.fps if self.fps else 0.0
+        return self.video_frames / self.fps if self.fps else 0.0
 
     def report(self) -> dict:
         n = len(self.log)
         found = self.log.found
+        frames = self.video_frames
         rep: dict = {}
         if self.result is not None:
             from posecoach.exercises import report_dict
 
-            rep.update(report_dict(self.result, frames=n, fps=self.fps, duration=self.duration))
+            rep.update(report_dict(self.result, frames=frames, fps=self.fps, duration=self.duration))
         rep.update({
             "video": str(self.video),
             "exercise": self.exercise,
-            "frames": n,
+            "frames": frames,
             "fps": round(self.fps, 3),
             "duration": round(self.duration, 3),
+            "frames_analysed": n,
+            "analysis_fps": round(self.analysis_fps, 3) if self.analysis_fps else round(self.fps, 3),
             "frames_with_person": found,
-            "detection_rate": round(found / n, 4) if n else 0.0,
+            "detection_rate": round(found / n, 4) if n else 0.0,  # of the frames analysed
             "landmarks_from_cache": self.cached,
-            "timings": self.timings.as_dict(n),
+            "timings": self.timings.as_dict(frames),
             **self.notes,
         })
         return rep
@@ -160,7 +165,8 @@ class _VideoSink:
 def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path | None = None,
             clip: str | Path | None = None, csv: str | Path | None = None,
             estimator_options: EstimatorOptions | None = None, checker_settings: dict | None = None,
-            use_cache: bool = True, progress=None, annotate=None, keep_frames: bool = True) -> Analysis:
+            use_cache: bool = True, progress=None, annotate=None, keep_frames: bool = True,
+            analysis_fps: float | None = None) -> Analysis:
     """Run the whole offline pipeline over a video file, in one pass.
 
     Outputs written during the pass: ``out`` (the annotated video), ``clip`` (the browser-playable .webm the HTML
@@ -171,6 +177,11 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     of the same clip skips the model. ``annotate(frame_image, pose, feedback) -> image`` draws each output frame;
     by default the coaching overlay. ``keep_frames`` keeps every frame's result in memory (``Analysis.frames``,
     ``.feedback``); the CLI turns it off, so memory stays flat over long videos.
+
+    ``analysis_fps``: run the model (and the checker) on at most this many frames a second, with their own
+    timestamps; the frames in between are only grabbed from the decoder, never converted, unless a video is
+    being written, where they are drawn with the latest analysed pose. None, or a rate at or above the video's,
+    analyses every frame.
     """
     from posecoach import landmark_cache
     from posecoach.raw_log import RawPoseLog
@@ -178,6 +189,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     video = Path(video)
     source = VideoFile(video)
     opts = estimator_options or EstimatorOptions()
+    rate = analysis_fps if analysis_fps and analysis_fps < source.fps * 0.999 else None
     settings = dict(checker_settings or {})
 
     def make_step() -> FrameStep:
@@ -196,7 +208,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     if use_cache:
         from posecoach.models import resolve_model
 
-        cache_path = landmark_cache.cache_path(video, resolve_model(opts.model), opts)
+        cache_path = landmark_cache.cache_path(video, resolve_model(opts.model), opts, rate)
         cached = landmark_cache.check(cache_path)
 
     log = FrameLog()
@@ -219,9 +231,27 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         except OutputError:
             pass
 
+    last = [None, -1]  # the latest FrameResult (drawn on frames in between analysed ones), the last frame index
+
+    def advance(index: int) -> None:
+        if progress:
+            progress.update(index - last[1])
+        last[1] = index
+
+    def between(index: int, timestamp: float, image) -> None:
+        """A frame the model skipped: the videos show it with the latest analysed pose and feedback."""
+        r = last[0] or FrameResult(index, timestamp, None, None, None)
+        for s in list(sinks):
+            try:
+                s.add(r, image)
+            except OutputError as e:
+                drop(s, e)
+        advance(index)
+
     def follow(raw: PoseFrame, image) -> None:
         t0 = time.perf_counter()
         r = step(raw)
+        last[0] = r
         tm.checking += time.perf_counter() - t0
         log.add(r)
         if kept is not None:
@@ -233,8 +263,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
                 s.add(r, image)
             except OutputError as e:
                 drop(s, e)
-        if progress:
-            progress.update()
+        advance(raw.index)
 
     try:
         if out is not None:
@@ -246,24 +275,30 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
             from posecoach.outputs.csv import AnglesCsv
 
             csv_sink = AnglesCsv(csv)
+        video_frames = None
         if cached and not sinks:
             # Everything we need is in the cache: no decoding at all.
             for raw in landmark_cache.iter_raw(cache_path):
                 follow(raw, None)
+            video_frames = landmark_cache.decoded_frames(cache_path)
         else:
-            timed = _TimedSource(source)
+            # With a video to draw every frame is converted, and the selection happens here; without one the
+            # decoder only converts the frames kept (VideoFile.frames).
+            select = AnalysisRate(rate) if rate and sinks else None
+            timed = _TimedSource(source.frames(AnalysisRate(rate) if rate and not sinks else None))
             cached_raw = landmark_cache.iter_raw(cache_path) if cached else None
             if not cached:
-                estimator = PoseEstimator.create_from_options(replace(opts, smoothing="none"))
+                estimator = PoseEstimator.create_from_options(opts)
 
             def prepare(fr):
                 # On the decoding thread: the model's input (an RGB copy in MediaPipe's buffer) is made ahead.
-                if estimator is None:
-                    return fr, None
+                chosen = select is None or select(fr.timestamp)
+                if estimator is None or not chosen:
+                    return fr, None, chosen
                 t0 = time.perf_counter()
                 made = estimator.model_input(fr)
                 timed.seconds += time.perf_counter() - t0
-                return fr, made
+                return fr, made, chosen
 
             prefetch = Prefetch(timed, prepare=prepare)
             it = iter(prefetch)
@@ -273,8 +308,11 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
                 tm.waiting_for_frames += time.perf_counter() - t0
                 if item is None:
                     break
-                frame, model_input = item
+                frame, model_input, chosen = item
                 item = None  # so that the model input's last reference is the one handed to dispose()
+                if not chosen:
+                    between(frame.index, frame.timestamp, frame.image)
+                    continue
                 t0 = time.perf_counter()
                 if cached_raw is not None:
                     raw = next(cached_raw, None) or PoseFrame(frame.index, frame.timestamp, None)
@@ -288,6 +326,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
                 follow(raw, frame.image)
                 tm.waiting_for_writer += sum(s.writer.waited for s in sinks) - w0
             tm.decode = timed.seconds
+            video_frames = source.decoded
         completed = True
     finally:
         # Stop the decoder thread and the model even when an exception (or Ctrl+C) ends the loop early.
@@ -317,6 +356,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
             tm.drawing = max(busy, sum(s.writer.busy for s in sinks))
     cache_warning = None
     if raw_log is not None and len(raw_log) and cache_path is not None and completed:
+        raw_log.decoded = video_frames
         cache_warning = landmark_cache.try_save(cache_path, raw_log)
     result = step.finish()
     tm.wall = time.perf_counter() - t_start
@@ -324,8 +364,10 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
 
     raw_again = (raw_log.frames if raw_log is not None else (lambda: landmark_cache.iter_raw(cache_path)))
     return Analysis(video=video, exercise=exercise, fps=source.fps, size=source.size, log=log, result=result,
+                    video_frames=video_frames, analysis_fps=rate,
                     timings=tm, cached=cached, kept=kept, failed=failed, _raw=raw_again, _make_step=make_step,
-                    notes=notes(log, source.fps, source.frame_count, [cache_warning] if cache_warning else []))
+                    notes=notes(log, source.fps, source.frame_count, [cache_warning] if cache_warning else [],
+                                decoded=video_frames))
 
 
 def default_annotator(exercise: str | None = None, show_fps: bool = True):

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -53,8 +53,15 @@ class VideoFile:
         if not ok or not first:
             raise SourceError(f"{self.path} is not a video OpenCV can read")
         self.fps, self.frame_count, self.size = probe(self.path)
+        self.decoded = 0  # frames read by the last iteration (kept or not)
 
     def __iter__(self) -> Iterator[Frame]:
+        return self.frames()
+
+    def frames(self, keep: Callable[[float], bool] | None = None) -> Iterator[Frame]:
+        """Every frame, or with ``keep(timestamp) -> bool`` only the frames it keeps: the others are grabbed
+        (demuxed and decoded, which a codec with inter-frame prediction needs) but never converted to BGR, which
+        is most of a frame's cost at high resolutions. ``decoded`` counts every frame read, kept or not."""
         cap = self._open()
         # OpenCV >= 4.5 rotates by the container's rotation tag when this is on (the default); set it explicitly
         # so a phone clip shot upright is analysed upright.
@@ -62,10 +69,10 @@ class VideoFile:
         fps = self.fps or 30.0
         index = 0
         last_t = -1.0
+        self.decoded = 0
         try:
             while True:
-                ok, img = cap.read()
-                if not ok:
+                if not cap.grab():
                     break
                 t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
                 # Some containers report 0 or repeat a time; step on by one frame then (never backwards, which
@@ -73,7 +80,12 @@ class VideoFile:
                 if not np.isfinite(t) or t <= last_t or (index > 0 and t == 0.0):
                     t = last_t + 1.0 / fps if index > 0 else 0.0
                 last_t = t
-                yield Frame(img, index, t)
+                self.decoded += 1
+                if keep is None or keep(t):
+                    ok, img = cap.retrieve()
+                    if not ok:
+                        break
+                    yield Frame(img, index, t)
                 index += 1
         finally:
             cap.release()
@@ -92,6 +104,26 @@ class VideoFile:
     @property
     def duration(self) -> float:
         return self.frame_count / self.fps if self.fps else 0.0
+
+
+class AnalysisRate:
+    """Keeps at most ``fps`` frames a second, by their timestamps: ``keep(t)`` is true for the first frame of each
+    1/fps slot. A 30 fps video at 15 keeps every other frame; 25 fps at 15 keeps 3 of every 5, spaced as
+    evenly as the frames allow; a video at or below the rate keeps every frame. Timestamps stay the frames' own.
+    """
+
+    def __init__(self, fps: float):
+        if not fps > 0:
+            raise ValueError(f"the analysis rate must be positive, got {fps}")
+        self.fps = float(fps)
+        self._slot = -1
+
+    def __call__(self, t: float) -> bool:
+        slot = int(np.floor(t * self.fps + 1e-6))
+        if slot > self._slot:
+            self._slot = slot
+            return True
+        return False
 
 
 def probe(path: Path) -> tuple[float, int, tuple[int, int]]:

@@ -143,14 +143,14 @@ def test_analyze_with_video_clip_and_csv_decodes_the_video_once(tmp_path, monkey
     from posecoach.session import analyze
 
     decoded = []
-    original = sources.VideoFile.__iter__
+    original = sources.VideoFile.frames
 
-    def counting(self):
-        for f in original(self):
+    def counting(self, keep=None):
+        for f in original(self, keep):
             decoded.append(f.index)
             yield f
 
-    monkeypatch.setattr(sources.VideoFile, "__iter__", counting)
+    monkeypatch.setattr(sources.VideoFile, "frames", counting)
     clip = SAMPLES / "glute_bridge_side.mp4"
     an = analyze(clip, "glute_bridge", out=tmp_path / "a.mp4", clip=tmp_path / "r.webm", csv=tmp_path / "a.csv",
                  keep_frames=False)
