@@ -78,6 +78,13 @@ def run(cmd: list[str], env: dict, mem: TreeMemory) -> float:
     return time.perf_counter() - t0
 
 
+def quarters(mem: TreeMemory) -> list[float]:
+    """Peak summed RSS (MB) in each quarter of a run, to see whether memory grows as clips go by."""
+    s = mem.samples
+    q = max(1, len(s) // 4)
+    return [max((x[1] for x in s[i * q:(i + 1) * q]), default=0) / 2**20 for i in range(4)]
+
+
 def pick_clips(n: int) -> list[dict]:
     from posecoach.exercises import list_exercises
 
@@ -138,7 +145,7 @@ def main() -> int:
                 env_with_cache(tmp, name), mem)
         mem.stop()
         label = "`posecoach batch` (pool)" if name == "pool" else "`posecoach batch --engine ray` (local Ray)"
-        results[label] = {"wall": t, "peak": mem.peak_mb, "load": os.getloadavg()}
+        results[label] = {"wall": t, "peak": mem.peak_mb, "load": os.getloadavg(), "quarters": quarters(mem)}
         print(f"{name}: {t:.0f} s", file=sys.stderr, flush=True)
 
     # agreement: per-clip reps / hold seconds of the three runs
@@ -202,6 +209,10 @@ def main() -> int:
               f"- same reps, partial reps and hold seconds (0.1 s) per clip: pool vs Ray {same_ray}/{len(pool)}, "
               f"pool vs the loop {same_loop}/{len(pool)} (a batch worker reuses its landmarker from clip to clip; "
               f"see posecoach/batch/landmarker.py)"]
+    for label, r in results.items():
+        if "quarters" in r:
+            lines.append(f"- {label}: peak memory in each quarter of the run: "
+                         + ", ".join(f"{x:.0f}" for x in r["quarters"]) + " MB")
     if long:
         lines += ["", f"## Memory over a long batch ({long['jobs']} jobs: the {len(clips)} clips with their "
                   f"exercise, then as pose tracking only; pool)", "",
