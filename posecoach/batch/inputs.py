@@ -91,6 +91,7 @@ def make_jobs(inputs: list[str | Path], exercise: str | None = None, hasher=file
         ex = exercise or ex
         if ex is not None and ex not in names:
             names[ex] = canonical_exercise(ex)
-        job = ClipJob(path, names[ex] if ex else None, hasher(path))
+        # absolute: a worker (a Ray actor above all) need not share our working directory
+        job = ClipJob(path.absolute(), names[ex] if ex else None, hasher(path))
         jobs.setdefault(job.id, job)
     return list(jobs.values())

@@ -1,11 +1,15 @@
-"""One pose landmarker per worker, reused clip after clip, giving each clip the same poses a fresh one would.
+"""One pose landmarker per worker, reused clip after clip.
 
 Loading the model costs about a second and a few tens of MB; a batch worker loads it once. A MediaPipe landmarker
 in VIDEO mode carries state from frame to frame (the tracked person's region, its landmark filters) and demands
 rising timestamps, so between clips ``ClipLandmarker.next_clip()`` (1) shows it one blank frame, which finds
-nobody and so drops the tracked region and resets the filters, the state a new landmarker starts in, and (2)
-shifts the next clip's timestamps past the last one by a whole number of milliseconds, so the time steps the
-filters see are the clip's own. tests/test_batch.py checks that a reused landmarker matches a fresh one.
+nobody, so the next clip starts with a fresh person detection, and (2) shifts the next clip's timestamps past the
+last one by a whole number of milliseconds, so the time steps the filters see are the clip's own.
+
+Not quite a fresh landmarker: the first frame of a clip gets exactly the landmarks a new landmarker gives, but
+MediaPipe's landmark filters keep some state that no public API resets, so later frames differ by about 1e-3 (in
+image-normalised coordinates) depending on the clip the worker did before. Counts and holds are not changed by that
+in the clips we compared (bench/results/batch.md compares every clip of a batch with single `analyze` runs).
 """
 from __future__ import annotations
 

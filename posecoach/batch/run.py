@@ -60,7 +60,8 @@ def run_batch(jobs: list[ClipJob], out: str | Path, settings: BatchSettings | No
     except KeyboardInterrupt:
         outcome.interrupted = True
     finally:
-        results.close() if hasattr(results, "close") else None  # stops the workers when we leave early
+        if hasattr(results, "close"):
+            results.close()  # stops the workers when we leave early
         bar.close()
     outcome.records = [done[j.id] for j in jobs if j.id in done]
     outcome.pending = len(jobs) - len(outcome.records)
