@@ -169,3 +169,42 @@ def test_cli_errors_are_one_line(args, message, tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 2
     assert err.count("\n") == 1 and err.startswith("posecoach: error:") and message in err
+
+
+# --- Ctrl+C: finished clips kept, the summary written, the rest pending; a re-run does only those ----------------
+def test_interrupt_keeps_finished_clips_and_rerun_continues(tmp_path, monkeypatch):
+    import posecoach.batch.run as run_mod
+    from posecoach.batch.worker import record
+
+    clips = []
+    for i in range(3):
+        p = tmp_path / f"c{i}.mp4"
+        p.write_bytes(bytes([i]) * 10)
+        clips.append(p)
+    jobs = make_jobs(clips)
+    ran: list[str] = []
+    stopped: list[bool] = []
+
+    def interrupted_engine(engine, todo, settings, workers, address):
+        try:
+            for job in todo:
+                ran.append(job.path.name)
+                yield record(job, settings, report={"frames": 1, "duration": 0.1}, wall=0.01)
+                raise KeyboardInterrupt  # Ctrl+C after the first clip
+        finally:
+            stopped.append(True)  # the engine is closed: its workers are stopped
+
+    monkeypatch.setattr(run_mod, "run_engine", interrupted_engine)
+    res = run_batch(jobs, tmp_path / "out", SETTINGS, progress=False)
+    assert res.interrupted and (len(res.records), res.pending) == (1, 2) and stopped == [True]
+    assert (tmp_path / "out" / "summary.csv").read_text().count("\n") == 2  # header + the finished clip
+
+    def engine(engine, todo, settings, workers, address):
+        for job in todo:
+            ran.append(job.path.name)
+            yield record(job, settings, report={"frames": 1, "duration": 0.1}, wall=0.01)
+
+    monkeypatch.setattr(run_mod, "run_engine", engine)
+    res = run_batch(jobs, tmp_path / "out", SETTINGS, progress=False)
+    assert not res.interrupted and (res.skipped, res.analysed, res.pending) == (1, 2, 0)
+    assert ran == ["c0.mp4", "c1.mp4", "c2.mp4"]
