@@ -85,6 +85,11 @@ def quarters(mem: TreeMemory) -> list[float]:
     return [max((x[1] for x in s[i * q:(i + 1) * q]), default=0) / 2**20 for i in range(4)]
 
 
+def per_clip_wall(out: Path) -> float:
+    """Sum of the clips' own wall seconds in a batch (how fast the workers ran, whatever the scheduling)."""
+    return sum(json.loads(p.read_text())["wall_seconds"] for p in (out / "clips").glob("*.json"))
+
+
 def pick_clips(n: int) -> list[dict]:
     from posecoach.exercises import list_exercises
 
@@ -197,11 +202,16 @@ def main() -> int:
              f"sizes from {min(c['size'] for c in clips)} to {max(c['size'] for c in clips)}), each with its "
              f"labelled exercise; analysis at the default 15 fps; no landmark cache (a fresh POSECOACH_CACHE per "
              f"run, and --no-cache). Workers: {args.workers or os.cpu_count()} (one per core).", "",
-             "| run | wall s | clips/min | x real time | vs pool | peak memory (sum of RSS, process tree) |",
-             "|---|---|---|---|---|---|"]
+             "| run | wall s | clips/min | x real time | vs pool | peak memory (sum of RSS, process tree) | "
+             "sum of per-clip wall s | load avg (1 min) after |",
+             "|---|---|---|---|---|---|---|---|"]
+    clip_walls = {"`posecoach batch` (pool)": per_clip_wall(tmp / "pool"),
+                  "`posecoach batch --engine ray` (local Ray)": per_clip_wall(tmp / "ray")}
     for label, r in results.items():
+        cw = clip_walls.get(label)
         lines.append(f"| {label} | {r['wall']:.1f} | {60 * len(clips) / r['wall']:.1f} | "
-                     f"{video_s / r['wall']:.2f} | {base / r['wall']:.2f}x | {r['peak']:.0f} MB |")
+                     f"{video_s / r['wall']:.2f} | {base / r['wall']:.2f}x | {r['peak']:.0f} MB | "
+                     f"{'' if cw is None else f'{cw:.0f}'} | {r['load'][0]:.1f} |")
     loop_t = results["loop of `posecoach analyze`"]["wall"]
     ray_t = results["`posecoach batch --engine ray` (local Ray)"]["wall"]
     lines += ["", f"- pool throughput / loop throughput: **{loop_t / base:.2f}x** (target >= 1.7x)",
