@@ -166,7 +166,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
             clip: str | Path | None = None, csv: str | Path | None = None,
             estimator_options: EstimatorOptions | None = None, checker_settings: dict | None = None,
             use_cache: bool = True, progress=None, annotate=None, keep_frames: bool = True,
-            analysis_fps: float | None = None, estimator: PoseEstimator | None = None) -> Analysis:
+            analysis_fps: float | None = None) -> Analysis:
     """Run the whole offline pipeline over a video file, in one pass.
 
     Outputs written during the pass: ``out`` (the annotated video), ``clip`` (the browser-playable .webm the HTML
@@ -182,10 +182,6 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     timestamps; the frames in between are only grabbed from the decoder, never converted, unless a video is
     being written, where they are drawn with the latest analysed pose. None, or a rate at or above the video's,
     analyses every frame.
-
-    ``estimator``: an open ``PoseEstimator`` to use instead of creating one (and closing it) here, so that a
-    batch worker loads the model once for many clips; the caller owns it and closes it. Its options should match
-    ``estimator_options``, which still name the cache entry and the smoothing.
     """
     from posecoach import landmark_cache
     from posecoach.raw_log import RawPoseLog
@@ -221,7 +217,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     sinks: list = []
     csv_sink = None
     prefetch = None
-    own_estimator = estimator is None  # a given estimator is the caller's: used, never closed here
+    estimator = None
     completed = False
 
     failed: dict = {}
@@ -291,9 +287,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
             select = AnalysisRate(rate) if rate and sinks else None
             timed = _TimedSource(source.frames(AnalysisRate(rate) if rate and not sinks else None))
             cached_raw = landmark_cache.iter_raw(cache_path) if cached else None
-            if cached:
-                estimator = None
-            elif own_estimator:
+            if not cached:
                 estimator = PoseEstimator.create_from_options(opts)
 
             def prepare(fr):
@@ -338,7 +332,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         # Stop the decoder thread and the model even when an exception (or Ctrl+C) ends the loop early.
         if prefetch is not None:
             prefetch.close()
-        if estimator is not None and own_estimator:
+        if estimator is not None:
             estimator.close()
         t0 = time.perf_counter()
         busy = sum(s.writer.busy for s in sinks)

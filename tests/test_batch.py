@@ -208,3 +208,18 @@ def test_interrupt_keeps_finished_clips_and_rerun_continues(tmp_path, monkeypatc
     res = run_batch(jobs, tmp_path / "out", SETTINGS, progress=False)
     assert not res.interrupted and (res.skipped, res.analysed, res.pending) == (1, 2, 0)
     assert ran == ["c0.mp4", "c1.mp4", "c2.mp4"]
+
+
+@pytest.mark.model
+def test_a_workers_second_clip_gets_the_result_analyze_gives(tmp_path):
+    """A worker runs many clips; each must come out as `posecoach analyze` makes it, whatever came before (a
+    landmarker reused across clips did not: MediaPipe's filters carry state from one clip into the next)."""
+    from posecoach.session import analyze
+
+    jobs = make_jobs([CLIPS["pushup"], CLIPS["plank"]], exercise=None)
+    res = run_batch(jobs, tmp_path / "out", SETTINGS, workers=1, progress=False)
+    second = next(r for r in res.records if Path(r["clip"]).name == "plank_side.mp4")
+    alone = analyze(CLIPS["plank"], None, use_cache=False, keep_frames=False,
+                    analysis_fps=SETTINGS.analysis_fps).report()
+    for k in ("frames", "frames_analysed", "frames_with_person", "detection_rate", "person_lost"):
+        assert second["report"][k] == alone[k], k

@@ -1,6 +1,7 @@
 """Where clips run: a local pool of processes, or Ray actors. Both yield one record per clip as clips finish.
 
-Each worker (a spawned process, or a Ray actor) keeps one landmarker for all its clips (``worker.ClipWorker``).
+Each worker (a spawned process, or a Ray actor) lives for the whole batch and runs one clip at a time
+(``worker.ClipWorker``).
 Closing the generator early (Ctrl+C in the caller, or ``.close()``) stops the workers: queued clips are
 cancelled and running ones unwound; records already yielded are the caller's to keep.
 """
@@ -98,7 +99,7 @@ class RayMissing(RuntimeError):
 
 def run_ray(jobs: list[ClipJob], settings: BatchSettings, workers: int | None = None,
             address: str | None = None) -> Iterator[dict]:
-    """Records of ``jobs`` from Ray actors, one landmarker each, as they finish.
+    """Records of ``jobs`` from Ray actors (one clip at a time each), as they finish.
 
     ``address``: join that cluster (``auto``, ``HOST:PORT``, ``ray://HOST:PORT``); posecoach must be installed on
     its nodes, and the clip paths readable there. Without one, a local Ray instance is started with ``workers``
