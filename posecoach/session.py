@@ -153,7 +153,7 @@ class _VideoSink:
             return draw(image, r.pose, r.feedback)
 
         self.path = Path(path)
-        self.writer = VideoWriter(path, fps, size, render=render, background=True, keep_partial=False, what=what)
+        self.writer = VideoWriter(path, fps, size, render=render, keep_partial=False, what=what)
 
     def add(self, result: FrameResult, image) -> None:
         self.writer.write((image, result))
