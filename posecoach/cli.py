@@ -64,7 +64,8 @@ def _expected_errors():
     from posecoach.outputs.video import OutputError
     from posecoach.sources import CameraError, SourceError
 
-    errors = [(CameraError, EXIT_DEVICE), (SourceError, EXIT_USAGE), (ModelError, EXIT_MODEL), (ModelBuildError, EXIT_MODEL),
+    errors = [(CameraError, EXIT_DEVICE), (SourceError, EXIT_USAGE), (ModelError, EXIT_MODEL),
+              (ModelBuildError, EXIT_MODEL),
               (DisplayError, EXIT_DEVICE), (OutputError, EXIT_OUTPUT)]
     try:
         from posecoach.exercises import UnknownExerciseError
@@ -169,7 +170,7 @@ def _print_summary(report: dict, an, print=print) -> None:
         faults = {}
         for f in report.get("faults", []):
             faults.setdefault(f["code"], f["message"])
-        for code, msg in list(faults.items())[:5]:
+        for _code, msg in list(faults.items())[:5]:
             print(f"  - {msg}")
     src = "landmark cache" if report["landmarks_from_cache"] else "model"
     print(f"processed at {t['fps']} fps ({t['wall']:.1f} s wall; landmarks from {src}; "

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from posecoach.exercises.events import Cue, Feedback, FormFault, Hold, JointReading, Rep, SessionResult
+from posecoach.exercises.events import Feedback, FormFault, Hold, JointReading, Rep, SessionResult
 from posecoach.outputs.csv import angle_rows, write_angles_csv
 from posecoach.outputs.html import build_html, svg_plot, write_html_report
 from posecoach.frame_step import FrameResult

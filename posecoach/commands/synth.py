@@ -8,7 +8,8 @@ Plain function for the CLI (it never sees argparse)::
 writes ``out`` (mp4, 'mp4v') and ``<stem>.truth.json`` beside it, and returns the video path. ``view`` None
 means "side". Keyword arguments named in ``SCENE_EXTRAS`` (camera_height, elevation, range_scale, tempo,
 body_height, build, shirt, trousers, setup, sets, rest, ...) set the matching ``SceneOptions`` fields; the
-recorded command carries them as flags. Unknown exercise ids, views or fault codes raise ``ValueError`` naming the valid ones
+recorded command carries them as flags. Unknown exercise ids, views or fault codes raise ``ValueError`` naming the
+valid ones
 (``fault_codes(exercise)`` lists them). ``reps``: repetitions, or holds per side for hold exercises (plank,
 child's pose, hamstring stretch, hip stretch); ``hold``: seconds of each hold, or of the top of each rep.
 Sided exercises alternate (knee-to-chest, bird dog, supine twist) or do all reps on the left then the right

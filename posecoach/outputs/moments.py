@@ -55,7 +55,8 @@ def worst_moments(log, result, n: int = 6, min_gap: float = 1.5) -> list[Moment]
                 i = _index_at(times, r.peak)
                 label = f"Top of rep {r.index}" + (f" ({r.side})" if r.side in ("left", "right") else "")
                 cands.append(Moment(i, float(times[i]), label + (": no faults seen" if not r.faults else
-                                                                  ": " + ", ".join(c.replace("_", " ") for c in r.faults)),
+                                                                  ": "
+                                                                  + ", ".join(c.replace("_", " ") for c in r.faults)),
                                     1.0 if r.faults else 0.0))
         if not result.reps:
             for h in result.holds:
