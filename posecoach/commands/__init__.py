@@ -7,4 +7,7 @@ modules, in the order ``posecoach --help`` shows them, so adding a command touch
 only, not ``cli.py``.
 """
 
-PLUGINS: tuple[str, ...] = ()
+PLUGINS: tuple[str, ...] = (
+    "posecoach.commands.models",
+    "posecoach.commands.synth",
+)
