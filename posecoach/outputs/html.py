@@ -161,8 +161,10 @@ def _spec(exercise: str | None):
 
 def target_zone(spec) -> TargetZone:
     """The measure's values that count as the top of a rep (``full``), or as the held position for a hold."""
-    p = spec.full if spec.kind != "hold" or spec.hold_from is None else spec.hold_from
-    return TargetZone(edge=spec.start + p * (spec.top - spec.start), top=spec.top)
+    hold = spec.kind == "hold"
+    p = spec.hold_from if hold and spec.hold_from is not None else spec.full
+    return TargetZone(edge=spec.start + p * (spec.top - spec.start), top=spec.top,
+                      label="target zone (held position)" if hold else "target zone (top of a rep)")
 
 
 def _cards(rep: dict, res, spec, holds, faults) -> list[Card]:

@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
 # The page's palette (templates/report.html.j2), so the plot and the tables speak the same colours.
 INK, MUTE, GRID = "#1d2430", "#5e6a7d", "#e3e7ee"
-OK, WARN, BAD, HOLD, ZONE = "#2e9e4f", "#e08a00", "#d64545", "#2f7fd6", "#7b5cc4"
+OK, WARN, BAD, HOLD, ZONE = "#2e9e4f", "#e08a00", "#d64545", "#2f7fd6", "#6a5acd"
 FAULT_COLOURS = {"bad": BAD, "warn": WARN}
 
 
@@ -33,6 +33,7 @@ class TargetZone:
 
     edge: float
     top: float
+    label: str = "target zone"
 
     @property
     def upward(self) -> bool:
@@ -58,14 +59,15 @@ def _time_axis(ax, tmax: float) -> str:
 
 
 def _y_limits(v: np.ndarray, zone: TargetZone | None) -> tuple[float, float]:
-    """The measure's range, widened to show the target zone's edge even when the person never got there."""
+    """The measure's range, widened to show the target zone's edge even when the person never got there, with
+    headroom above for the rep numbers."""
     good = v[np.isfinite(v)]
     vals = list(good[[good.argmin(), good.argmax()]]) if good.size else []
     if zone is not None:
         vals += [zone.edge, zone.top]
     lo, hi = (min(vals), max(vals)) if vals else (0.0, 1.0)
     pad = (hi - lo) * 0.08 or 1.0
-    return lo - pad, hi + pad
+    return lo - pad, hi + 2 * pad
 
 
 def measure_plot(times, values, *, reps=(), holds=(), faults=(), duration: float | None = None,
@@ -96,9 +98,11 @@ def measure_plot(times, values, *, reps=(), holds=(), faults=(), duration: float
     legend = []
 
     if zone is not None:
-        ax.axhspan(zone.edge, hi if zone.upward else lo, color=ZONE, alpha=0.08, linewidth=0, zorder=0, gid="target-zone")
-        ax.axhline(zone.edge, color=ZONE, linewidth=1, linestyle=(0, (4, 3)), alpha=0.8, zorder=1)
-        legend.append(Patch(facecolor=ZONE, alpha=0.25, edgecolor=ZONE, linestyle="--", label="target zone"))
+        # Hatched rather than tinted: a tint would mix with the rep spans' colours into something new.
+        ax.axhspan(zone.edge, hi if zone.upward else lo, facecolor="none", edgecolor=ZONE, hatch="//", alpha=0.3,
+                   linewidth=0, zorder=0, gid="target-zone")
+        ax.axhline(zone.edge, color=ZONE, linewidth=1.2, linestyle=(0, (4, 3)), zorder=1)
+        legend.append(Patch(facecolor="white", edgecolor=ZONE, hatch="///", label=zone.label))
     for k, r in enumerate(reps):
         ax.axvspan(r.start, r.end, color=OK if r.complete else WARN, alpha=0.13, linewidth=0, zorder=0,
                    gid=f"rep-{k}" if r.complete else f"partial-{k}")
@@ -107,7 +111,8 @@ def measure_plot(times, values, *, reps=(), holds=(), faults=(), duration: float
     if any(not r.complete for r in reps):
         legend.append(Patch(facecolor=WARN, alpha=0.3, label="partial rep"))
     for k, h in enumerate(holds):
-        ax.plot([h.start, h.end], [0.975, 0.975], transform=x_band, color=HOLD, linewidth=6, solid_capstyle="butt",
+        # In a lane above the plot, clear of the rep numbers at the peaks.
+        ax.plot([h.start, h.end], [1.04, 1.04], transform=x_band, color=HOLD, linewidth=6, solid_capstyle="butt",
                 zorder=4, clip_on=False, gid=f"hold-{k}")
     if holds:
         legend.append(Line2D([], [], color=HOLD, linewidth=6, label="hold"))
