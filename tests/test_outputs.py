@@ -116,7 +116,8 @@ def test_plot_is_valid_svg_and_marks_reps_holds_faults_zone_and_gaps():
                         duration=10.0, y_label="hip & knee", zone=TargetZone(edge=0.5, top=0.9))
     root = ET.fromstring(plot.svg)
     ids = {g.get("id") for g in root.iter(f"{SVG}g")}
-    assert {"rep-0", "rep-1", "partial-2", "hold-0", "faults-bad", "faults-warn", "target-zone", "measure"} <= ids
+    assert {"rep-0", "rep-1", "partial-2", "hold-0", "faults-bad", "faults-warn", "target-zone", "measure",
+            "gap-0"} <= ids and "gap-1" not in ids
     line = svg_group(root, "measure").find(f"{SVG}path").get("d")
     assert line.count("M") == 2, "the line breaks where the measure is unknown"
     assert 0.0 < plot.x_span[0] < plot.x_span[1] < 1.0 and plot.t_span == (0.0, 10.0)

@@ -243,7 +243,7 @@ def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[
     frames = f"{rep['frames']} frames at {rep['fps']:.0f} fps"
     analysed = rep.get("frames_analysed", rep["frames"])
     if analysed and analysed < rep["frames"]:
-        frames += f"; pose read on {analysed} of them"
+        frames += f", {analysed} analysed"
     ctx = ReportContext(
         title=title or f"{name}: posecoach report", name=name, file_name=Path(str(analysis.video)).name,
         length=_clock(analysis.duration), frames=frames, analysed_at=time.strftime("%Y-%m-%d %H:%M"),

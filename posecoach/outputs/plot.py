@@ -7,7 +7,7 @@
 Matplotlib's object API (``Figure``, no pyplot) keeps no global figure state and never touches a GUI backend;
 the SVG backend draws text as paths, so the plot looks the same whatever fonts the reader's browser has. The
 marks carry ids (gid) in the SVG: "measure", "target-zone", "rep-K", "partial-K", "hold-K", "faults-bad",
-"faults-warn", for tests and for anyone reading the file.
+"faults-warn", "gap-K", for tests and for anyone reading the file.
 """
 from __future__ import annotations
 
@@ -70,11 +70,26 @@ def _y_limits(v: np.ndarray, zone: TargetZone | None) -> tuple[float, float]:
     return lo - pad, hi + 2 * pad
 
 
+def _gaps(t: np.ndarray, v: np.ndarray, tmax: float, min_seconds: float = 0.3) -> list[tuple[float, float]]:
+    """The stretches (start, end) of at least ``min_seconds`` where the measure is unknown (nobody in view)."""
+    unknown = ~np.isfinite(v)
+    if not len(t) or not unknown.any():
+        return []
+    edges = np.flatnonzero(np.diff(np.r_[0, unknown.astype(np.int8), 0]))
+    out = []
+    for a, b in zip(edges[::2], edges[1::2]):  # unknown over frames a..b-1: from frame a to the next frame seen
+        start = t[a - 1] if a > 0 else 0.0
+        end = t[b] if b < len(t) else tmax
+        if end - start >= min_seconds:
+            out.append((float(start), float(end)))
+    return out
+
+
 def measure_plot(times, values, *, reps=(), holds=(), faults=(), duration: float | None = None,
                  y_label: str = "", zone: TargetZone | None = None, width_px: int = 960) -> Plot:
     """The key measure (broken where nobody was seen: NaN) over time; rep spans shaded (green complete, amber
     partial) and numbered at their peak; holds as blue bars along the top; faults as triangles along the bottom
-    (red serious, amber warning); the target zone shaded behind it all."""
+    (red serious, amber warning); stretches with nobody in view in grey; the target zone hatched behind it all."""
     t = np.asarray(times, dtype=float)
     v = np.asarray(values, dtype=float)
     tmax = float(duration if duration else (t[-1] if len(t) else 1.0)) or 1.0
@@ -118,8 +133,11 @@ def measure_plot(times, values, *, reps=(), holds=(), faults=(), duration: float
         legend.append(Line2D([], [], color=HOLD, linewidth=6, label="hold"))
 
     ax.plot(t, v, color=INK, linewidth=1.8, solid_joinstyle="round", zorder=3, gid="measure")  # NaN breaks the line
-    if len(t) and not np.isfinite(v).all():
-        legend.append(Line2D([], [], color=INK, linewidth=1.8, linestyle=(0, (2, 2)), label="gap: nobody in view"))
+    gaps = _gaps(t, v, tmax)
+    for k, (a, b) in enumerate(gaps):
+        ax.axvspan(a, b, color=MUTE, alpha=0.14, linewidth=0, zorder=0, gid=f"gap-{k}")
+    if gaps:
+        legend.append(Patch(facecolor=MUTE, alpha=0.3, label="nobody in view"))
 
     for r in reps:
         if not math.isfinite(r.peak) or not len(t):
@@ -128,9 +146,10 @@ def measure_plot(times, values, *, reps=(), holds=(), faults=(), duration: float
         colour = OK if r.complete else WARN
         y = v[k] if math.isfinite(v[k]) else hi - 0.12 * (hi - lo)
         ax.plot([r.peak], [y], "o", color=colour, markeredgecolor="white", markersize=7, zorder=5)
+        at = r.peak / tmax  # a wide label near an edge is kept inside the plot
         ax.annotate(str(r.index) if r.complete else "partial", (r.peak, y), xytext=(0, 7), textcoords="offset points",
-                    ha="center", va="bottom", color=colour, fontweight="bold", fontsize=10, zorder=5,
-                    annotation_clip=False)
+                    ha="left" if at < 0.04 else ("right" if at > 0.96 else "center"), va="bottom", color=colour,
+                    fontweight="bold", fontsize=10, zorder=5, annotation_clip=False)
     for severity in ("warn", "bad"):
         ft = [f.time for f in faults if f.severity == severity]
         if ft:
