@@ -83,6 +83,9 @@ def result_with(faults=(), partial=True):
 FRAMES = [PoseFrame(i, i / 10, None) for i in range(100)]
 FBS = [feedback(i, i / 10) for i in range(100)]
 LOG = FrameLog.of(FrameResult(f.index, f.timestamp, f.pose, f.pose, fb) for f, fb in zip(FRAMES, FBS))
+# The same frames with somebody in them (the log keeps the key measure only where a pose was found).
+SEEN = object()
+LOG_SEEN = FrameLog.of(FrameResult(f.index, f.timestamp, SEEN, SEEN, fb) for f, fb in zip(FRAMES, FBS))
 
 
 def test_worst_moments_prefer_faults_and_keep_apart():
@@ -134,7 +137,7 @@ def test_plot_without_data_or_marks_still_draws():
 def fake_analysis(tmp_path, result):
     rep = {"frames": 100, "fps": 10.0, "duration": 10.0, "detection_rate": 0.95, "target_reps": 10,
            "target_hold": 5.0, "reps": result.complete_reps}
-    return SimpleNamespace(video=tmp_path / "clip.mp4", exercise="glute_bridge", log=LOG,
+    return SimpleNamespace(video=tmp_path / "clip.mp4", exercise="glute_bridge", log=LOG_SEEN,
                            result=result, duration=10.0, fps=10.0, report=lambda: rep)
 
 
@@ -187,6 +190,10 @@ def test_html_report_when_nobody_was_found(tmp_path):
     page = build_html(an)
     assert "nobody was found</div>" in page and "<span class='v bad'>–</span>" in page
     assert "Please note:" in page and "No reps were counted." in page
+    assert "No form faults were seen" not in page and "form could not be checked" in page
+    an.log = LOG  # nobody in any frame
+    page = build_html(an)
+    assert "<img class='plot'" not in page and "nothing to plot" in page
 
 
 def test_html_report_without_an_exercise_shows_tracking_only(tmp_path):

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from posecoach.atomic import Target, write_text
@@ -86,7 +87,6 @@ class Thumb:
 
 @dataclass(frozen=True)
 class PlotView:
-    title: str
     src: str  # data:image/svg+xml;base64,...
     alt: str
     x_span: tuple[float, float]
@@ -120,13 +120,20 @@ class ReportContext:
     cards: list[Card] = field(default_factory=list)
     video: VideoView | None = None
     checked: bool = False  # an exercise was checked (else: only tracking numbers)
-    plot: PlotView | None = None
+    nobody_found: bool = False
+    measure_title: str = ""
+    plot: PlotView | None = None  # None when the measure was never known (nobody in view)
     range_head: str = "Range"
     reps: list[RepRow] = field(default_factory=list)
     holds: list[HoldRow] = field(default_factory=list)
     faults: list[FaultGroup] = field(default_factory=list)
     thumbs: list[Thumb] = field(default_factory=list)
     guidance: Guidance | None = None
+
+    @property
+    def seekable(self) -> bool:
+        """Something on the page seeks the video when clicked."""
+        return bool(self.plot or self.reps or self.holds or self.faults or self.thumbs)
 
 
 def _f(x, nd=1, unit="") -> str:
@@ -164,7 +171,7 @@ def target_zone(spec) -> TargetZone:
     hold = spec.kind == "hold"
     p = spec.hold_from if hold and spec.hold_from is not None else spec.full
     return TargetZone(edge=spec.start + p * (spec.top - spec.start), top=spec.top,
-                      label="target zone (held position)" if hold else "target zone (top of a rep)")
+                      label="target zone (held position)" if hold else "target zone (top of a rep)", start=spec.start)
 
 
 def _cards(rep: dict, res, spec, holds, faults) -> list[Card]:
@@ -210,10 +217,16 @@ def _fault_groups(faults) -> list[FaultGroup]:
     return sorted(groups, key=lambda g: (-SEVERITY_RANK.get(g.severity, 1), -g.count, g.message))
 
 
-def _plot(analysis, spec, reps, holds, faults) -> PlotView:
+def _measure_name(spec) -> str:
+    return (spec.measure.name or "key measure").replace("_", " ") if spec else "key measure"
+
+
+def _plot(analysis, spec, reps, holds, faults) -> PlotView | None:
     from posecoach.render.overlay import measure_unit
 
-    measure = (spec.measure.name or "key measure").replace("_", " ") if spec else "key measure"
+    if not np.isfinite(analysis.log.key_values).any():
+        return None
+    measure = _measure_name(spec)
     unit = measure_unit(spec.measure, spec.start, spec.top) if spec else ""
     y_label = f"{measure} ({_unit_text(unit)})" if unit else measure
     # The log records NaN where nobody was seen (a checker may keep its last value): the line breaks there.
@@ -223,8 +236,7 @@ def _plot(analysis, spec, reps, holds, faults) -> PlotView:
     n_complete = sum(1 for r in reps if r.complete)
     alt = (f"{y_label} over time: {n_complete} rep{'s' if n_complete != 1 else ''}, {len(holds)} "
            f"hold{'s' if len(holds) != 1 else ''}, {len(faults)} form fault{'s' if len(faults) != 1 else ''}")
-    return PlotView(title=f"{measure.capitalize()} over time", src=src, alt=alt, x_span=plot.x_span,
-                    t_span=plot.t_span)
+    return PlotView(src=src, alt=alt, x_span=plot.x_span, t_span=plot.t_span)
 
 
 def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[Moment, bytes]] = (),
@@ -258,7 +270,8 @@ def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[
     unit = measure_unit(spec.measure, spec.start, spec.top) if spec else ""
     rom_nd = 0 if unit == "deg" else 2
     return replace(
-        ctx, plot=_plot(analysis, spec, reps, holds, faults),
+        ctx, plot=_plot(analysis, spec, reps, holds, faults), nobody_found=bool(rep.get("nobody_found")),
+        measure_title=f"{_measure_name(spec).capitalize()} over time",
         range_head=f"Range ({'deg' if unit == 'deg' else _unit_text(unit)})" if unit else "Range",
         reps=[RepRow(t=r.start, index=r.index, complete=r.complete, side=_side(r.side), start=_clock(r.start),
                      duration=f"{r.duration:.1f} s", range=_f(r.range_of_motion, rom_nd),

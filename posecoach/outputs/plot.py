@@ -34,6 +34,7 @@ class TargetZone:
     edge: float
     top: float
     label: str = "target zone"
+    start: float | None = None  # the start position's value: kept in view too, so the range reads at a glance
 
     @property
     def upward(self) -> bool:
@@ -64,7 +65,7 @@ def _y_limits(v: np.ndarray, zone: TargetZone | None) -> tuple[float, float]:
     good = v[np.isfinite(v)]
     vals = list(good[[good.argmin(), good.argmax()]]) if good.size else []
     if zone is not None:
-        vals += [zone.edge, zone.top]
+        vals += [zone.edge, zone.top] + ([zone.start] if zone.start is not None else [])
     lo, hi = (min(vals), max(vals)) if vals else (0.0, 1.0)
     pad = (hi - lo) * 0.08 or 1.0
     return lo - pad, hi + 2 * pad
