@@ -199,7 +199,8 @@ def _cards(rep: dict, res, spec, holds, faults) -> list[Card]:
             tone = "bad" if any(f.severity == "bad" for f in faults) else "warn"
             cards.append(Card("Form faults", str(len(serious)), tone, f"{kinds} kind{'s' if kinds != 1 else ''}"))
     det = rep.get("detection_rate", 0.0)
-    cards.append(Card("Person tracked", f"{100 * det:.0f}%", "ok" if det >= 0.9 else "warn", "of frames"))
+    tone = "ok" if det >= 0.9 else ("warn" if det >= 0.5 else "bad")
+    cards.append(Card("Person tracked", f"{100 * det:.0f}%", tone, "of frames"))
     return cards
 
 
