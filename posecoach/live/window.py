@@ -5,6 +5,8 @@ Without a display (``shown=False``) the same object is a quiet stand-in, so the 
 """
 from __future__ import annotations
 
+from posecoach.errors import EXIT_DEVICE, PosecoachError
+
 import os
 import sys
 import time
@@ -20,7 +22,8 @@ COMMANDS = {ord("q"): "quit", 27: "quit", ord("p"): "pause", ord(" "): "pause", 
 DISPLAY_HEIGHT = 720
 
 
-class DisplayError(RuntimeError):
+class DisplayError(PosecoachError, RuntimeError):
+    exit_code = EXIT_DEVICE
     pass
 
 
