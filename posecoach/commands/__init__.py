@@ -7,4 +7,4 @@ modules, in the order ``posecoach --help`` shows them, so adding a command touch
 only, not ``cli.py``.
 """
 
-PLUGINS: tuple[str, ...] = ()
+PLUGINS: tuple[str, ...] = ("posecoach.commands.programme", "posecoach.commands.history")

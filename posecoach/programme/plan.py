@@ -90,6 +90,11 @@ class ProgrammeRoutine(Routine):
             t += f" [{self.corrections:+d} corrected]"
         return t
 
+    def close_set(self, frames: int, how: str) -> dict:
+        rec = super().close_set(frames, how)
+        rec["corrections"] = self.corrections  # kept beside the coach's count, never merged into it
+        return rec
+
     def next_exercise(self) -> bool:
         """Skip the rest of this exercise's sets; False when it was the last."""
         if self.ex_i + 1 >= len(self.specs):
