@@ -57,7 +57,9 @@ CREATE TABLE reps (
     set_id INTEGER NOT NULL REFERENCES sets(id) ON DELETE CASCADE,
     t_start REAL, t_end REAL, duration REAL,
     side TEXT,
-    rom_deg REAL,                      -- range of motion of the key measure, degrees
+    rom REAL,                          -- range of motion of the exercise's key measure, in rom_unit
+    rom_unit TEXT,                     -- deg for angles; torso lengths or a 0-1 scale for the others
+    range_share REAL,                  -- share of the exercise's nominal range reached (1.0 = all of it)
     full INTEGER NOT NULL,             -- 1: a full rep; 0: an attempt
     faults TEXT NOT NULL DEFAULT ''    -- comma-separated fault codes
 );

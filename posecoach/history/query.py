@@ -49,8 +49,10 @@ SELECT s.id AS session_id, s.day, s.programme, e.exercise,
            AS corrections,
        (SELECT COALESCE(SUM(h.seconds), 0) FROM holds h JOIN sets x ON h.set_id = x.id WHERE x.exercise_id = e.id)
            AS hold_seconds,
-       (SELECT AVG(r.rom_deg) FROM reps r JOIN sets x ON r.set_id = x.id WHERE x.exercise_id = e.id AND r.full = 1)
-           AS rom_deg,
+       (SELECT AVG(r.rom) FROM reps r JOIN sets x ON r.set_id = x.id
+        WHERE x.exercise_id = e.id AND r.full = 1 AND r.rom_unit = 'deg') AS rom_deg,
+       (SELECT 100 * AVG(r.range_share) FROM reps r JOIN sets x ON r.set_id = x.id
+        WHERE x.exercise_id = e.id AND r.full = 1) AS range_pct,
        e.ended
 FROM exercises e JOIN sessions s ON e.session_id = s.id LEFT JOIN sets st ON st.exercise_id = e.id
 GROUP BY e.id ORDER BY s.id, e.position
@@ -58,7 +60,8 @@ GROUP BY e.id ORDER BY s.id, e.position
 
 
 def exercise_rows(conn: sqlite3.Connection) -> list[dict]:
-    """One row per exercise done in a session: counted reps, attempts, corrections, hold seconds, mean range."""
+    """One row per exercise done in a session: counted reps, attempts, corrections, hold seconds, and the mean
+    range of motion of its full reps (degrees, for angle measures; and as % of the exercise's nominal range)."""
     return [dict(r) for r in conn.execute(_PER_EXERCISE)]
 
 
@@ -107,12 +110,13 @@ def csv_text(conn: sqlite3.Connection) -> str:
     sessions = {r["id"]: r for r in session_rows(conn)}
     buf = io.StringIO()
     fields = ["session_id", "day", "programme", "exercise", "sets", "reps", "attempts", "corrections",
-              "hold_seconds", "rom_deg", "ended", "pain_before", "pain_after"]
+              "hold_seconds", "rom_deg", "range_pct", "ended", "pain_before", "pain_after"]
     w = csv.DictWriter(buf, fields, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in exercise_rows(conn):
         s = sessions[r["session_id"]]
         w.writerow({**r, "pain_before": s["pain_before"], "pain_after": s["pain_after"],
                     "rom_deg": None if r["rom_deg"] is None else round(r["rom_deg"], 1),
+                    "range_pct": None if r["range_pct"] is None else round(r["range_pct"], 1),
                     "hold_seconds": round(r["hold_seconds"] or 0.0, 1)})
     return buf.getvalue()

@@ -77,24 +77,34 @@ def figures(conn: sqlite3.Connection) -> list[dict]:
         figs.append({"title": title, "png": _png(fig),
                      "caption": f"{title} on each day ({len(days)} day{'s' if len(days) != 1 else ''} with sessions)."})
 
-    rom: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for r in ex_rows:
-        if r["rom_deg"] is not None:
-            rom[r["exercise"]][_week(r["day"])].append(r["rom_deg"])
-    weeks = sorted({w for d in rom.values() for w in d})
-    fig, ax = plt.subplots(figsize=(9, 3.6))
-    for ex, d in sorted(rom.items()):
-        ws = sorted(d)
-        ax.plot([weeks.index(w) for w in ws], [sum(d[w]) / len(d[w]) for w in ws], marker="s",
-                label=ex.replace("_", " "))
-    ax.set_xticks(range(len(weeks)), weeks)
-    ax.set_ylabel("degrees")
-    ax.set_title("Range of motion (mean of full reps), by week")
-    ax.grid(alpha=0.3)
-    if rom:
-        ax.legend(fontsize=8, ncol=2)
+    # Range of motion: degrees where the exercise's key measure is an angle, and for every exercise the share of
+    # its nominal range reached (comparable across exercises and cameras).
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    any_rom = False
+    for ax, key, unit in ((axes[0], "rom_deg", "degrees"), (axes[1], "range_pct", "% of the full range")):
+        rom: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        for r in ex_rows:
+            if r[key] is not None:
+                rom[r["exercise"]][_week(r["day"])].append(r[key])
+        weeks = sorted({w for d in rom.values() for w in d})
+        for ex, d in sorted(rom.items()):
+            ws = sorted(d)
+            ax.plot([weeks.index(w) for w in ws], [sum(d[w]) / len(d[w]) for w in ws], marker="s",
+                    label=ex.replace("_", " "))
+        ax.set_xticks(range(len(weeks)), weeks)
+        ax.set_ylabel(unit)
+        ax.grid(alpha=0.3)
+        if rom:
+            any_rom = True
+            ax.legend(fontsize=8)
+        else:
+            ax.text(0.5, 0.5, "no angle-measured reps yet" if key == "rom_deg" else "no reps yet", ha="center",
+                    transform=ax.transAxes)
+    fig.suptitle("Range of motion (mean of full reps), by week")
     figs.append({"title": "Range of motion", "png": _png(fig),
-                 "caption": "How far each exercise's key angle moved on full reps, averaged per week."})
+                 "caption": "How far each exercise's key measure moved on full reps, averaged per week: in degrees "
+                            "for angles (left), and as a share of the exercise's full range (right)."
+                            + ("" if any_rom else " No reps recorded yet.")})
 
     fig, ax = plt.subplots(figsize=(9, 3.2))
     xs = list(range(len(sessions)))

@@ -7,6 +7,16 @@ import sqlite3
 from datetime import datetime
 
 
+def rom_unit(exercise: str) -> str:
+    """The unit of an exercise's range of motion: its key measure's, except that measures whose whole range is a
+    few units are normalised scales (0-1), whatever their declared unit."""
+    from posecoach.exercises import get_exercise
+
+    spec = get_exercise(exercise)
+    unit = getattr(spec.measure, "unit", "deg")
+    return unit if unit != "deg" or abs(spec.top - spec.start) >= 5 else "scale"
+
+
 def _num(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
@@ -26,6 +36,7 @@ class SessionWriter:
         self.session_id = cur.lastrowid
         self.exercise_id: int | None = None
         self.set_id: int | None = None
+        self._unit = "deg"
         self._held: set[tuple] = set()  # holds already written for the current set (by start time and side)
 
     def start_exercise(self, position: int, exercise: str, sets: int, reps: int | None, hold: float | None) -> int:
@@ -34,6 +45,7 @@ class SessionWriter:
                                 "target_hold) VALUES (?, ?, ?, ?, ?, ?)",
                                 (self.session_id, position, exercise, sets, reps, hold))
         self.exercise_id = cur.lastrowid
+        self._unit = rom_unit(exercise)
         return self.exercise_id
 
     def end_exercise(self, how: str) -> None:
@@ -52,10 +64,11 @@ class SessionWriter:
         if self.set_id is None:
             return
         start, end = _num(rep.get("start")), _num(rep.get("end"))
-        self.conn.execute("INSERT INTO reps (set_id, t_start, t_end, duration, side, rom_deg, full, faults) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self.conn.execute("INSERT INTO reps (set_id, t_start, t_end, duration, side, rom, rom_unit, range_share, full, "
+                          "faults) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           (self.set_id, start, end, None if start is None or end is None else round(end - start, 3),
-                           rep.get("side"), _num(rep.get("range_of_motion")), int(bool(rep.get("complete", True))),
+                           rep.get("side"), _num(rep.get("range_of_motion")), self._unit,
+                           _num(rep.get("range_share")), int(bool(rep.get("complete", True))),
                            ",".join(rep.get("faults") or ())))
 
     def add_hold(self, hold: dict) -> None:

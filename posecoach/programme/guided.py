@@ -94,7 +94,7 @@ class GuidedSession:
         self._say(f"Next: {r.spec.name}. {r.spec.guidance}")
 
     def _end_exercise(self) -> None:
-        mine = [s for s in self.routine.done if s["exercise"] == self.routine.specs[self._ex_i].id]
+        mine = [s for s in self.routine.done if s.get("step") == self._ex_i]
         ok = mine and all(s["ended"] == "target reached" for s in mine) and len(mine) >= self.routine.plan.steps[
             self._ex_i].target.sets
         self.writer.end_exercise("done" if ok else "skipped")

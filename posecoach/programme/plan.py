@@ -93,6 +93,7 @@ class ProgrammeRoutine(Routine):
     def close_set(self, frames: int, how: str) -> dict:
         rec = super().close_set(frames, how)
         rec["corrections"] = self.corrections  # kept beside the coach's count, never merged into it
+        rec["step"] = self.ex_i  # a programme may do one exercise at two places
         return rec
 
     def next_exercise(self) -> bool:

@@ -92,9 +92,10 @@ def apply_level(target: Target, level: int, rule: ProgressionRule) -> Target:
     sets, reps, hold = target.sets, target.reps, target.hold
     if reps is not None:
         raw = reps + level * rule.reps_step
-        if raw > rule.max_reps and level > 0:
-            extra = (raw - rule.max_reps + rule.reps_step - 1) // max(1, rule.reps_step)
-            sets = min(rule.max_sets, sets + extra) if sets < rule.max_sets else sets
+        step = max(1, rule.reps_step)
+        to_cap = max(0, -(-(rule.max_reps - reps) // step))  # levels until the reps reach the ceiling
+        if raw > rule.max_reps and level > to_cap:
+            sets = max(sets, min(rule.max_sets, sets + level - to_cap))  # each level past it: another set
             raw = max(reps, rule.max_reps)
         reps = max(1, raw)
     if hold is not None:
