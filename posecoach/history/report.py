@@ -56,6 +56,9 @@ def figures(conn: sqlite3.Connection) -> list[dict]:
 
     ex_rows = exercise_rows(conn)
     sessions = session_rows(conn)
+    # one colour per exercise in every plot
+    palette = plt.get_cmap("tab10").colors
+    color = {ex: palette[i % len(palette)] for i, ex in enumerate(sorted({r["exercise"] for r in ex_rows}))}
     days = sorted({s["day"] for s in sessions})
     figs = []
 
@@ -65,7 +68,7 @@ def figures(conn: sqlite3.Connection) -> list[dict]:
         fig, ax = plt.subplots(figsize=(9, 3.6))
         for ex, d in sorted(series.items()):
             xs = [days.index(x) for x in sorted(d)]
-            ax.plot(xs, [d[x] for x in sorted(d)], marker="o", label=ex.replace("_", " "))
+            ax.plot(xs, [d[x] for x in sorted(d)], marker="o", label=ex.replace("_", " "), color=color[ex])
         ax.set_xticks(range(len(days)), days, rotation=30, ha="right")
         ax.set_ylabel(unit)
         ax.set_title(f"{title}, by day")
@@ -90,7 +93,7 @@ def figures(conn: sqlite3.Connection) -> list[dict]:
         for ex, d in sorted(rom.items()):
             ws = sorted(d)
             ax.plot([weeks.index(w) for w in ws], [sum(d[w]) / len(d[w]) for w in ws], marker="s",
-                    label=ex.replace("_", " "))
+                    label=ex.replace("_", " "), color=color[ex])
         ax.set_xticks(range(len(weeks)), weeks)
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)

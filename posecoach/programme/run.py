@@ -100,7 +100,7 @@ def run_programme(programme: Programme, camera: str | int = 0, *, pain_before: i
         res.sets = guided.close(ended_by)
         writer.finish(ended_by)
         next_time = guided.message if guided.ended_by == "pain" else guided.next_time()
-        summary = session_summary(res, programme.exercises(), 0, None)
+        summary = session_summary(res, programme.exercises(), max(p.target.sets for p in plan.steps), None)
         summary.update(programme=programme.name, week=plan.week, level=plan.level.level, reason=plan.level.reason,
                        pain_before=guided.pain_before, pain_after=guided.pain_after, next_time=next_time,
                        history_session=writer.session_id)

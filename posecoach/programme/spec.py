@@ -30,7 +30,7 @@ class Target:
         side = " per side" if per_side else ""
         what = []
         if self.reps:
-            what.append(f"{self.reps} reps{side}")
+            what.append(f"{self.reps} rep{'s' if self.reps != 1 else ''}{side}")
         if self.hold:
             what.append(f"{self.hold:g} s hold" + (side if not self.reps else ""))
         return f"{self.sets} x " + (", ".join(what) or "free")
