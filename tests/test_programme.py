@@ -295,6 +295,13 @@ def test_this_hurts_stops_the_exercise_kindly_and_moves_on(tmp_path, bridge_fram
     assert '"Hurt"' in events
 
 
+def test_this_hurts_during_the_demonstration_skips_that_exercise(tmp_path, bridge_frames):
+    res = run(tmp_path, bridge_frames, keys={12: ord("h")})  # frames 8-15: the first demonstration
+    conn = connect(tmp_path / "h.db")
+    assert [r[0] for r in conn.execute("SELECT ended FROM exercises ORDER BY id")] == ["hurt", "done"]
+    assert [s["step"] for s in res.sets] == [1], "no set of the first exercise was started"
+
+
 def test_corrections_are_stored_as_such(tmp_path, bridge_frames):
     res = run(tmp_path, bridge_frames, keys={40: ord("+"), 41: ord("-"), 42: ord("+")})
     conn = connect(tmp_path / "h.db")

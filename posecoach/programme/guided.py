@@ -240,24 +240,31 @@ class GuidedSession:
             return "quit"
         if ph in ("pain_before", "pain_after") and ord("0") <= code <= ord("9"):
             self._rate(ph.split("_")[1], code - ord("0"))
+        elif ph == "demo" and code == HURT_KEY:  # it hurts just to watch or get into position: skip it
+            self._hurts()
         elif ph in ("plan", "demo", "hurt", "closing") and (cmd == "next" or code in ENTER_KEYS):
             self._t0 = -1e9  # the screen's time is up: the next frame moves on
         elif ph == "exercise":
             self._exercise_key(code, cmd)
         return None
 
+    def _hurts(self) -> None:
+        """The "this hurts" key: end the exercise (its set, if one is running), say so kindly, log it, move on."""
+        r = self.routine
+        if self.phase == "exercise" and self.coach.rest_until is None:
+            self.coach.end_set("hurts")
+        self.hurt = True
+        self.writer.pain("hurt", None, r.spec.id)
+        self.writer.end_exercise("hurt")
+        self.recording.log_event("Hurt", exercise=r.spec.id)
+        self.coach.rest_until = None
+        self._enter("hurt")
+        self._say(hurt_message(r.spec.name))
+
     def _exercise_key(self, code: int, cmd: str | None) -> None:
         r = self.routine
         if code == HURT_KEY:
-            if self.coach.rest_until is None:
-                self.coach.end_set("hurts")
-            self.hurt = True
-            self.writer.pain("hurt", None, r.spec.id)
-            self.writer.end_exercise("hurt")
-            self.recording.log_event("Hurt", exercise=r.spec.id)
-            self.coach.rest_until = None
-            self._enter("hurt")
-            self._say(hurt_message(r.spec.name))
+            self._hurts()
         elif code in ADD_KEYS or code in REMOVE_KEYS:
             delta = 1 if code in ADD_KEYS else -1
             counted = getattr(getattr(r.checker, "result", None), "complete_reps", 0)
