@@ -371,6 +371,22 @@ def test_sigkill_mid_session_leaves_a_consistent_database(tmp_path):
     assert session_rows(conn)[0]["ended_by"] == "unfinished"
 
 
+@pytest.mark.parametrize("name", ["starter_week", "standard_routine", "desk_break"])
+def test_every_shipped_programme_runs_through_when_each_set_is_skipped(tmp_path, bridge_frames, name):
+    """The n key through every set of every exercise (holds per side, mixed, reps): no step trips the session."""
+    from posecoach.programme.run import run_programme
+
+    res = run_programme(load_programme(name), source=frames_source(4000), estimator=StubEstimator(bridge_frames),
+                        display=False, db=tmp_path / "h.db", demos={}, times=FAST, pain_before=1,
+                        session_dir=tmp_path / "s", keys=lambda i: ord("n") if i % 3 == 0 else -1)
+    prog = load_programme(name)
+    conn = connect(tmp_path / "h.db")
+    ended = [r[0] for r in conn.execute("SELECT ended FROM exercises ORDER BY id")]
+    assert len(ended) == len(prog.steps) and res.sets
+    assert {s["step"] for s in res.sets} == set(range(len(prog.steps)))
+    assert not session_outcomes(conn, name)[0].completed or all(e == "done" for e in ended)
+
+
 # --- three simulated days -> report -----------------------------------------------------------------------------------
 def test_three_days_give_a_report_with_the_three(tmp_path, bridge_frames):
     from posecoach.history.report import figures, write_report
@@ -412,6 +428,11 @@ def test_programme_commands():
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "valid programmes:" in r.stderr
     r = cli("start", "--pain-before", "12")
     assert r.returncode == 2 and "pain must be from 0" in r.stderr
+    r = cli("start", "starter_week", "--camera", "no_such_clip.mp4", "--no-display", "--mute")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no_such_clip.mp4" in r.stderr, r.stderr
+    r = cli("start", "starter_week", "--mute", "--camera", str(REPO / "sample_videos" / "glute_bridge_side.mp4"),
+            env={"DISPLAY": "", "WAYLAND_DISPLAY": ""})
+    assert r.returncode == 4 and "no display" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_history_command_table_html_and_csv(tmp_path, bridge_frames):

@@ -35,10 +35,6 @@ def first_day(conn: sqlite3.Connection, programme: str) -> str | None:
     return r[0]
 
 
-def sessions_today(conn: sqlite3.Connection, programme: str, day: str) -> int:
-    return conn.execute("SELECT COUNT(*) FROM sessions WHERE programme = ? AND day = ?", (programme, day)).fetchone()[0]
-
-
 _PER_EXERCISE = """
 SELECT s.id AS session_id, s.day, s.programme, e.exercise,
        COUNT(DISTINCT st.id) AS sets,

@@ -49,12 +49,13 @@ def run_programme(programme: Programme, camera: str | int = 0, *, pain_before: i
     today = today or date.today().isoformat()
     previous = session_outcomes(conn, programme.name)
     plan = todays_plan(programme, previous, first_day(conn, programme.name), today)
-    if demos is None:
-        demos = prepare_demos(programme.exercises())
+    # The camera and the screen first: with neither, that is the problem to report, before any rendering.
     given = source is not None
     source = source if given else open_source(camera, mirror=mirror)
     if display:
         _check_display_for(source)
+    if demos is None:
+        demos = prepare_demos(programme.exercises())
     is_camera = isinstance(source, Camera)
     if not is_camera and not given:
         source = as_camera(source, loop=loop, mirror=mirror)
