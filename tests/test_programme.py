@@ -170,6 +170,25 @@ def test_a_newer_database_is_refused_in_one_line(tmp_path):
         connect(path)
 
 
+# --- demonstrations -------------------------------------------------------------------------------------------------
+def test_demonstration_is_rendered_once_and_cached(tmp_path, monkeypatch):
+    from posecoach.commands import synth as synth_cmd
+    from posecoach.programme import demo
+
+    monkeypatch.setenv("POSECOACH_CACHE", str(tmp_path / "cache"))
+    path = demo.demo_clip("glute_bridge", workers=2)
+    assert path == tmp_path / "cache" / "demos" / f"glute_bridge-v{demo.DEMO_VERSION}.mp4" and path.exists()
+    frames = demo.load_frames(path)
+    assert len(frames) > 20 and frames[0].shape == (240, 320, 3)
+
+    def no_render(*a, **k):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(synth_cmd, "synth", no_render)
+    assert demo.demo_clip("glute_bridge") == path
+    assert len(demo.prepare_demos(["glute_bridge"], progress=False)["glute_bridge"]) == len(frames)
+
+
 # --- a guided session with injected poses ---------------------------------------------------------------------------
 class StubEstimator:
     """Poses from the synthetic avatar's landmarks instead of the model (index modulo the script)."""
