@@ -64,7 +64,8 @@ def _expected_errors():
     from posecoach.outputs.video import OutputError
     from posecoach.sources import CameraError, SourceError
 
-    errors = [(CameraError, EXIT_DEVICE), (SourceError, EXIT_USAGE), (ModelError, EXIT_MODEL), (ModelBuildError, EXIT_MODEL),
+    errors = [(CameraError, EXIT_DEVICE), (SourceError, EXIT_USAGE), (ModelError, EXIT_MODEL),
+              (ModelBuildError, EXIT_MODEL),
               (DisplayError, EXIT_DEVICE), (OutputError, EXIT_OUTPUT)]
     try:
         from posecoach.exercises import UnknownExerciseError
@@ -169,7 +170,7 @@ def _print_summary(report: dict, an, print=print) -> None:
         faults = {}
         for f in report.get("faults", []):
             faults.setdefault(f["code"], f["message"])
-        for code, msg in list(faults.items())[:5]:
+        for _code, msg in list(faults.items())[:5]:
             print(f"  - {msg}")
     src = "landmark cache" if report["landmarks_from_cache"] else "model"
     print(f"processed at {t['fps']} fps ({t['wall']:.1f} s wall; landmarks from {src}; "
@@ -237,64 +238,6 @@ def cmd_exercises(args) -> int:
         print(f"{s.id:22} {s.kind:5} {target:12} camera: {s.required_view:8} {s.name}{alias}")
     print("\nGo slowly and gently; stop if an exercise causes pain, and build up over weeks. "
           "`posecoach exercises --json` shows each one's guidance.")
-    return 0
-
-
-def cmd_models(args) -> int:
-    from posecoach import models
-
-    if args.action == "list":
-        rows = models.list_models()
-        if not rows:
-            print(f"no models in {models.model_dir()} (run: posecoach models build)")
-        for r in rows:
-            print(f"{r['name']:40} {r['size_mb']:6.1f} MB  {'sha256 ok' if r['verified'] else 'unverified'}")
-    elif args.action == "verify":
-        path = models.resolve_model(args.variant)
-        want = models.expected_sha256(path)
-        if want is None:
-            print(f"{path}: no checksum is recorded for this file, so it cannot be verified "
-                  f"(sha256 {models.file_sha256(path)})")
-            return EXIT_MODEL
-        print(f"{path}: sha256 ok")
-    elif args.action == "build":
-        from posecoach.models.build import build_full_bundle
-
-        out = Path(args.out) if args.out else models.model_dir() / models.BUNDLED_FULL
-        wheel = Path(args.wheel) if args.wheel else None
-        if wheel is not None and not wheel.is_file():
-            raise CliError(f"no such wheel: {wheel}")
-        build_full_bundle(out, wheel=wheel)
-    elif args.action == "download":
-        if not args.variant:
-            raise CliError("which model? posecoach models download lite|full|heavy")
-        path = models.download(args.variant)
-        print(f"saved {path}")
-    return 0
-
-
-def cmd_synth(args) -> int:
-    from posecoach.commands.synth import synth
-
-    scene = {"range_scale": args.range, "tempo": args.tempo, "body_height": args.body_height, "build": args.build,
-             "setup": args.setup, "sets": args.sets, "rest": args.rest, "near_side": args.near_side,
-             "azimuth_offset": args.azimuth_offset, "distance_scale": args.distance_scale}
-    if args.camera_height is not None:
-        try:
-            scene["elevation"] = float(args.camera_height)
-        except ValueError:
-            scene["camera_height"] = args.camera_height
-    if args.clothing:
-        shirt, _, trousers = args.clothing.partition(",")
-        scene.update(shirt=shirt or None, trousers=trousers or None)
-    try:
-        path = synth(args.exercise, out=args.out, reps=args.reps, hold=args.hold, view=args.view,
-                     faults=args.fault or [], seed=args.seed, width=args.width, height=args.height, fps=args.fps,
-                     variant=args.variant, workers=args.workers, progress=False if args.quiet else None, **scene)
-    except ValueError as e:  # unknown exercise, view or fault: the message names the valid ones
-        raise CliError(str(e).splitlines()[0]) from None
-    truth = Path(path).with_suffix(".truth.json")
-    print(f"wrote {path} and its ground truth {truth}")
     return 0
 
 
@@ -394,65 +337,6 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("exercises", help="list the exercises posecoach can check")
     ex.add_argument("--json", action="store_true", help="machine-readable, with each exercise's guidance")
     ex.set_defaults(func=cmd_exercises)
-
-    m = sub.add_parser("models", help="list, verify, build or download pose models",
-                       description="list: models in the model folder; verify: check a model's sha256; build: "
-                                   "rebuild the bundled full model from PyPI material; download: fetch Google's "
-                                   "official lite/full/heavy bundles (needs a network).")
-    m.add_argument("action", choices=["list", "verify", "build", "download"])
-    m.add_argument("variant", nargs="?", help="lite, full or heavy (download, verify)")
-    m.add_argument("--wheel", help="build: use this mediapipe 0.10.21 wheel instead of downloading it")
-    m.add_argument("--out", help="build: where to write the bundle (default: the model folder)")
-    m.set_defaults(func=cmd_models)
-
-    s = sub.add_parser("synth", help="render a synthetic exerciser clip with exact ground truth",
-                       description="Render an avatar doing the exercise (setup, reps or holds, optional faults) "
-                                   "through a pinhole camera, and write the exact truth (reps, holds, sides, "
-                                   "faults, joint angles per frame) beside the video as .truth.json.")
-    s.add_argument("exercise", help="exercise id")
-    s.add_argument("--out", "-o", required=True, help="video to write; the truth goes beside it as .truth.json")
-    s.add_argument("--reps", type=positive_int, default=None, help="repetitions (rep exercises)")
-    s.add_argument("--hold", type=positive_float, default=None, help="hold seconds (hold exercises)")
-    s.add_argument("--view", choices=["side", "oblique", "front", "feet", "head"], default=None,
-                   help="camera view (default side). feet / head: looking along the body from the feet end / "
-                        "the head end (lying, kneeling, seated work); for a standing exercise the body's axis is "
-                        "vertical, so feet means from the front and head means from behind")
-    s.add_argument("--camera-height", default=None, metavar="low|mid|high|DEGREES",
-                   help="camera height: low (a phone on the floor; near hip height for standing work), mid "
-                        "(default), high (a shelf, looking down), or the angle in degrees the camera looks down "
-                        "(negative: up)")
-    s.add_argument("--range", type=float, default=None, metavar="SCALE",
-                   help="range of motion as a fraction of the nominal one, 0.3-1.5 (e.g. 0.5 half-way, 1.2 "
-                        "beyond); every rep still counts as a rep in the truth, which records the scale")
-    s.add_argument("--tempo", type=float, default=None,
-                   help="time scale of every move, 0.3-3 (default 1; 0.5 rushed, 1.6 slow)")
-    s.add_argument("--body-height", type=float, default=None, metavar="METRES",
-                   help="height of the person, 1.3-2.1 m (default 1.70)")
-    s.add_argument("--build", type=float, default=None,
-                   help="body widths x this, 0.7 slim - 1.4 broad (default 1)")
-    s.add_argument("--clothing", default=None, metavar="SHIRT[,TROUSERS]",
-                   help="clothing colours: names (red, blue, green, yellow, purple, white, orange, navy, grey, "
-                        "denim, black, brown, beige, pink) or #rrggbb; default drawn from the seed")
-    s.add_argument("--setup", type=float, default=None, metavar="SECONDS",
-                   help="seconds still in the start posture before the first rep (default 1.5)")
-    s.add_argument("--sets", type=positive_int, default=None, help="sets of the reps or holds (default 1)")
-    s.add_argument("--rest", type=float, default=None, metavar="SECONDS",
-                   help="rest after each set: between sets, and at the end (default 0: none)")
-    s.add_argument("--near-side", choices=["left", "right"], default=None,
-                   help="body side facing the camera in side and oblique views (default left)")
-    s.add_argument("--azimuth-offset", type=float, default=None, metavar="DEGREES",
-                   help="turn the camera about the person by this much from the view's direction")
-    s.add_argument("--distance-scale", type=float, default=None,
-                   help="camera distance x this, 0.5-3 (>1: a smaller person in the frame)")
-    s.add_argument("--fault", action="append", help="inject a form fault (repeatable)")
-    s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same clip)")
-    s.add_argument("--variant", default=None, help="exercise variant, e.g. lying/seated/standing for hamstring_stretch")
-    s.add_argument("--width", type=positive_int, default=480, help="frame width in pixels (default 480)")
-    s.add_argument("--height", type=positive_int, default=360, help="frame height in pixels (default 360)")
-    s.add_argument("--fps", type=positive_float, default=15.0, help="frames per second (default 15)")
-    s.add_argument("--workers", type=positive_int, default=None, help="render processes (default: all cores)")
-    s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    s.set_defaults(func=cmd_synth)
 
     d = sub.add_parser("demo", help="analyse the bundled sample clip (works offline, no camera)")
     d.add_argument("--out", default="posecoach-demo", help="folder for the annotated video and report")

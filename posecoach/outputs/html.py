@@ -65,7 +65,8 @@ JS = """
   document.querySelectorAll('[data-t]').forEach(function(el){
     el.addEventListener('click',function(){
       if(!v){return;}
-      v.currentTime=parseFloat(el.getAttribute('data-t'))||0; v.scrollIntoView({behavior:'smooth'}); v.play().catch(function(){});
+      v.currentTime=parseFloat(el.getAttribute('data-t'))||0; v.scrollIntoView({behavior:'smooth'});
+      v.play().catch(function(){});
     });
   });
 })();
@@ -254,7 +255,8 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
         if rep.get("nobody_found"):  # no faults because nothing was seen: not a green result
             cards.append(("Form faults", "<span class='v bad'>&ndash;</span>", "nobody was found"))
         else:
-            cards.append(("Form faults", f"<span class='v {'ok' if nf == 0 else ('bad' if any(f.severity == 'bad' for f in faults) else 'warn')}'>{nf}</span>",
+            tone = "ok" if nf == 0 else ("bad" if any(f.severity == "bad" for f in faults) else "warn")
+            cards.append(("Form faults", f"<span class='v {tone}'>{nf}</span>",
                           "none seen" if nf == 0 else _kinds(faults)))
     det = rep.get("detection_rate", 0.0)
     cards.append(("Person tracked", f"<span class='v {'ok' if det >= 0.9 else 'warn'}'>{100 * det:.0f}%</span>",
@@ -288,10 +290,12 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
             rom_head = f"Range ({'deg' if unit == 'deg' else _unit_text(unit)})" if unit else "Range"
             rows = []
             for r in reps:
-                label = f"<span class='tag ok'>{r.index}</span>" if r.complete else "<span class='tag warn'>partial</span>"
+                label = (f"<span class='tag ok'>{r.index}</span>" if r.complete
+                         else "<span class='tag warn'>partial</span>")
                 fl = ", ".join(E(c.replace("_", " ")) for c in r.faults) or "&ndash;"
                 rom_nd = 0 if unit == "deg" else 2
-                rows.append(f"<tr data-t='{r.start:.2f}'><td>{label}</td><td>{E(r.side) if r.side != 'n/a' else '&ndash;'}</td>"
+                side = E(r.side) if r.side != "n/a" else "&ndash;"
+                rows.append(f"<tr data-t='{r.start:.2f}'><td>{label}</td><td>{side}</td>"
                             f"<td>{_clock(r.start)}</td><td>{r.duration:.1f} s</td>"
                             f"<td>{_f(r.range_of_motion, rom_nd)}</td><td>{fl}</td></tr>")
             parts.append(f"<table><thead><tr><th>Rep</th><th>Side</th><th>Start</th><th>Duration</th>"
@@ -312,7 +316,8 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
             for f in faults:
                 by.setdefault(f.code, []).append(f)
             items = []
-            for code, fs in sorted(by.items(), key=lambda kv: (-max({'bad': 3, 'warn': 2}.get(f.severity, 1) for f in kv[1]), kv[0])):
+            rank = {"bad": 3, "warn": 2}
+            for _code, fs in sorted(by.items(), key=lambda kv: (-max(rank.get(f.severity, 1) for f in kv[1]), kv[0])):
                 sev = max(fs, key=lambda f: {"bad": 3, "warn": 2}.get(f.severity, 1)).severity
                 when = ", ".join(f"<a href='#' data-t='{f.time:.2f}'>{_clock(f.time)}</a>" for f in fs[:8])
                 more = f" and {len(fs) - 8} more" if len(fs) > 8 else ""
