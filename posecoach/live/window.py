@@ -125,6 +125,11 @@ class LiveWindow:
         """The command for the key pressed after the n-th picture, if any (HighGUI also draws while it waits)."""
         return command_for(self._read_key(n))
 
+    def read_key(self, n: int) -> int:
+        """The raw key code pressed after the n-th picture (-1: none), for callers with keys of their own
+        (the programme session's pain ratings and corrections)."""
+        return self._read_key(n)
+
     def _read_key(self, n: int) -> int:
         if self.keys is not None:
             k = self.keys(n)
