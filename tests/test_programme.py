@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posecoach.history import SessionWriter, connect
-from posecoach.history.db import MIGRATIONS, SCHEMA_VERSION, HistoryError, migrate, version
+from posecoach.history import connect
+from posecoach.history.db import MIGRATIONS, SCHEMA_VERSION, HistoryError, version
 from posecoach.history.query import csv_text, session_outcomes, session_rows
 from posecoach.programme import ProgrammeError, list_programmes, load_programme
 from posecoach.programme.pain import pain_stop, valid_rating

@@ -60,7 +60,8 @@ class SessionWriter:
         return self.set_id
 
     def add_rep(self, rep: dict) -> None:
-        """A completed rep or attempt (``event_record`` of a Rep: start, end, side, complete, faults, range_of_motion)."""
+        """A completed rep or attempt (``event_record`` of a Rep: start, end, side, complete, faults,
+        range_of_motion)."""
         if self.set_id is None:
             return
         start, end = _num(rep.get("start")), _num(rep.get("end"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 
-from posecoach.exercises import get_exercise
 from posecoach.live.coach import Coach
 from posecoach.live.window import command_for
 from posecoach.programme import screens
@@ -130,8 +129,9 @@ class GuidedSession:
     def outcome(self) -> SessionOutcome:
         """This session as progression will see it."""
         codes = {f for s in self.routine.done for r in s.get("rep_events", ()) for f in r.get("faults", ())}
-        done_all = self.ended_by == "done" and not self.hurt and all(
-            s["ended"] == "target reached" for s in self.routine.done) and len(self.routine.done) >= self.plan.planned_sets
+        done_all = (self.ended_by == "done" and not self.hurt
+                    and all(s["ended"] == "target reached" for s in self.routine.done)
+                    and len(self.routine.done) >= self.plan.planned_sets)
         return SessionOutcome(completed=done_all, faults=len(codes), pain_before=self.pain_before,
                               pain_after=self.pain_after, hurt=self.hurt, stopped_for_pain=self.ended_by == "pain")
 

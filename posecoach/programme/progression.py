@@ -54,7 +54,7 @@ def next_level(outcomes: list[SessionOutcome], rule: ProgressionRule) -> Level:
     level, streak = 0, 0
     reason = "First session of this programme: the planned targets, to start gently."
     changed = 0
-    for i, o in enumerate(outcomes):
+    for o in outcomes:
         changed = 0
         why_pain = _painful(o, rule)
         if why_pain:
@@ -64,7 +64,8 @@ def next_level(outcomes: list[SessionOutcome], rule: ProgressionRule) -> Level:
                 changed = -1
                 reason = f"Targets are a step easier today because {why_pain}."
             else:
-                reason = f"Targets stay at the easiest level because {why_pain}; if it keeps hurting, see a professional."
+                reason = (f"Targets stay at the easiest level because {why_pain}; if it keeps hurting, "
+                          "see a professional.")
         elif o.completed and o.faults <= rule.max_faults:
             streak += 1
             if streak >= rule.good_sessions and level < rule.max_level:
