@@ -11,6 +11,9 @@ import os
 import sys
 from pathlib import Path
 
+from posecoach.errors import (  # noqa: F401  (re-exported: the exit codes are part of the CLI)
+    EXIT_DEVICE, EXIT_INTERRUPTED, EXIT_MODEL, EXIT_NOBODY, EXIT_OUTPUT, EXIT_USAGE, PosecoachError)
+
 # OpenCV and its FFmpeg backend print their own lines when probing a missing camera or a broken file; we report
 # those cases ourselves in one line, so silence them (set before cv2 is imported; users can override).
 os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")
@@ -19,12 +22,6 @@ os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 # The model's default rate in analyze: chosen by bench/bench_analysis_rate.py (counts and holds on the dev clips at
 # every frame, 15 and 10 fps; results in bench/results/analysis_rate.md).
 DEFAULT_ANALYSIS_FPS = 15.0
-EXIT_USAGE = 2  # bad input: missing file, not a video, unknown exercise, bad option
-EXIT_MODEL = 3  # model missing or damaged, cannot download
-EXIT_DEVICE = 4  # no camera, no display
-EXIT_OUTPUT = 5  # cannot write an output (full disk, read-only folder, /dev/full...); the message names which
-EXIT_NOBODY = 6  # analyze: nobody was found in the video (the reports are still written, and say so)
-EXIT_INTERRUPTED = 130  # Ctrl+C, SIGTERM or SIGHUP; unfinished outputs are removed (live saves its session)
 
 DEMO_NAME = "glute_bridge_side.mp4"
 DEMO_EXERCISE = "glute_bridge"
@@ -50,30 +47,16 @@ def positive_float(text: str) -> float:
     return v
 
 
-class CliError(Exception):
+class CliError(PosecoachError):
+    """A usage error found by the CLI itself (an option that makes no sense), or any error with its exit code."""
+
     def __init__(self, message: str, code: int = EXIT_USAGE):
         super().__init__(message)
-        self.code = code
+        self.exit_code = code
 
-
-def _expected_errors():
-    """Map the domain's error types to exit codes (imported lazily so --help stays fast)."""
-    from posecoach.live import DisplayError
-    from posecoach.models import ModelError
-    from posecoach.models.build import ModelBuildError
-    from posecoach.outputs.video import OutputError
-    from posecoach.sources import CameraError, SourceError
-
-    errors = [(CameraError, EXIT_DEVICE), (SourceError, EXIT_USAGE), (ModelError, EXIT_MODEL),
-              (ModelBuildError, EXIT_MODEL),
-              (DisplayError, EXIT_DEVICE), (OutputError, EXIT_OUTPUT)]
-    try:
-        from posecoach.exercises import UnknownExerciseError
-
-        errors.append((UnknownExerciseError, EXIT_USAGE))
-    except ImportError:
-        pass
-    return errors
+    @property
+    def code(self) -> int:
+        return self.exit_code
 
 
 # --- commands ---------------------------------------------------------------------------------------------------
@@ -363,9 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with SignalsAsInterrupt():  # SIGTERM / SIGHUP unwind like Ctrl+C, through every clean-up on the way
             return args.func(args)
-    except CliError as e:
-        print(f"posecoach: error: {e}", file=sys.stderr)
-        return e.code
+    except PosecoachError as e:  # every domain error: one line, its exit code (posecoach/errors.py)
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        print(f"posecoach: error: {msg}", file=sys.stderr)
+        return e.exit_code
     except KeyboardInterrupt as e:
         by = f" by {e.signal_name}" if getattr(e, "signal_name", None) else ""
         print(f"posecoach: interrupted{by}; unfinished outputs were removed", file=sys.stderr)
@@ -379,13 +363,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"posecoach: error: {e.filename}: {e.strerror or e}", file=sys.stderr)
         return EXIT_OUTPUT
-    except Exception as e:
-        for etype, code in _expected_errors():
-            if isinstance(e, etype):
-                msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-                print(f"posecoach: error: {msg}", file=sys.stderr)
-                return code
-        raise
 
 
 if __name__ == "__main__":

@@ -10,4 +10,6 @@ only, not ``cli.py``.
 PLUGINS: tuple[str, ...] = (
     "posecoach.commands.models",
     "posecoach.commands.synth",
+    "posecoach.commands.programme",
+    "posecoach.commands.history",
 )

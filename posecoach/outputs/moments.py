@@ -6,7 +6,6 @@ feedback of each (JPEG bytes, for the HTML report only; they are never written i
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,7 +109,3 @@ def thumbnails(video, moments: list[Moment], looks, annotate=None, width: int = 
     finally:
         cap.release()
     return out
-
-
-def finite(x) -> bool:
-    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
