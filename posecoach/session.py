@@ -12,7 +12,7 @@ Plain functions that the CLI (and tests) call; none of them parse arguments or p
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from posecoach.estimation import EstimatorOptions, PoseEstimator
@@ -153,7 +153,7 @@ class _VideoSink:
             return draw(image, r.pose, r.feedback)
 
         self.path = Path(path)
-        self.writer = VideoWriter(path, fps, size, render=render, background=True, keep_partial=False, what=what)
+        self.writer = VideoWriter(path, fps, size, render=render, keep_partial=False, what=what)
 
     def add(self, result: FrameResult, image) -> None:
         self.writer.write((image, result))

@@ -1,5 +1,5 @@
 """The pieces that keep `analyze -o` as fast as a bare decode+model loop: the estimator's direct C calls, the
-model input made on the decoding thread, and the idle-priority video writer, promoted when it falls behind."""
+model input made on the decoding thread, and the video writer on its own thread."""
 from __future__ import annotations
 
 import os
@@ -20,11 +20,12 @@ DEMO = SAMPLES / "glute_bridge_side.mp4"
 
 def test_direct_detect_gives_the_same_landmarks_as_mediapipes_public_call(monkeypatch):
     frames = list(VideoFile(DEMO))[:40]
+    monkeypatch.setenv("POSECOACH_MP_DIRECT", "1")
     with PoseEstimator.create(smoothing="none") as est:
         assert isinstance(est._detect_for_video, _DirectVideoDetect)
         direct = [est.estimate(f) for f in frames]
-    monkeypatch.setenv("POSECOACH_MP_DISPATCH", "1")
-    with PoseEstimator.create(smoothing="none") as est:
+    monkeypatch.delenv("POSECOACH_MP_DIRECT")
+    with PoseEstimator.create(smoothing="none") as est:  # the default
         assert not isinstance(est._detect_for_video, _DirectVideoDetect)
         public = [est.estimate(f) for f in frames]
     assert sum(p is not None for p in direct) >= 35
@@ -87,9 +88,9 @@ def _read_all(path) -> list[np.ndarray]:
         out.append(img)
 
 
-def test_background_writer_keeps_every_frame_in_order(tmp_path):
+def test_writer_keeps_every_frame_in_order(tmp_path):
     out = tmp_path / "a.avi"
-    with VideoWriter(out, 10, (96, 64), background=True) as w:
+    with VideoWriter(out, 10, (96, 64)) as w:
         for i in range(12):
             w.write(_frame(i))
     got = _read_all(out)
@@ -98,49 +99,23 @@ def test_background_writer_keeps_every_frame_in_order(tmp_path):
         assert np.abs(img.reshape(-1, 3).mean(0) - _frame(i)[0, 0]).max() < 6
 
 
-def _policy() -> int:
-    return os.sched_getscheduler(threading.get_native_id())
-
-
-@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="per-thread idle priority is Linux-only")
-def test_a_background_writer_that_falls_behind_is_promoted_and_no_frame_is_lost(tmp_path):
-    """A writer that cannot keep up (here: slow drawing) makes the caller wait; after ``promote_after`` seconds of
-    waiting the idle-priority thread hands over to one at normal priority, and every frame still arrives in order."""
-    policies = []
-
+def test_a_slow_writer_makes_the_caller_wait_and_loses_no_frame(tmp_path):
+    """A writer that cannot keep up (here: slow drawing) blocks the caller on its bounded queue; every frame
+    still arrives, in order."""
     def render(i):
-        policies.append(_policy())
-        time.sleep(0.03)
+        time.sleep(0.02)
         return _frame(i)
 
     out = tmp_path / "b.avi"
-    w = VideoWriter(out, 10, (96, 64), depth=2, render=render, background=True, promote_after=0.1)
+    w = VideoWriter(out, 10, (96, 64), depth=2, render=render)
     for i in range(12):
         w.write(i)
-    assert w.promoted
+    assert w.waited > 0
     w.close()
-    assert policies[0] == os.SCHED_IDLE and policies[-1] == os.SCHED_OTHER
     got = _read_all(out)
     assert len(got) == 12
     for i, img in enumerate(got):
         assert np.abs(img.reshape(-1, 3).mean(0) - _frame(i)[0, 0]).max() < 6
-
-
-def test_a_writer_that_keeps_up_stays_at_idle_priority_until_close(tmp_path):
-    policies = []
-
-    def render(i):
-        policies.append(_policy())
-        return _frame(i)
-
-    w = VideoWriter(tmp_path / "d.avi", 10, (96, 64), render=render, background=True)
-    for i in range(5):
-        w.write(i)
-        time.sleep(0.02)
-    assert not w.promoted
-    w.close()
-    if hasattr(os, "SCHED_IDLE"):  # what is still queued at close() may be drawn after the promotion
-        assert policies[0] == os.SCHED_IDLE
 
 
 def test_a_drawing_error_on_the_writer_thread_reaches_the_caller(tmp_path):
@@ -149,7 +124,7 @@ def test_a_drawing_error_on_the_writer_thread_reaches_the_caller(tmp_path):
             raise ZeroDivisionError("bug in an annotator")
         return _frame(i)
 
-    w = VideoWriter(tmp_path / "c.avi", 10, (96, 64), render=render, background=True)
+    w = VideoWriter(tmp_path / "c.avi", 10, (96, 64), render=render)
     try:
         with pytest.raises(ZeroDivisionError):
             for i in range(40):
@@ -168,7 +143,7 @@ def test_an_error_in_the_last_frames_leaves_no_video_under_the_real_name(tmp_pat
         return _frame(i)
 
     out = tmp_path / "e.avi"
-    w = VideoWriter(out, 10, (96, 64), render=render, background=True)
+    w = VideoWriter(out, 10, (96, 64), render=render)
     for i in range(10):
         w.write(i)
     with pytest.raises(ValueError):
@@ -181,7 +156,9 @@ def test_analyze_with_a_failing_annotator_raises_and_leaves_no_video(tmp_path):
 
     n = len(list(VideoFile(DEMO)))
 
-    def boom(img, pose, fb, seen=[0]):
+    seen = [0]
+
+    def boom(img, pose, fb):
         seen[0] += 1
         if seen[0] == n:  # the very last frame: drawn after the model loop has ended
             raise RuntimeError("annotator bug")

@@ -69,13 +69,15 @@ td.n { text-align: right; } tr.failed td { background: #fff0f0; } caption { text
 </style></head><body>
 <h1>posecoach batch</h1>
 <p>{{ rows|length }} clips: {{ ok }} analysed, {{ failed }} failed.
- Tables: <a href="summary.csv">summary.csv</a>{% if parquet %}, <a href="summary.parquet">summary.parquet</a>{% endif %}.</p>
+ Tables: <a href="summary.csv">summary.csv</a>{% if parquet %},
+ <a href="summary.parquet">summary.parquet</a>{% endif %}.</p>
 <table>
 <tr><th>clip</th><th>exercise</th><th>reps</th><th>hold s</th><th>faults</th><th>duration s</th><th>frames</th>
 <th>detected</th><th>wall s</th><th>error</th></tr>
 {% for r in rows %}<tr{% if r.error %} class="failed"{% endif %}>
 <td><a href="{{ r.report }}">{{ r.clip }}</a></td><td>{{ r.exercise }}</td>
-<td class="n">{{ r.reps if r.reps is not none }}</td><td class="n">{{ r.hold_seconds if r.hold_seconds is not none }}</td>
+<td class="n">{{ r.reps if r.reps is not none }}</td>
+<td class="n">{{ r.hold_seconds if r.hold_seconds is not none }}</td>
 <td class="n">{{ r.faults if r.faults is not none }}</td><td class="n">{{ r.duration if r.duration is not none }}</td>
 <td class="n">{{ r.frames if r.frames is not none }}</td>
 <td class="n">{% if r.detection_rate is not none %}{{ "%.0f%%"|format(100 * r.detection_rate) }}{% endif %}</td>

@@ -1,7 +1,8 @@
 """Annotated video output, written on a background thread so encoding overlaps inference.
 
 The codec follows the file's suffix: .mp4 -> 'mp4v' (the opencv-python wheel has no H.264 encoder; players such
-as VLC/ffmpeg play it, browsers do not), .webm -> 'VP80' (browsers play it, so HTML reports embed it; OpenCV's VP9 encoder managed ~1 fps at 720p here,
+as VLC/ffmpeg play it, browsers do not), .webm -> 'VP80' (browsers play it, so HTML reports embed it; OpenCV's VP9
+encoder managed ~1 fps at 720p here,
 VP8 about 7x that), .avi -> 'MJPG' (survives a hard kill best: every frame stands alone).
 
 The file is written under a unique temporary name (posecoach.atomic) and read back (outputs.verify) before it
@@ -18,7 +19,6 @@ import time
 from pathlib import Path
 
 import cv2
-import numpy as np
 
 from posecoach.atomic import AtomicFile, OutputError, Target
 from posecoach.outputs.verify import check_video
@@ -52,21 +52,16 @@ class VideoWriter:
     ``render``, when given, turns whatever is queued into the BGR frame on the writer's thread: drawing the overlay
     there as well as encoding keeps both off the thread that runs the model.
 
-    ``background=True`` (offline analysis) starts the writer thread at idle CPU priority (SCHED_IDLE on Linux), so
-    it only gets the CPU the pose model leaves: MediaPipe's graph keeps more than one core busy part of the time,
-    and an encoder at the same priority slows it (on the 2-core test machine `analyze -o` took 1.13x the time of
-    a bare decode+model loop at normal priority, 0.93-1.0x at idle priority). But other programs starve an
-    idle-priority thread, and an unprivileged thread cannot raise its priority again. So once the caller has
-    spent ``promote_after`` seconds blocked on a full queue, the idle thread stops after its current frame and a
-    new writer thread, started by the caller and so at the caller's priority, carries on (``promoted`` tells).
-    ``close()`` promotes too: by then nothing is left for the writer to give way to.
+    The writer thread runs at normal priority: an idle-priority thread (tried before) let the encoder give way to
+    the model on 2 cores, but any other program could starve it, and a thread that cannot raise its priority again
+    needed a hand-over scheme to recover (the design review counted it among the fragile speed tricks).
 
     ``busy`` adds up the seconds spent rendering and encoding; ``waited`` the caller's seconds blocked on a full
     queue. ``what`` names the output in error messages ("cannot write the annotated video x.mp4: ...").
     """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], depth: int = 16, render=None,
-                 background: bool = False, promote_after: float = 0.2, keep_partial: bool = True,
+                 keep_partial: bool = True,
                  what: str = "annotated video"):
         self.path = Path(path)
         self.what = what
@@ -88,29 +83,18 @@ class VideoWriter:
         self._q: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._render = render
-        self._promote_after = promote_after
         self._keep_partial = keep_partial
-        self._stop_idle = threading.Event()  # the idle-priority thread stops taking frames
-        self.promoted = not background
+        self._stop = threading.Event()  # the thread stops taking frames (an interrupted close)
         self.busy = 0.0
         self.waited = 0.0
         self.frames = 0  # queued
         self.encoded = 0  # handed to the encoder without an error
-        self._thread = self._start(idle=background)
+        self._thread = threading.Thread(target=self._run, name="posecoach-encode", daemon=True)
+        self._thread.start()
 
-    def _start(self, idle: bool) -> threading.Thread:
-        t = threading.Thread(target=self._run, args=(idle,), name="posecoach-encode", daemon=True)
-        t.start()
-        return t
-
-    def _run(self, idle: bool) -> None:
-        if idle:
-            _lower_this_threads_priority()
-        while not (idle and self._stop_idle.is_set()):
-            try:
-                item = self._q.get(timeout=0.05) if idle else self._q.get()
-            except queue.Empty:
-                continue
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            item = self._q.get()
             if item is None:
                 return
             if self._error is not None:
@@ -126,15 +110,6 @@ class VideoWriter:
                 self._error = self._error or e
             self.busy += time.perf_counter() - t0
 
-    def _promote(self) -> None:
-        """Hand the queue from the idle-priority thread (after its current frame) to one at our priority."""
-        if self.promoted:
-            return
-        self.promoted = True
-        self._stop_idle.set()
-        self._thread.join()
-        self._thread = self._start(idle=False)
-
     def _raise_error(self) -> None:
         e = self._error
         if isinstance(e, (OSError, cv2.error)):
@@ -146,16 +121,7 @@ class VideoWriter:
             self._raise_error()
         t0 = time.perf_counter()
         try:
-            self._q.put_nowait(img)
-        except queue.Full:
-            if self.promoted:
-                self._q.put(img)
-            else:
-                try:
-                    self._q.put(img, timeout=max(0.0, self._promote_after - self.waited))
-                except queue.Full:
-                    self._promote()
-                    self._q.put(img)
+            self._q.put(img)
         finally:
             self.waited += time.perf_counter() - t0
         self.frames += 1
@@ -171,7 +137,6 @@ class VideoWriter:
         finished = False
         try:
             if keep and self._error is None:
-                self._promote()
                 self._q.put(None)
                 self._thread.join()
                 finished = True
@@ -193,7 +158,7 @@ class VideoWriter:
 
     def _stop_thread(self) -> None:
         """Stop the writer thread after its current frame, dropping what is queued."""
-        self._stop_idle.set()
+        self._stop.set()
         while True:
             try:
                 self._q.get_nowait()
@@ -210,11 +175,3 @@ class VideoWriter:
 
     def __exit__(self, exc_type, *exc) -> None:
         self.close(keep=exc_type is None)
-
-
-def _lower_this_threads_priority() -> None:
-    """Idle CPU priority for the calling thread (Linux: SCHED_IDLE applies per thread); elsewhere nothing."""
-    try:
-        os.sched_setscheduler(threading.get_native_id(), os.SCHED_IDLE, os.sched_param(0))
-    except (AttributeError, OSError):
-        pass

@@ -45,7 +45,7 @@ def render_scene(scene: Scene, look: Look | None = None, workers: int | None = N
             yield _render_one(j)
         return
     import multiprocessing as mp
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    ctx = mp.get_context("spawn")  # never fork a process that may hold MediaPipe or OpenCV threads
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
         yield from pool.map(_render_one, jobs, chunksize=2)
