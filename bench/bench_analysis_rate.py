@@ -4,7 +4,9 @@ against the labels like bench_counting.py (fused counting), per half of the tune
 
     python bench/bench_analysis_rate.py [--rates all,15,10] [--sets tune,check] [--out bench/results/analysis_rate.md]
 
-Every rate's landmarks are cached under their own key, so a second run only re-checks. The default of
+Every rate's landmarks are cached under their own key, so a second run only re-checks. ``--simulate`` instead
+keeps the frames a rate would keep from the every-frame landmark cache (seconds, not an hour; MediaPipe's
+tracking between kept frames is not re-run, so it is an approximation the real runs check). The default of
 `posecoach analyze --analysis-fps` is chosen from this table: the lowest rate whose counts and holds are no worse
 than every frame on *tune*; *check* is reported, not used for the choice.
 """
@@ -30,6 +32,33 @@ def rate_name(rate: float | None) -> str:
     return "all" if rate is None else f"{rate:g}"
 
 
+def simulated(item: dict, rate: float | None):
+    """The checker's result on the every-frame cached landmarks, keeping only the frames ``rate`` keeps."""
+    from posecoach.exercises import make_checker
+    from posecoach.frame_step import FrameStep
+    from posecoach.sources import AnalysisRate
+
+    raw = cached_raw(item["video"])
+    keep = AnalysisRate(rate) if rate else (lambda t: True)
+    step = FrameStep(make_checker(item["exercise"]), "one_euro")
+    n = 0
+    for f in raw:
+        if keep(f.timestamp):
+            step(f)
+            n += 1
+    return step.finish(), n
+
+
+def cached_raw(video: Path):
+    from posecoach import landmark_cache as lc
+    from posecoach.models import resolve_model
+
+    path = lc.cache_path(video, resolve_model(None))
+    if not lc.check(path):
+        raise SystemExit(f"bench: no cached landmarks for {video}; run bench/extract_landmarks.py first")
+    return list(lc.iter_raw(path))
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,6 +67,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sets", default="tune,check")
     ap.add_argument("--only", default="", help="only clips whose name contains this")
     ap.add_argument("--out", type=Path, help="write the Markdown table here")
+    ap.add_argument("--simulate", action="store_true",
+                    help="subsample the every-frame landmark cache instead of running the model at each rate")
     args = ap.parse_args(argv)
     rates = [None if r == "all" else float(r) for r in args.rates.split(",")]
     items = [it for s in args.sets.split(",") for it in dev_items(args.videos, s) if args.only in it["clip"]]
@@ -47,11 +78,14 @@ def main(argv=None) -> int:
         row = dict(it, video=str(it["video"]))
         for rate in rates:
             t0 = time.perf_counter()
-            an = analyze(it["video"], it["exercise"], keep_frames=False, analysis_fps=rate)
+            if args.simulate:
+                res, n = simulated(it, rate)
+            else:
+                an = analyze(it["video"], it["exercise"], keep_frames=False, analysis_fps=rate)
+                res, n = an.result, len(an.log)
             seconds[rate_name(rate)] += time.perf_counter() - t0
-            res = an.result
             row[rate_name(rate)] = res.complete_reps if it["kind"] == "reps" else res.hold_seconds
-            row[f"{rate_name(rate)}_frames"] = len(an.log)
+            row[f"{rate_name(rate)}_frames"] = n
         rows.append(row)
         truth = it["true_reps"] if it["kind"] == "reps" else round(it["true_hold"], 1)
         print(f"{it['set']:5s} {it['clip'][:56]:56s} {it['kind']:4s} true {truth:>5} | "
@@ -61,9 +95,13 @@ def main(argv=None) -> int:
         by_set[r["set"]].append(r)
     out = ["# Analysis frame rate: counts and holds at every frame and at lower model rates", "",
            f"`python bench/bench_analysis_rate.py {' '.join(argv)}`".replace("  ", " "), "",
-           f"Machine: {describe()}. `session.analyze(video, exercise, analysis_fps=RATE)` per dev clip (MediaPipe "
-           "Pose Landmarker full run on the kept frames only, One Euro smoothing, fused counting). Frames: frames "
-           "the model ran on, summed over the set.", "",
+           f"Machine: {describe()}. "
+           + ("Simulated: the every-frame cached landmarks (MediaPipe Pose Landmarker full), keeping the frames each "
+              "rate keeps, through the per-frame step (One Euro smoothing, fused counting). "
+              if args.simulate else
+              "`session.analyze(video, exercise, analysis_fps=RATE)` per dev clip (MediaPipe Pose Landmarker full "
+              "run on the kept frames only, One Euro smoothing, fused counting). ")
+           + "Frames: frames the checker saw, summed over the set.", "",
            "| set | rate | frames | rep clips | exact | within one | MAE | 0 counts (truth >= 3) | holds within 15 % |",
            "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for s, rs in by_set.items():

@@ -73,6 +73,7 @@ class OneEuroArray:
 
 
 CUT_JOINTS = [11, 12, 23, 24, 25, 26, 27, 28]  # shoulders, hips, knees, ankles
+CUT_REFERENCE_FPS = 25.0  # frame rate CUT_JUMP was chosen at (24-30 fps clips); slower rates scale it
 CUT_JUMP = 0.6  # median jump of those joints from one frame to the next, in torso lengths, that can be a cut
 
 
@@ -85,6 +86,25 @@ def _body_points(pose: Pose) -> tuple[np.ndarray, float]:
 
 def _jump(a: tuple[np.ndarray, float], b: tuple[np.ndarray, float]) -> float:
     return float(np.median(np.linalg.norm(a[0] - b[0], axis=1))) / max(a[1], b[1])
+
+
+class FrameSpacing:
+    """The mean time between consecutive frames so far (gaps over ``max_gap``, where nobody was seen, left out):
+    what rate-dependent filters scale by, robust to the uneven spacing a 15 fps analysis of a 24 fps video has."""
+
+    def __init__(self, first_guess: float = 1 / 30, max_gap: float = 0.15):
+        self.first_guess, self.max_gap = first_guess, max_gap
+        self._sum, self._n = 0.0, 0
+
+    def add(self, dt: float) -> float:
+        if 0 < dt <= self.max_gap:
+            self._sum += dt
+            self._n += 1
+        return self.value
+
+    @property
+    def value(self) -> float:
+        return self._sum / self._n if self._n else self.first_guess
 
 
 class CutDetector:
@@ -102,6 +122,7 @@ class CutDetector:
     def reset(self) -> None:
         self._prev: tuple[float, tuple[np.ndarray, float]] | None = None
         self._pending: tuple[np.ndarray, float] | None = None  # the frame before a jump, awaiting confirmation
+        self._spacing = FrameSpacing()
 
     def __call__(self, pose: Pose) -> bool:
         t, pts = pose.timestamp, _body_points(pose)
@@ -109,13 +130,18 @@ class CutDetector:
         pending, self._pending = self._pending, None
         if prev is None or t - prev[0] > self.max_dt:
             return False
+        # A body moves further between frames further apart, a cut does not: at under 25 frames a second (an
+        # analysis rate of 15, say) the jump a cut needs grows with the frame spacing, else a brisk push-up reads as
+        # cuts. The spacing is the clip's mean, not this gap, so a frame missing at 24-30 fps changes nothing.
+        spacing = self._spacing.add(t - prev[0])
+        jump = self.jump * max(1.0, spacing * CUT_REFERENCE_FPS)
         if pending is not None:
             # confirmed if this frame stays near the jumped-to frame, and far from before the jump
-            if _jump(prev[1], pts) < 0.5 * self.jump and _jump(pending, pts) > self.jump:
+            if _jump(prev[1], pts) < 0.5 * jump and _jump(pending, pts) > jump:
                 return True
-            if _jump(pending, pts) < 0.5 * self.jump:
+            if _jump(pending, pts) < 0.5 * jump:
                 return False  # back where it was: the jump was a glitch, and so is the jump back
-        if _jump(prev[1], pts) > self.jump:
+        if _jump(prev[1], pts) > jump:
             self._pending = prev[1]
         return False
 

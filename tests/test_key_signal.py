@@ -50,11 +50,22 @@ def test_median_removes_a_one_frame_spike_and_progress_maps_the_range():
 
 def test_speed_and_sample():
     ks = KeySignal(spec(smoothing=1e-6))
-    samples = [ks.push(i / 10, 0.1 if i else 0.0, 10.0 * i, "right", True) for i in range(8)]
+    samples = [ks.push(i / 30, 1 / 30 if i else 0.0, 10.0 * i, "right", True) for i in range(8)]
     s = samples[-1]
     assert isinstance(s, SignalSample) and s.side == "right" and s.in_position and s.state == "setup"
-    assert s.value == pytest.approx(60.0)  # median of 50, 60, 70
-    assert s.speed == pytest.approx(1.0)  # 10 units per 0.1 s of a 100-unit range
+    assert s.value == pytest.approx(60.0)  # median of 50, 60, 70: three frames span 0.1 s at 30 fps
+    assert 2.5 < s.speed <= 3.0  # heading for 3: 10 units per 1/30 s of a 100-unit range (an EMA, not there yet)
+
+
+def test_the_median_spans_a_tenth_of_a_second_whatever_the_frame_rate():
+    ks = KeySignal(spec(smoothing=1e-6))
+    for i in range(8):
+        s = ks.push(i / 10, 0.1 if i else 0.0, 10.0 * i, "right", True)
+    assert s.value == pytest.approx(70.0)  # at 10 fps one frame is a tenth of a second: no median
+    ks = KeySignal(spec(smoothing=1e-6))
+    for i in range(8):
+        s = ks.push(i / 15, 1 / 15 if i else 0.0, 10.0 * i, "right", True)
+    assert s.value == pytest.approx(65.0)  # at 15 fps two frames: the median of 60 and 70
 
 
 @pytest.mark.parametrize("in_position, adaptive, expected_p", [

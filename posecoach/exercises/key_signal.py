@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..smoothing import FrameSpacing
 from .body import NAN, SIDES, Body, other
 from .guards import isnan, safe_call
 from .spec import ExerciseSpec
@@ -59,7 +60,8 @@ class KeySignal:
         self._side_score = {"left": 0.5, "right": 0.5}
         self.variant = ""
         self._variant_votes: dict[str, float] = {}
-        self._raw: deque[float] = deque(maxlen=self.tuning.median_frames)
+        self._raw: deque[float] = deque(maxlen=3)
+        self._spacing = FrameSpacing()
         self._base_hist: deque[tuple[float, float]] = deque()
         self.baseline = 0.0
         self.value = NAN
@@ -108,6 +110,9 @@ class KeySignal:
         """Smooth a valid raw value into value, progress and speed. ``in_position`` decides whether the value
         may teach the adaptive start (values while getting into position would drag it)."""
         tu = self.tuning
+        n = max(1, int(tu.median_seconds / max(self._spacing.add(dt), 1 / 120) + 0.5))
+        if n != self._raw.maxlen:
+            self._raw = deque(self._raw, maxlen=n)
         self._raw.append(raw)
         med = float(np.median(self._raw))
         if isnan(self.value) or dt <= 0 or dt > tu.ema_restart_gap:

@@ -28,8 +28,12 @@ class CheckerTuning:
     """The other side's score must beat the current side's by this much before the side changes."""
     variant_decay: float = 0.98
     """Per-frame decay of the variant votes, so the variant follows what the person does now."""
-    median_frames: int = 3
-    """The key measure's raw values go through a running median of this many frames (kills one-frame spikes)."""
+    median_seconds: float = 0.1
+    """The key measure's raw values go through a running median of about this many seconds of frames (kills
+    one-frame spikes): 3 frames at 24-30 fps, 2 at 15 fps, where 3 frames span 0.2 s and flattened the short top
+    of a push-up enough to lose reps (bench/results/analysis_rate.md). The count follows the clip's mean frame spacing
+    (``smoothing.FrameSpacing``), not the gaps where nobody was found, so every-frame analysis at 24-30 fps is
+    unchanged."""
     ema_restart_gap: float = 0.5
     """After a gap between frames longer than this the smoothed value restarts from the median, not eased in."""
     ema_min_tau: float = 1e-3
