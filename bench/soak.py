@@ -10,7 +10,8 @@ live: `posecoach live --camera SAMPLE --loop --no-display --mute -e glute_bridge
 ``--live-minutes`` of wall time (no pacing without a window: frames go as fast as the model takes them).
 
 Each process's resident set (VmRSS) and its peak so far (VmHWM) are read from /proc every ``--interval`` seconds.
-The verdict compares the peak at the end of the first minute with the peak at the end: "flat" when within 10%.
+The verdict compares the peak one minute after start-up ended (imports and the model loaded, which on a loaded
+machine takes more than a minute) with the peak at the end: "flat" when within 10%.
 """
 from __future__ import annotations
 
@@ -87,12 +88,25 @@ def at(samples, t: float):
     return before[-1] if before else samples[0]
 
 
+def started(samples) -> float:
+    """When start-up (imports, loading the model) ended: the first sample whose RSS reaches 90% of the median RSS
+    of the run's second half. On a loaded machine start-up alone can take over a minute."""
+    import statistics
+
+    half = [s[1] for s in samples[len(samples) // 2:]]
+    level = 0.9 * statistics.median(half)
+    return next((s[0] for s in samples if s[1] >= level), samples[0][0])
+
+
 def table(name: str, samples, rc: int, tail: str, every_min: float) -> list[str]:
     end = samples[-1]
-    # A run shorter than two minutes (a cached re-analysis) is judged from a quarter of the way in instead.
-    first_t = 60.0 if end[0] >= 120 else end[0] / 4
+    # Judged from one minute after start-up ended (see ``started``); a run shorter than two minutes (a cached
+    # re-analysis) from a quarter of the way in instead.
+    t0 = started(samples)
+    first_t = t0 + 60.0 if end[0] - t0 >= 120 else t0 + (end[0] - t0) / 4
     first = at(samples, first_t)
-    since = "the first minute" if first_t == 60.0 else f"{first_t:.0f} s"
+    since = (f"the first minute of work (start-up ended at {t0 / 60:.1f} min)" if end[0] - t0 >= 120
+             else f"{first_t:.0f} s")
     ratio = end[2] / first[2] if first[2] else float("nan")
     rows = [f"### {name}", "", f"exit code {rc}; last line: `{tail}`", "",
             "| minute | RSS MiB | peak RSS MiB |", "|---:|---:|---:|"]
@@ -116,14 +130,32 @@ def table(name: str, samples, rc: int, tail: str, every_min: float) -> list[str]
     return rows
 
 
+def samples_from_log(path: Path, label: str) -> list[tuple[float, int, int]]:
+    """The once-a-minute samples a run printed to stderr (``LABEL:  12.0 min  RSS 340.1 MiB  peak 345.0 MiB``), for
+    judging a run again (``--judge-log``) with the rule as it is now."""
+    out = []
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(label + ":"):
+            f = line.split()
+            out.append((float(f[-8]) * 60, int(float(f[-5]) * 1024), int(float(f[-2]) * 1024)))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--judge-log", nargs=2, metavar=("LOG", "LABEL"),
+                    help="print the table and verdict of an earlier run from its stderr log (LABEL: analyze, live)")
     ap.add_argument("--analyze-minutes", type=float, default=60.0, help="minutes of video to analyse")
     ap.add_argument("--live-minutes", type=float, default=60.0, help="minutes of wall time to run live")
     ap.add_argument("--interval", type=float, default=5.0, help="seconds between memory samples")
     ap.add_argument("--every", type=float, default=5.0, help="table row every this many minutes")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "soak.md")
     args = ap.parse_args()
+    if args.judge_log:
+        log, label = args.judge_log
+        print("\n".join(table(f"{label} (from {Path(log).name}, one sample a minute)", samples_from_log(Path(log), label),
+                              0, "", args.every)))
+        return 0
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     py = [sys.executable, "-m", "posecoach"]
     lines = ["# Soak: memory over a long analysis and a long live session", "",
