@@ -33,9 +33,8 @@ def _one(seed: int):
 
 
 def dataset(clips: int, seed: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
-    src = Path(__file__).with_name("recognition_data.py").read_bytes() + \
-        (ROOT / "posecoach/recognition/features.py").read_bytes()
-    key = hashlib.sha256(src + f"{clips}-{seed}".encode()).hexdigest()[:16]
+    # Keyed by the feature layout, clip count and seed: rebuild (delete the file) after changing the generator.
+    key = hashlib.sha256(f"{feature_size()}-{clips}-{seed}".encode()).hexdigest()[:16]
     cache = Path.home() / ".cache/posecoach/recognition_train" / f"{key}.npz"
     if cache.is_file():
         z = np.load(cache)

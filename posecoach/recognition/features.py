@@ -14,6 +14,8 @@ Pure numpy; everything is vectorised over frames.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from posecoach.pose import Landmark as L
@@ -160,6 +162,7 @@ def track_points(xy: np.ndarray) -> np.ndarray:
     return p
 
 
+@lru_cache(maxsize=1)
 def descriptor_size() -> int:
     z = np.zeros((1, 33, 2)) + np.arange(66).reshape(1, 33, 2) * 0.01
     return frame_descriptors(z, np.concatenate([z, z[..., :1]], -1), np.ones((1, 33))).shape[1]
@@ -231,5 +234,6 @@ def window_features(desc: np.ndarray, track: np.ndarray) -> np.ndarray:
     return np.concatenate([mean, hi - lo, energy, per, load, [frac]])
 
 
+@lru_cache(maxsize=1)
 def feature_size() -> int:
     return descriptor_size() * 2 + len(_TRACK_GROUPS) * 4 + 2 + 6 + len(_TRACK_GROUPS) + 1

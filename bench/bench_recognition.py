@@ -1,0 +1,138 @@
+"""Exercise recognition on the labelled real clips (never trained on): accuracy per clip, exercise, view, half.
+
+    python bench/bench_recognition.py [--videos ../shared/videos] [--model PATH] [--half tune|check|all]
+                                      [--out bench/results/recognition.md] [--fill]
+
+A clip counts as recognised when the majority label of its frames inside its labelled active spans (frames
+labelled rest are left out of the vote unless nothing else is there) is its exercise. Only clips whose
+exercise posecoach supports are scored; the others are listed with what they were taken for ("other" is the
+right answer there). Landmarks come from the cache (bench/extract_landmarks.py); clips not cached yet are
+skipped unless --fill. Also measures the live recogniser's cost per frame.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from split import load_split  # noqa: E402
+
+from posecoach.exercises import list_exercises  # noqa: E402
+from posecoach.recognition.model import REST, load_model  # noqa: E402
+from posecoach.recognition.stream import Recogniser, decisions, frame_labels, segments_from  # noqa: E402
+
+
+def cached_landmarks(path: Path, fill: bool):
+    from posecoach import landmark_cache
+    from posecoach.estimation import EstimatorOptions
+    from posecoach.models import resolve_model
+
+    opts = EstimatorOptions()
+    if not fill and not landmark_cache.check(landmark_cache.cache_path(path, resolve_model(opts.model), opts)):
+        return None
+    return landmark_cache.load_landmarks(path)
+
+
+def vote(frames, labels, active) -> tuple[str, Counter]:
+    c = Counter(lab for f, lab in zip(frames, labels)
+                if not active or any(a <= f.timestamp <= b for a, b in active))
+    ex = Counter({k: v for k, v in c.items() if k != REST})
+    return (ex.most_common(1)[0][0] if ex else REST), c
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "videos")
+    ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--half", choices=("tune", "check", "all"), default="all")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--fill", action="store_true", help="run the pose model on clips missing from the cache")
+    a = ap.parse_args(argv)
+    model = load_model(a.model)
+    supported = {e.id for e in list_exercises()}
+    labels = json.loads((a.videos / "labels.json").read_text())
+    split = load_split()
+    rows, others, missing = [], [], []
+    per_frame_ms = []
+    for lab in labels:
+        half = split.get(lab["clip"], "?")
+        if a.half != "all" and half != a.half:
+            continue
+        frames = cached_landmarks(a.videos / lab["clip"], a.fill)
+        if frames is None:
+            missing.append(lab["clip"])
+            continue
+        times, proba = decisions(frames, model)
+        segs = segments_from(times, proba, model.labels, frames[-1].timestamp if frames else 0.0)
+        got, counts = vote(frames, frame_labels(frames, segs), lab.get("active") or [])
+        row = {"clip": lab["clip"], "exercise": lab["exercise"], "view": lab["view"], "half": half, "got": got,
+               "ok": got == lab["exercise"], "votes": dict(counts.most_common(3))}
+        (rows if lab["exercise"] in supported else others).append(row)
+        print(f"{'ok ' if row['ok'] else 'BAD'} {half:5s} {lab['exercise']:20s} {lab['view']:8s} -> {got:20s} "
+              f"{row['votes']}", flush=True)
+        if len(per_frame_ms) < 5 and len(frames) > 300:
+            rec = Recogniser(model)
+            t0 = time.perf_counter()
+            for f in frames:
+                rec(f)
+            per_frame_ms.append((time.perf_counter() - t0) / len(frames) * 1000)
+    text = report(rows, others, missing, per_frame_ms)
+    print(text)
+    if a.out:
+        a.out.write_text(text)
+    return 0
+
+
+def _acc(rs) -> str:
+    return f"{sum(r['ok'] for r in rs)}/{len(rs)} ({100 * sum(r['ok'] for r in rs) / len(rs):.0f}%)" if rs else "-"
+
+
+def report(rows, others, missing, ms) -> str:
+    halves = ("tune", "check")
+    out = ["# Exercise recognition on the real labelled clips", "",
+           "`python bench/bench_recognition.py --out bench/results/recognition.md`. The classifier is trained on "
+           "synthetic landmark sequences only (bench/train_recognition.py); these clips are never trained on. "
+           "A clip is recognised when the majority label of its frames inside its labelled active spans "
+           "(rest left out) is its exercise. Design choices were made on the tune half only.", "",
+           "| | tune | check | all |", "|---|---|---|---|",
+           f"| **all supported clips** | {_acc([r for r in rows if r['half'] == 'tune'])} | "
+           f"{_acc([r for r in rows if r['half'] == 'check'])} | {_acc(rows)} |"]
+    for key, title in (("exercise", "exercise"), ("view", "view")):
+        groups = defaultdict(list)
+        for r in rows:
+            groups[r[key]].append(r)
+        out += ["", f"| {title} | tune | check | all | taken for (when wrong) |", "|---|---|---|---|---|"]
+        for g in sorted(groups):
+            rs = groups[g]
+            wrong = Counter(r["got"] for r in rs if not r["ok"])
+            out.append(f"| {g} | {_acc([r for r in rs if r['half'] == 'tune'])} | "
+                       f"{_acc([r for r in rs if r['half'] == 'check'])} | {_acc(rs)} | "
+                       f"{', '.join(f'{k} x{v}' for k, v in wrong.most_common())} |")
+    if ms:
+        out += ["", f"Live recogniser cost: {np.mean(ms):.2f} ms per frame on average (max over clips "
+                f"{max(ms):.2f} ms), measured over {len(ms)} clips on this machine (2 shared cores)."]
+    out += ["", "## Every clip", "", "| half | clip | exercise | view | recognised as | votes |", "|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["half"], r["exercise"], r["clip"])):
+        out.append(f"| {r['half']} | {r['clip']} | {r['exercise']} | {r['view']} | "
+                   f"{'' if r['ok'] else '**'}{r['got']}{'' if r['ok'] else '**'} | {r['votes']} |")
+    if others:
+        out += ["", "## Clips of exercises posecoach does not support (\"other\" is right)", "",
+                "| half | clip | exercise | recognised as |", "|---|---|---|---|"]
+        for r in sorted(others, key=lambda r: (r["half"], r["exercise"])):
+            out.append(f"| {r['half']} | {r['clip']} | {r['exercise']} | {r['got']} |")
+    if missing:
+        out += ["", f"Not in the landmark cache (skipped): {len(missing)} clips."]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
