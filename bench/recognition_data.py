@@ -14,7 +14,10 @@ from posecoach.recognition.features import RATE, WINDOW, frame_descriptors, resa
 from posecoach.recognition.model import OTHER, REST
 from posecoach.synth import motions as M
 from posecoach.synth.landmarks import LandmarkNoise, landmark_frames
-from posecoach.synth.scene import SceneOptions, make_scene
+from dataclasses import replace
+
+from posecoach.synth.camera import place_camera
+from posecoach.synth.scene import SceneOptions, feet_azimuth, make_scene
 
 VIEW_P = {"side": 0.4, "oblique": 0.3, "front": 0.18, "feet": 0.06, "head": 0.06}
 _ARMS = {"shoulder_flex_l": 8.0, "shoulder_flex_r": 8.0}
@@ -104,18 +107,16 @@ def augment(xy, world, vis, rng, aspect):
 
 
 def clip_windows(seed: int, exercises: list[str], p_other: float = 0.12, p_idle: float = 0.05,
-                 step: float = 1.0) -> tuple[np.ndarray, list[str]]:
-    """(features (K, F), labels) of the windows of one random synthetic clip."""
-    from posecoach.recognition.features import pose_arrays
-
+                 step: float = 1.0, views: int = 3) -> tuple[np.ndarray, list[str]]:
+    """(features (K, F), labels) of the windows of one random synthetic clip, filmed from ``views`` cameras."""
     rng = np.random.default_rng(seed)
     ex, variant, label = _pick_motion(rng, exercises, p_other, p_idle)
-    views = list(VIEW_P)
-    view = views[rng.choice(len(views), p=list(VIEW_P.values()))]
+    views_ = list(VIEW_P)
+    view = views_[rng.choice(len(views_), p=list(VIEW_P.values()))]
     m = M.get_motion(ex, variant)
     sets = int(rng.integers(1, 3))
     opts = SceneOptions(
-        exercise=ex, variant=variant, view=view, seed=int(seed), fps=15.0,
+        exercise=ex, variant=variant, view=view, seed=int(seed), fps=RATE,
         reps=int(rng.integers(2, 6)) if m.kind == "reps" else int(rng.integers(1, 3)),
         hold=float(rng.uniform(5, 20)) if m.kind == "hold" else None,
         # (no faults with several sets: motions.build_timeline's loop variable clash breaks that combination)
@@ -127,10 +128,33 @@ def clip_windows(seed: int, exercises: list[str], p_other: float = 0.12, p_idle:
         camera_height=["low", "mid", "high"][rng.integers(3)], setup=float(rng.uniform(0.5, 4.0)),
         sets=sets, rest=float(rng.uniform(3, 10)) if sets > 1 or rng.random() < 0.3 else 0.0)
     scene = make_scene(opts)
+    # The body's motion does not depend on the camera: film each scripted clip from a few cameras.
+    pts = np.stack([np.concatenate([bd.landmarks(), np.array([bd.joints["head"]])]) for bd in scene.bodies])
+    feats, labels = [], []
+    for k in range(views):
+        if k:
+            view = views_[rng.choice(len(views_), p=list(VIEW_P.values()))]
+            o = replace(opts, view=view, near_side=["left", "right"][rng.integers(2)],
+                        camera_height=["low", "mid", "high"][rng.integers(3)],
+                        distance_scale=float(rng.uniform(0.6, 2.2)), azimuth_offset=float(rng.uniform(-30, 30)))
+            cam = place_camera(pts, o.view, o.width, o.height, near_side=o.near_side,
+                               azimuth_offset=o.azimuth_offset, distance_scale=o.distance_scale,
+                               front_azimuth=scene.motion.front_azimuth, camera_height=o.camera_height,
+                               feet_azimuth=feet_azimuth(pts))
+            scene = replace(scene, options=o, camera=cam)
+        f, lab = _windows(scene, label, rng, step)
+        feats += f
+        labels += lab
+    return np.array(feats), labels
+
+
+def _windows(scene, label, rng, step):
+    from posecoach.recognition.features import pose_arrays
+
     noise = LandmarkNoise(jitter_px=float(rng.uniform(0.5, 4)), bias_px=float(rng.uniform(1, 8)), dropout=0.01,
                           far_side=True, spike=0.002 if rng.random() < 0.5 else 0.0,
                           swap=0.01 if rng.random() < 0.2 else 0.0)
-    frames = landmark_frames(scene, noise)
+    frames = landmark_frames(scene, noise, seed=int(rng.integers(1 << 30)))
     t, xy, world, vis, aspect = pose_arrays(frames)
     xy, world, vis = augment(xy, world, vis, rng, aspect[0])
     ok = np.isfinite(xy).all((1, 2))
@@ -153,4 +177,4 @@ def clip_windows(seed: int, exercises: list[str], p_other: float = 0.12, p_idle:
         # exercise only once most of it is exercise, which the centre rule gives.
         feats.append(window_features(desc[i0:i0 + w], track[i0:i0 + w]))
         labels.append(lab)
-    return np.array(feats), labels
+    return feats, labels
