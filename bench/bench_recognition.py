@@ -42,11 +42,20 @@ def cached_landmarks(path: Path, fill: bool):
     return landmark_cache.load_landmarks(path)
 
 
-def vote(frames, labels, active) -> tuple[str, Counter]:
-    c = Counter(lab for f, lab in zip(frames, labels)
-                if not active or any(a <= f.timestamp <= b for a, b in active))
+def vote(frames, labels, active, times, proba, names) -> tuple[str, Counter]:
+    """The majority label of the frames in the active spans, rest left out; when everything there was taken
+    for rest, the label with the highest mean probability other than rest."""
+    inside = lambda t: not active or any(a <= t <= b for a, b in active)  # noqa: E731
+    c = Counter(lab for f, lab in zip(frames, labels) if inside(f.timestamp))
     ex = Counter({k: v for k, v in c.items() if k != REST})
-    return (ex.most_common(1)[0][0] if ex else REST), c
+    if ex:
+        return ex.most_common(1)[0][0], c
+    sel = np.array([inside(t) for t in times], bool)
+    if not sel.any():
+        return REST, c
+    p = proba[sel].mean(0)
+    p[names.index(REST)] = -1
+    return names[int(np.argmax(p))], c
 
 
 def main(argv=None) -> int:
@@ -73,7 +82,7 @@ def main(argv=None) -> int:
             continue
         times, proba = decisions(frames, model)
         segs = segments_from(times, proba, model.labels, frames[-1].timestamp if frames else 0.0)
-        got, counts = vote(frames, frame_labels(frames, segs), lab.get("active") or [])
+        got, counts = vote(frames, frame_labels(frames, segs), lab.get("active") or [], times, proba, model.labels)
         row = {"clip": lab["clip"], "exercise": lab["exercise"], "view": lab["view"], "half": half, "got": got,
                "ok": got == lab["exercise"], "votes": dict(counts.most_common(3))}
         (rows if lab["exercise"] in supported else others).append(row)
@@ -102,7 +111,8 @@ def report(rows, others, missing, ms) -> str:
            "`python bench/bench_recognition.py --out bench/results/recognition.md`. The classifier is trained on "
            "synthetic landmark sequences only (bench/train_recognition.py); these clips are never trained on. "
            "A clip is recognised when the majority label of its frames inside its labelled active spans "
-           "(rest left out) is its exercise. Design choices were made on the tune half only.", "",
+           "(rest left out; if all of it was taken for rest, the most probable label other than rest) is its "
+           "exercise. Design choices were made on the tune half only.", "",
            "| | tune | check | all |", "|---|---|---|---|",
            f"| **all supported clips** | {_acc([r for r in rows if r['half'] == 'tune'])} | "
            f"{_acc([r for r in rows if r['half'] == 'check'])} | {_acc(rows)} |"]

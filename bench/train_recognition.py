@@ -32,27 +32,39 @@ def _one(seed: int):
     return clip_windows(seed, list(EXERCISES))
 
 
-def dataset(clips: int, seed: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
-    # Keyed by the feature layout, clip count and seed: rebuild (delete the file) after changing the generator.
-    key = hashlib.sha256(f"{feature_size()}-{clips}-{seed}".encode()).hexdigest()[:16]
-    cache = Path.home() / ".cache/posecoach/recognition_train" / f"{key}.npz"
-    if cache.is_file():
-        z = np.load(cache)
-        return z["x"], z["y"]
-    seeds = [seed * 100000 + i for i in range(clips)]
+def dataset(clips: int, seed: int, workers: int, only_cached: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Windows of ``clips`` random clips, generated in chunks that are cached as they finish (so a long run can
+    be used before it ends: ``only_cached``)."""
+    # Keyed by the feature layout and seed: delete the folder after changing the generator.
+    key = hashlib.sha256(f"{feature_size()}-{seed}".encode()).hexdigest()[:16]
+    folder = Path.home() / ".cache/posecoach/recognition_train" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    chunk = 10
+    todo = [c for c in range(0, clips, chunk) if not (folder / f"{c:06d}.npz").is_file()]
+    if todo and not only_cached:
+        t0 = time.time()
+        with get_context("spawn").Pool(workers) as pool:
+            jobs = [(c, list(range(seed * 100000 + c, seed * 100000 + min(c + chunk, clips)))) for c in todo]
+            for i, (c, x, y) in enumerate(pool.imap_unordered(_chunk, jobs)):
+                np.savez_compressed(folder / f"{c:06d}.npz", x=x, y=y)
+                print(f"  {(i + 1) * chunk}/{len(todo) * chunk} clips, {time.time() - t0:.0f} s", flush=True)
     xs, ys = [], []
-    t0 = time.time()
-    with get_context("spawn").Pool(workers) as pool:
-        for i, (f, lab) in enumerate(pool.imap_unordered(_one, seeds, chunksize=4)):
-            if len(f):
-                xs.append(f)
-                ys += lab
-            if i % 100 == 99:
-                print(f"  {i + 1}/{clips} clips, {time.time() - t0:.0f} s", flush=True)
-    x, y = np.concatenate(xs), np.array(ys)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(cache, x=x, y=y)
-    return x, y
+    for f in sorted(folder.glob("*.npz"))[: (clips + chunk - 1) // chunk]:
+        z = np.load(f)
+        xs.append(z["x"])
+        ys.append(z["y"])
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _chunk(job):
+    c, seeds = job
+    xs, ys = [], []
+    for s in seeds:
+        x, y = _one(s)
+        if len(x):
+            xs.append(x)
+            ys += y
+    return c, np.concatenate(xs), np.array(ys)
 
 
 def fit(x: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], alpha: float, seed: int) -> RecognitionModel:
@@ -86,8 +98,11 @@ def main(argv=None) -> int:
     ap.add_argument("--alpha", type=float, default=1e-3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--only-cached", action="store_true", help="train on the chunks generated so far")
+    ap.add_argument("--seeds", default=None, help="comma-separated dataset seeds to pool (default: --seed)")
     a = ap.parse_args(argv)
-    x, y = dataset(a.clips, a.seed, a.workers)
+    parts = [dataset(a.clips, int(sd), a.workers, a.only_cached) for sd in (a.seeds or str(a.seed)).split(",")]
+    x, y = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
     print(f"{len(x)} windows x {feature_size()} features;", {c: int((y == c).sum()) for c in np.unique(y)})
     hidden = tuple(int(h) for h in a.hidden.split(",") if h)
     model = fit(x, y, hidden, a.alpha, a.seed)

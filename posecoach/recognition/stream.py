@@ -65,7 +65,14 @@ def decisions(frames: list[PoseFrame], model: RecognitionModel, step: float = ST
         if b - a < 2 * half:
             a, b = (0, min(len(grid), 2 * half)) if a == 0 else (max(0, len(grid) - 2 * half), len(grid))
         feats.append(window_features(desc[a:b], track[a:b]))
-    return times, model.proba(np.array(feats))
+    proba = model.proba(np.array(feats))
+    # Nobody in view around the decision: that is rest (between exercises), whatever the window's edges hold.
+    found = np.isfinite(desc).all(1).astype(float)
+    near = np.convolve(found, np.ones(int(RATE) * 2 + 1) / (int(RATE) * 2 + 1), "same")
+    empty = near[np.clip(np.round((times - grid[0]) * RATE).astype(int), 0, len(grid) - 1)] < 0.5
+    proba[empty] = 0.0
+    proba[empty, model.index(REST)] = 1.0
+    return times, proba
 
 
 def viterbi(logp: np.ndarray, switch: float = SWITCH_COST) -> np.ndarray:
