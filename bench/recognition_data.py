@@ -151,8 +151,13 @@ def clip_windows(seed: int, exercises: list[str], p_other: float = 0.12, p_idle:
 def _windows(scene, label, rng, step):
     from posecoach.recognition.features import pose_arrays
 
+    # Far-side limbs: on real footage MediaPipe often folds them onto the near ones (small error, fair
+    # visibility), on the avatar they drift far; draw anything between.
+    far_lo = float(rng.uniform(1, 12))
+    vis_hi = float(rng.uniform(0.2, 0.8))
     noise = LandmarkNoise(jitter_px=float(rng.uniform(0.5, 4)), bias_px=float(rng.uniform(1, 8)), dropout=0.01,
-                          far_side=True, spike=0.002 if rng.random() < 0.5 else 0.0,
+                          far_side=True, far_error_px=(far_lo, far_lo + float(rng.uniform(2, 35))),
+                          far_visibility=(0.02, vis_hi), spike=0.002 if rng.random() < 0.5 else 0.0,
                           swap=0.01 if rng.random() < 0.2 else 0.0)
     frames = landmark_frames(scene, noise, seed=int(rng.integers(1 << 30)))
     t, xy, world, vis, aspect = pose_arrays(frames)
