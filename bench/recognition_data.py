@@ -106,6 +106,25 @@ def augment(xy, world, vis, rng, aspect):
     return xy, world, vis
 
 
+def one_euro(t, xy, world):
+    """The pipeline's smoothing (smoothing.OneEuroSmoother's settings) on the arrays, so the training windows
+    see jitter as the recogniser will: after FrameStep's smoother, not raw."""
+    from posecoach.smoothing import OneEuroArray
+
+    fi, fw = OneEuroArray(1.5, 2.0, 1.0), OneEuroArray(1.5, 1.0, 1.0)
+    xs, ws = xy.copy(), world.copy()
+    last = None
+    for i in range(len(t)):
+        if not np.isfinite(xy[i]).all():
+            continue
+        if last is not None and t[i] - last > 0.5:
+            fi.reset()
+            fw.reset()
+        last = t[i]
+        xs[i], ws[i] = fi(xy[i], t[i]), fw(world[i], t[i])
+    return xs, ws
+
+
 def clip_windows(seed: int, exercises: list[str], p_other: float = 0.12, p_idle: float = 0.05,
                  step: float = 1.0, views: int = 3) -> tuple[np.ndarray, list[str]]:
     """(features (K, F), labels) of the windows of one random synthetic clip, filmed from ``views`` cameras."""
@@ -162,6 +181,7 @@ def _windows(scene, label, rng, step):
     frames = landmark_frames(scene, noise, seed=int(rng.integers(1 << 30)))
     t, xy, world, vis, aspect = pose_arrays(frames)
     xy, world, vis = augment(xy, world, vis, rng, aspect[0])
+    xy, world = one_euro(t, xy, world)
     ok = np.isfinite(xy).all((1, 2))
     desc = np.full((len(t), len(frame_descriptors(xy[:1], world[:1], vis[:1]).T)), np.nan)
     track = np.full((len(t), 13, 2), np.nan)
