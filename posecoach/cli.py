@@ -105,8 +105,8 @@ def cmd_analyze(args) -> int:
     if args.exercise:
         _check_exercise(args.exercise)
     html_path, csv_path = getattr(args, "html", None), getattr(args, "csv", None)
-    if (html_path or csv_path) and not args.exercise:
-        raise CliError("--html and --csv need --exercise (they report on an exercise's reps, holds and angles)")
+    if csv_path and not args.exercise:
+        raise CliError("--csv needs --exercise (it reports an exercise's angles and checks)")
     recognition = None
     if not args.exercise:  # which exercises, and when: recognised, then each segment counted by its checker
         from posecoach.recognition.model import ModelError, load_model
@@ -382,9 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", "-o", help="annotated video to write (.mp4, .webm for browsers, .avi)")
     a.add_argument("--report", "-r", help="JSON report to write")
     a.add_argument("--csv", help="CSV of per-frame angles and checks to write (needs --exercise)")
-    a.add_argument("--html", help="HTML report to write: summary, plot, reps, faults, thumbnails (needs "
-                                  "--exercise); embeds the annotated video, written beside it as .webm "
-                                  "unless --out names one")
+    a.add_argument("--html", help="HTML report to write: summary, plot, reps, faults, thumbnails (without "
+                                  "--exercise: the timeline of recognised exercises); embeds the annotated "
+                                  "video, written beside it as .webm unless --out names one")
     a.add_argument("--json", action="store_true", help="print the report as JSON instead of a summary")
     a.add_argument("--no-cache", action="store_true", help="ignore the landmark cache and run the model")
     a.add_argument("--analysis-fps", type=analysis_rate, default=DEFAULT_ANALYSIS_FPS, metavar="FPS|all",

@@ -263,6 +263,9 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
         f"<div class='card'><div class='k'>{k}</div><div class='v'>{v}</div><div class='n'>{s}</div></div>"
         for k, v, s in cards) + "</div>")
 
+    if rep.get("timeline"):
+        parts.append(timeline_html(rep["timeline"], rep.get("segments", []), analysis.duration))
+
     if video_src:
         if video_src.lower().endswith(".webm"):
             parts.append("<h2>Annotated video</h2><div class='panel'>"
@@ -340,6 +343,33 @@ def build_html(analysis, *, video_src: str | None = None, thumbs: list[tuple[Mom
                  "form checks are estimates from a single camera, not a clinical assessment.</footer>")
     parts.append(f"</main><script>{JS}</script></body></html>")
     return "".join(parts)
+
+
+_TIMELINE_COLOURS = ("#2f7fd6", "#2e9e4f", "#e08a00", "#8e44ad", "#16a0a0", "#c0392b", "#7f8c2b", "#d35400")
+
+
+def timeline_html(timeline: list[dict], segments: list[dict], duration: float) -> str:
+    """The session's recognised segments as a bar (exercise segments coloured, rest and other grey) and a table
+    of what each exercise segment counted."""
+    total = max(duration, max((t["end"] for t in timeline), default=0.0), 1e-6)
+    names = sorted({t["exercise"] for t in timeline if t["exercise"] not in ("rest", "other")})
+    colour = {n: _TIMELINE_COLOURS[i % len(_TIMELINE_COLOURS)] for i, n in enumerate(names)}
+    bar = "".join(
+        f"<div title='{E(t['exercise'])} {_clock(t['start'])}-{_clock(t['end'])}' style='flex:{t['end'] - t['start']:.2f};"
+        f"background:{colour.get(t['exercise'], '#ccc')};color:#fff;font-size:12px;overflow:hidden;white-space:nowrap;"
+        f"padding:4px 2px'>{E(t['exercise'].replace('_', ' ')) if t['exercise'] in colour else ''}</div>"
+        for t in timeline if t["end"] > t["start"])
+    rows = "".join(
+        f"<tr data-t='{s['segment_start']:.2f}'><td>{E(s['exercise'].replace('_', ' '))}</td>"
+        f"<td>{_clock(s['segment_start'])}&ndash;{_clock(s['segment_end'])}</td><td>{s.get('reps', 0)}"
+        f"{' (+' + str(s['partial_reps']) + ' partial)' if s.get('partial_reps') else ''}</td>"
+        f"<td>{s.get('hold_seconds', 0):.1f} s</td><td>{len(s.get('faults', []))}</td>"
+        f"<td>{s.get('confidence', 0):.2f}</td></tr>" for s in segments)
+    return (f"<h2>Session timeline</h2><div class='panel'><div style='display:flex;width:100%;border-radius:4px;"
+            f"overflow:hidden'>{bar}</div><p class='sub'>0 &ndash; {_clock(total)}; grey: rest, moving between, "
+            "or something else</p></div>"
+            "<table><thead><tr><th>Exercise (recognised)</th><th>When</th><th>Reps</th><th>Held</th><th>Faults</th>"
+            f"<th>Confidence</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def write_html_report(path: str | Path, analysis, *, video: str | Path | None = None,
