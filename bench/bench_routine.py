@@ -80,7 +80,9 @@ def write(path: Path, frames) -> int:
 
 def analyze_json(video: Path, exercise: str | None, work: Path) -> dict:
     out = work / (video.stem + (f".{exercise}" if exercise else "") + ".json")
-    if not out.is_file():
+    # A piece's count alone does not depend on recognition: kept. The routine is re-analysed every time (its
+    # landmarks come from the cache), so a new recognition model is measured.
+    if exercise is None or not out.is_file():
         cmd = [sys.executable, "-m", "posecoach", "analyze", str(video), "-r", str(out), "-q"]
         if exercise:
             cmd += ["-e", exercise]

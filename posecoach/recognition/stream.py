@@ -17,6 +17,7 @@ from posecoach.pose import PoseFrame
 from posecoach.recognition.features import (RATE, WINDOW, descriptor_size, frame_descriptors, grid_series, pose_arrays,
                                             track_points, window_features)
 from posecoach.recognition.model import OTHER, REST, RecognitionModel, load_model
+from posecoach.recognition.prior import apply_prior
 
 STEP = 0.5  # seconds between decisions
 SWITCH_COST = 6.0  # nats: the evidence a change of label must bring (Viterbi)
@@ -65,7 +66,8 @@ def decisions(frames: list[PoseFrame], model: RecognitionModel, step: float = ST
         if b - a < 2 * half:
             a, b = (0, min(len(grid), 2 * half)) if a == 0 else (max(0, len(grid) - 2 * half), len(grid))
         feats.append(window_features(desc[a:b], track[a:b]))
-    proba = model.proba(np.array(feats))
+    feats = np.array(feats)
+    proba = apply_prior(model.proba(feats), feats, model.labels)
     # Nobody in view around the decision: that is rest (between exercises), whatever the window's edges hold.
     found = np.isfinite(desc).all(1).astype(float)
     near = np.convolve(found, np.ones(int(RATE) * 2 + 1) / (int(RATE) * 2 + 1), "same")
@@ -199,7 +201,7 @@ class Recogniser:
 
     def _decide(self) -> None:
         f = window_features(np.array(self._desc), np.array(self._track))
-        p = self.model.proba(f)
+        p = apply_prior(self.model.proba(f), f, self.model.labels)
         self._p = self.smoothing * self._p + (1 - self.smoothing) * p
         best = self.model.labels[int(np.argmax(self._p))]
         if not self._label:
