@@ -144,7 +144,10 @@ def report(rows, others, missing, ms) -> str:
         out.append(f"| {r['half']} | {r['clip']} | {r['exercise']} | {r['view']} | "
                    f"{'' if r['ok'] else '**'}{r['got']}{'' if r['ok'] else '**'} | {r['votes']} |")
     if others:
+        n_other = sum(r["got"] == "other" for r in others)
         out += ["", "## Clips of exercises posecoach does not support (\"other\" is right)", "",
+                f"Taken for \"other\" on {n_other} of {len(others)} clips; the rest were taken for the nearest "
+                "supported exercise (e.g. a swimmer or quadruped leg raise for a bird dog).", "",
                 "| half | clip | exercise | recognised as |", "|---|---|---|---|"]
         for r in sorted(others, key=lambda r: (r["half"], r["exercise"])):
             out.append(f"| {r['half']} | {r['clip']} | {r['exercise']} | {r['got']} |")

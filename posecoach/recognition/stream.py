@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecoach.pose import PoseFrame
-from posecoach.recognition.features import (RATE, WINDOW, descriptor_size, frame_descriptors, grid_series, pose_arrays,
+from posecoach.recognition.features import (RATE, WINDOW, descriptor_size, feature_size, frame_descriptors, grid_series, pose_arrays,
                                             track_points, window_features)
 from posecoach.recognition.model import OTHER, REST, RecognitionModel, load_model
 from posecoach.recognition.prior import apply_prior
@@ -22,6 +22,7 @@ from posecoach.recognition.prior import apply_prior
 STEP = 0.5  # seconds between decisions
 SWITCH_COST = 6.0  # nats: the evidence a change of label must bring (Viterbi)
 MIN_SEGMENT = 4.0  # seconds: shorter exercise runs are folded into their neighbours
+MERGE_REST = 6.0  # seconds: a shorter rest between two stretches of the same exercise joins them
 
 
 @dataclass(frozen=True)
@@ -58,20 +59,28 @@ def decisions(frames: list[PoseFrame], model: RecognitionModel, step: float = ST
         return np.zeros(0), np.zeros((0, len(model.labels)))
     half = int(WINDOW * RATE / 2)
     times = np.arange(grid[0], grid[-1] + 1e-9, step)
-    feats = []
+    found = np.isfinite(desc).all(1) & np.isfinite(track.reshape(len(track), -1)).all(1)
+    # Runs of grid samples with somebody in view: a window never reaches across a stretch with nobody (the
+    # person left), so the poses before and after a break are never mixed.
+    run_id = np.cumsum(np.concatenate([[1], found[1:] != found[:-1]]))
+    feats, empty = [], []
     for c in times:
-        i = int(round((c - grid[0]) * RATE))
-        a, b = max(0, i - half), min(len(grid), i + half)
-        # At the ends the window slides rather than shrinks, while the recording is long enough.
+        i = min(len(grid) - 1, int(round((c - grid[0]) * RATE)))
+        if not found[i]:
+            empty.append(True)
+            feats.append(np.zeros(feature_size()))
+            continue
+        run = np.flatnonzero(run_id == run_id[i])
+        lo, hi = int(run[0]), int(run[-1]) + 1
+        a, b = max(lo, i - half), min(hi, i + half)
+        # At the ends of a run the window slides rather than shrinks, while the run is long enough.
         if b - a < 2 * half:
-            a, b = (0, min(len(grid), 2 * half)) if a == 0 else (max(0, len(grid) - 2 * half), len(grid))
+            a, b = (lo, min(hi, lo + 2 * half)) if a == lo else (max(lo, hi - 2 * half), hi)
+        empty.append(b - a < int(RATE))  # under a second of pose: too little to say anything
         feats.append(window_features(desc[a:b], track[a:b]))
     feats = np.array(feats)
     proba = apply_prior(model.proba(feats), feats, model.labels)
-    # Nobody in view around the decision: that is rest (between exercises), whatever the window's edges hold.
-    found = np.isfinite(desc).all(1).astype(float)
-    near = np.convolve(found, np.ones(int(RATE) * 2 + 1) / (int(RATE) * 2 + 1), "same")
-    empty = near[np.clip(np.round((times - grid[0]) * RATE).astype(int), 0, len(grid) - 1)] < 0.5
+    empty = np.array(empty, bool)
     proba[empty] = 0.0
     proba[empty, model.index(REST)] = 1.0
     return times, proba
@@ -101,21 +110,27 @@ def segments_from(times: np.ndarray, proba: np.ndarray, labels: tuple[str, ...],
     if len(times) == 0:
         return []
     path = viterbi(np.log(proba + 1e-6), switch)
-    for _ in range(3):
+    dt = times[1] - times[0] if len(times) > 1 else STEP
+    rest = labels.index(REST) if REST in labels else -1
+    while True:
         runs = _runs(path)
-        changed = False
-        for a, b in runs:
-            dur = (b - a) * (times[1] - times[0] if len(times) > 1 else STEP)
-            if dur < min_segment and len(runs) > 1:
-                # The short run takes the label it explains second best among its neighbours' labels.
-                nb = {path[a - 1]} if a > 0 else set()
-                nb |= {path[b]} if b < len(path) else set()
-                best = max(nb, key=lambda j: proba[a:b, j].sum())
-                path[a:b] = best
-                changed = True
-                break
-        if not changed:
+        if len(runs) < 2:
             break
+        # The shortest run under min_segment (rest runs of nobody in view are kept whatever their length
+        # unless shorter than a decision or two) takes the neighbour's label it explains better.
+        short = [(b - a, a, b) for a, b in runs if (b - a) * dt < min_segment and path[a] != rest]
+        short += [(b - a, a, b) for a, b in runs if (b - a) * dt < 1.0 and path[a] == rest]
+        if not short:
+            break
+        _, a, b = min(short)
+        nb = ([path[a - 1]] if a > 0 else []) + ([path[b]] if b < len(path) else [])
+        path[a:b] = max(nb, key=lambda j: proba[a:b, j].sum())
+    # Two stretches of one exercise with a short rest between are one segment (a pause, or two sets).
+    runs = _runs(path)
+    for k in range(1, len(runs) - 1):
+        a, b = runs[k]
+        if path[a] == rest and path[a - 1] == path[b] and path[b] != rest and (b - a) * dt < MERGE_REST:
+            path[a:b] = path[b]
     out = []
     for a, b in _runs(path):
         s = 0.0 if a == 0 else 0.5 * (times[a - 1] + times[a])
