@@ -131,8 +131,10 @@ def _cli(*args, env=None):
 def test_cli_analyze_without_exercise_reports_segments(tmp_path, monkeypatch):
     video, bounds = _routine_video(tmp_path, monkeypatch)
     env = {"POSECOACH_CACHE": str(tmp_path / "cache")}
-    r = _cli("analyze", str(video), "-r", str(tmp_path / "r.json"), "-q", env=env)
+    r = _cli("analyze", str(video), "-r", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"), "-q",
+             env=env)
     assert r.returncode == 0, r.stderr
+    assert "Session timeline" in (tmp_path / "r.html").read_text()
     rep = json.loads((tmp_path / "r.json").read_text())
     assert [s["exercise"] for s in rep["segments"]] == ["squat", "cat_cow"]
     assert [s["reps"] for s in rep["segments"]] == [4, 4]
