@@ -2,17 +2,17 @@
 
     python bench/bench_pipeline.py [VIDEO] [--repeat 3] [--exercise glute_bridge]
 
-Runs, alternately and ``--repeat`` times each (the best time is kept, so a busy neighbour on the machine hurts
-both sides alike):
-  bare      decode each frame with OpenCV and run the MediaPipe Pose Landmarker on it, nothing else;
-  analyze   posecoach's whole pipeline, model included (no landmark cache): threaded decode, estimator, One Euro
-            smoothing, the exercise checker, the overlay and the annotated .mp4 written on its own thread;
-  cached    the same analysis with landmarks from the cache (what a re-analysis with other settings costs);
-  bare, end to end / posecoach analyze, end to end
-            the first two as commands, timed from outside: a fresh Python running this file's bare loop, and
-            `posecoach analyze VIDEO -e EXERCISE -o annotated.mp4 -r report.json` with an empty landmark cache
-            (what a user runs on a fresh clone), interpreter start-up and imports included.
-Prints a table: wall seconds, frames per second, x real time, and where analyze's time went.
+Runs, alternately and ``--repeat`` times each (best and median kept, so a busy neighbour on the machine hurts
+every side alike):
+  in process   a bare loop (decode each frame with OpenCV, run the MediaPipe Pose Landmarker on it, nothing
+               else); `session.analyze` with the annotated video (-o) at every frame and at the default analysis
+               rate (no landmark cache); and from the landmark cache (what a re-analysis costs);
+  end to end   commands timed from outside, as a user runs them on a fresh clone (empty landmark cache,
+               interpreter start-up and imports included): the bare loop in a fresh Python, and
+               `posecoach analyze VIDEO -e EXERCISE -r report.json` at every frame, at the default rate, and with
+               `-o annotated.mp4` at the default rate.
+Prints a table: wall seconds (best, median), x real time (video seconds per wall second), the bare loop's time
+over each command's, and where analyze's time went.
 """
 from __future__ import annotations
 
@@ -68,24 +68,35 @@ def bare_command(video: Path) -> float:
     return timed_command([sys.executable, str(Path(__file__).resolve()), "--bare-only", str(video)])
 
 
-def cli_command(video: Path, exercise: str) -> tuple[float, dict]:
+def cli_command(video: Path, exercise: str, *extra: str) -> tuple[float, dict]:
     """`posecoach analyze` as a user runs it on a fresh clone (empty cache); returns wall time and its report."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, POSECOACH_CACHE=str(Path(tmp) / "cache"))
         report = Path(tmp) / "report.json"
+        extra = tuple(str(Path(tmp) / "annotated.mp4") if a == "{video}" else a for a in extra)
         t = timed_command([sys.executable, "-m", "posecoach", "analyze", str(video), "-e", exercise,
-                           "-o", str(Path(tmp) / "annotated.mp4"), "-r", str(report)], env)
+                           "-r", str(report), *extra], env)
         return t, json.loads(report.read_text())
 
 
-def posecoach_run(video: Path, exercise: str | None, cache_dir: str, use_cache: bool):
+def posecoach_run(video: Path, exercise: str | None, cache_dir: str, use_cache: bool, rate: float | None):
     from posecoach.session import analyze
 
     os.environ["POSECOACH_CACHE"] = cache_dir
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        an = analyze(video, exercise, out=Path(tmp) / "annotated.mp4", use_cache=use_cache)
-        return time.perf_counter() - t0, len(an.frames), an
+        an = analyze(video, exercise, out=Path(tmp) / "annotated.mp4", use_cache=use_cache, keep_frames=False,
+                     analysis_fps=rate)
+        return time.perf_counter() - t0, an.video_frames, an
+
+
+# The commands timed end to end, alternated in each round (each with an empty landmark cache).
+E2E = {
+    "bare loop, every frame (decode + model)": None,
+    "posecoach analyze -r, every frame (--analysis-fps all)": ("--analysis-fps", "all"),
+    "posecoach analyze -r, default rate": (),
+    "posecoach analyze -o -r, default rate": ("-o", "{video}"),
+}
 
 
 def main() -> int:
@@ -102,68 +113,72 @@ def main() -> int:
     if args.bare_only:
         bare_loop(args.video)
         return 0
-    cache = tempfile.mkdtemp(prefix="posecoach-bench-cache-")
-    best = {"bare": (1e9, 0), "analyze": (1e9, 0, None), "cached": (1e9, 0, None)}
-    e2e_bare, e2e_cli, cli_report = [], [], None
-    for _ in range(args.repeat):
-        t, n = bare_loop(args.video)
-        best["bare"] = min(best["bare"], (t, n), key=lambda x: x[0])
-        r = posecoach_run(args.video, args.exercise, cache, use_cache=False)
-        best["analyze"] = min(best["analyze"], r, key=lambda x: x[0])
-        # alternate which command goes first, so neither always runs on a machine warmed by the other
-        if len(e2e_bare) % 2 == 0:
-            e2e_bare.append(bare_command(args.video))
-            t, rep = cli_command(args.video, args.exercise)
-        else:
-            t, rep = cli_command(args.video, args.exercise)
-            e2e_bare.append(bare_command(args.video))
-        if not e2e_cli or t < min(e2e_cli):
-            cli_report = rep
-        e2e_cli.append(t)
-    posecoach_run(args.video, args.exercise, cache, use_cache=True)  # fill the cache
-    for _ in range(args.repeat):
-        r = posecoach_run(args.video, args.exercise, cache, use_cache=True)
-        best["cached"] = min(best["cached"], r, key=lambda x: x[0])
-
+    from posecoach.cli import DEFAULT_ANALYSIS_FPS
     from posecoach.sources import probe
 
     fps, frames, size = probe(args.video)
     duration = frames / fps
-    lines = [f"video: {args.video.name}  {size[0]}x{size[1]}  {frames} frames  {duration:.1f} s at {fps:.1f} fps",
+    load0 = os.getloadavg()[0]
+    cache = tempfile.mkdtemp(prefix="posecoach-bench-cache-")
+    inproc = {"bare": [], "analyze -o, every frame": [], "analyze -o, default rate": [], "cached": []}
+    e2e: dict[str, list[float]] = {k: [] for k in E2E}
+    reports: dict[str, dict] = {}
+    for k in range(args.repeat):
+        inproc["bare"].append(bare_loop(args.video))
+        r = posecoach_run(args.video, args.exercise, cache, False, None)
+        inproc["analyze -o, every frame"].append(r)
+        tm_every = r[2].timings
+        r = posecoach_run(args.video, args.exercise, cache, False, DEFAULT_ANALYSIS_FPS)
+        inproc["analyze -o, default rate"].append(r)
+        names = list(E2E)
+        for name in (names if k % 2 == 0 else names[::-1]):  # neither always runs on a machine warmed by another
+            if E2E[name] is None:
+                e2e[name].append(bare_command(args.video))
+            else:
+                t, rep = cli_command(args.video, args.exercise, *E2E[name])
+                e2e[name].append(t)
+                reports[name] = rep
+    posecoach_run(args.video, args.exercise, cache, True, None)  # fill the cache
+    for _ in range(args.repeat):
+        inproc["cached"].append(posecoach_run(args.video, args.exercise, cache, True, None))
+
+    lines = [f"video: {args.video.name}  {size[0]}x{size[1]}  {frames} frames  {duration:.1f} s at {fps:.1f} fps; "
+             f"default analysis rate {DEFAULT_ANALYSIS_FPS:g} fps",
              f"machine: {platform.machine()}, {os.cpu_count()} cores, {cpu_name()}, Python "
-             f"{platform.python_version()}, best of {args.repeat}, {time.strftime('%Y-%m-%d')}",
+             f"{platform.python_version()}, best of {args.repeat}, {time.strftime('%Y-%m-%d')}, load average "
+             f"{load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
              "",
-             "| run | wall s | frames/s | x real time |",
+             "| run | wall s (best) | wall s (median) | x real time (best) |",
              "|---|---:|---:|---:|"]
-    for name in ("bare", "analyze", "cached"):
-        t, n = best[name][0], best[name][1]
-        lines.append(f"| {name} | {t:.2f} | {n / t:.1f} | {t / duration:.2f} |")
-    n = best["bare"][1]
-    for name, ts in (("bare, end to end", e2e_bare), ("posecoach analyze, end to end", e2e_cli)):
-        t = min(ts)
-        lines.append(f"| {name} | {t:.2f} | {n / t:.1f} | {t / duration:.2f} |")
-    ratio = sorted(c / b for c, b in zip(e2e_cli, e2e_bare))
-    tm = best["analyze"][2].timings
+    for name, runs in inproc.items():
+        ts = [r[0] for r in runs]
+        lines.append(f"| in process: {name} | {min(ts):.2f} | {statistics.median(ts):.2f} | "
+                     f"{duration / min(ts):.2f} |")
+    for name, ts in e2e.items():
+        lines.append(f"| end to end: {name} | {min(ts):.2f} | {statistics.median(ts):.2f} | "
+                     f"{duration / min(ts):.2f} |")
+    bare = e2e[next(iter(E2E))]
+    lines.append("")
+    for name in list(E2E)[1:]:
+        pairs = sorted(b / c for b, c in zip(bare, e2e[name]))
+        lines.append(f"- bare loop / {name}: best {min(bare) / min(e2e[name]):.2f}x, median pair "
+                     f"{statistics.median(pairs):.2f}x (pairs: {', '.join(f'{p:.2f}' for p in pairs)})")
+    tm = inproc["analyze -o, default rate"][-1][2].timings
     lines += ["",
-              f"`posecoach analyze -o` / bare loop, end to end: best {min(e2e_cli) / min(e2e_bare):.2f}, median "
-              f"pair {statistics.median(ratio):.2f} (pairs, sorted: {', '.join(f'{r:.2f}' for r in ratio)})",
-              "",
-              f"analyze, where the time went (s): inference {tm.inference:.2f} on the main thread (which does "
-              f"nothing else); decoding and making the model's input {tm.decode:.2f} on the decoder thread (main "
-              f"thread waited {tm.waiting_for_frames:.2f}); smoothing + checking {tm.checking:.2f}, overlay "
-              f"drawing + mp4v encoding {tm.drawing:.2f} on the writer thread at idle priority (main thread "
-              f"waited {tm.waiting_for_writer:.2f}, and {tm.finishing_video:.2f} for the last frames); "
-              f"wall {tm.wall:.2f}"]
-    if cli_report:
-        ct = cli_report.get("timings", {})
-        lines.append(f"`posecoach analyze` end to end, from its report: {ct.get('fps')} fps over the frames, "
-                     f"inference {ct.get('inference')}, wall inside analyze {ct.get('wall')}")
+              f"analyze -o at the default rate, where the time went (s, last round): inference {tm.inference:.2f}; "
+              f"decoding and making the model's input {tm.decode:.2f} on the decoder thread (main thread waited "
+              f"{tm.waiting_for_frames:.2f}); smoothing + checking {tm.checking:.2f}; overlay drawing + encoding "
+              f"{tm.drawing:.2f} on the writer thread (main thread waited {tm.waiting_for_writer:.2f}, and "
+              f"{tm.finishing_video:.2f} for the last frames); wall {tm.wall:.2f}. Every frame: inference "
+              f"{tm_every.inference:.2f}, wall {tm_every.wall:.2f}"]
+    for name, rep in reports.items():
+        lines.append(f"- {name}: reps {rep.get('reps')}, frames analysed {rep.get('frames_analysed')} of "
+                     f"{rep.get('frames')}")
     print("\n".join(lines))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("# Pipeline speed\n\n`python bench/bench_pipeline.py "
-                            f"--repeat {args.repeat} --out bench/results/pipeline.md`\n\n"
-                            + "\n".join(lines) + "\n")
+                            f"--repeat {args.repeat} --out {args.out}`\n\n" + "\n".join(lines) + "\n")
     return 0
 
 

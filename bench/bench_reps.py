@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from posecoach.exercises import get_exercise, list_exercises, make_checker, report_dict  # noqa: E402
+from posecoach.exercises import list_exercises, make_checker, report_dict  # noqa: E402
 
 DEFAULT_VIDEOS = ROOT.parent / "shared" / "videos"
 

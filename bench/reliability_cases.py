@@ -247,7 +247,7 @@ def _two_live(ws: Path):
         procs = [subprocess.Popen(posecoach(*args), cwd=ws, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True, stdin=subprocess.DEVNULL) for _ in range(2)]
         res = [p.communicate(timeout=300) for p in procs]
-        saved = [l for r in res for l in r[0].splitlines() if l.startswith("saved:")]
+        _saved = [l for r in res for l in r[0].splitlines() if l.startswith("saved:")]
         err = "\n".join(r[1] for r in res)
         shown = ("posecoach live --camera short.avi --no-display --mute --seconds 1  (twice, started together; "
                  "the folders of the next 90 s already taken)")

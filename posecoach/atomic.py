@@ -23,6 +23,8 @@ report /dev/full: No space left on device"), and whatever was half-written is re
 """
 from __future__ import annotations
 
+from posecoach.errors import EXIT_OUTPUT, PosecoachError
+
 import contextlib
 import io
 import os
@@ -40,7 +42,8 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-class OutputError(RuntimeError):
+class OutputError(PosecoachError, RuntimeError):
+    exit_code = EXIT_OUTPUT
     """An output cannot be written (full disk, read-only folder, a device that refuses data...)."""
 
 

@@ -11,6 +11,9 @@ import os
 import sys
 from pathlib import Path
 
+from posecoach.errors import (  # noqa: F401  (re-exported: the exit codes are part of the CLI)
+    EXIT_DEVICE, EXIT_INTERRUPTED, EXIT_MODEL, EXIT_NOBODY, EXIT_OUTPUT, EXIT_USAGE, PosecoachError)
+
 # OpenCV and its FFmpeg backend print their own lines when probing a missing camera or a broken file; we report
 # those cases ourselves in one line, so silence them (set before cv2 is imported; users can override).
 os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")
@@ -19,12 +22,6 @@ os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 # The model's default rate in analyze: chosen by bench/bench_analysis_rate.py (counts and holds on the dev clips at
 # every frame, 15 and 10 fps; results in bench/results/analysis_rate.md).
 DEFAULT_ANALYSIS_FPS = 15.0
-EXIT_USAGE = 2  # bad input: missing file, not a video, unknown exercise, bad option
-EXIT_MODEL = 3  # model missing or damaged, cannot download
-EXIT_DEVICE = 4  # no camera, no display
-EXIT_OUTPUT = 5  # cannot write an output (full disk, read-only folder, /dev/full...); the message names which
-EXIT_NOBODY = 6  # analyze: nobody was found in the video (the reports are still written, and say so)
-EXIT_INTERRUPTED = 130  # Ctrl+C, SIGTERM or SIGHUP; unfinished outputs are removed (live saves its session)
 
 DEMO_NAME = "glute_bridge_side.mp4"
 DEMO_EXERCISE = "glute_bridge"
@@ -50,29 +47,16 @@ def positive_float(text: str) -> float:
     return v
 
 
-class CliError(Exception):
+class CliError(PosecoachError):
+    """A usage error found by the CLI itself (an option that makes no sense), or any error with its exit code."""
+
     def __init__(self, message: str, code: int = EXIT_USAGE):
         super().__init__(message)
-        self.code = code
+        self.exit_code = code
 
-
-def _expected_errors():
-    """Map the domain's error types to exit codes (imported lazily so --help stays fast)."""
-    from posecoach.live import DisplayError
-    from posecoach.models import ModelError
-    from posecoach.models.build import ModelBuildError
-    from posecoach.outputs.video import OutputError
-    from posecoach.sources import CameraError, SourceError
-
-    errors = [(CameraError, EXIT_DEVICE), (SourceError, EXIT_USAGE), (ModelError, EXIT_MODEL), (ModelBuildError, EXIT_MODEL),
-              (DisplayError, EXIT_DEVICE), (OutputError, EXIT_OUTPUT)]
-    try:
-        from posecoach.exercises import UnknownExerciseError
-
-        errors.append((UnknownExerciseError, EXIT_USAGE))
-    except ImportError:
-        pass
-    return errors
+    @property
+    def code(self) -> int:
+        return self.exit_code
 
 
 # --- commands ---------------------------------------------------------------------------------------------------
@@ -190,7 +174,7 @@ def _print_summary(report: dict, an, print=print) -> None:
         faults = {}
         for f in report.get("faults", []):
             faults.setdefault(f["code"], f["message"])
-        for code, msg in list(faults.items())[:5]:
+        for _code, msg in list(faults.items())[:5]:
             print(f"  - {msg}")
     for seg in report.get("segments", []):
         what = f"{seg.get('reps', 0)} reps" if seg.get("kind") != "hold" or seg.get("reps") else ""
@@ -266,64 +250,6 @@ def cmd_exercises(args) -> int:
         print(f"{s.id:22} {s.kind:5} {target:12} camera: {s.required_view:8} {s.name}{alias}")
     print("\nGo slowly and gently; stop if an exercise causes pain, and build up over weeks. "
           "`posecoach exercises --json` shows each one's guidance.")
-    return 0
-
-
-def cmd_models(args) -> int:
-    from posecoach import models
-
-    if args.action == "list":
-        rows = models.list_models()
-        if not rows:
-            print(f"no models in {models.model_dir()} (run: posecoach models build)")
-        for r in rows:
-            print(f"{r['name']:40} {r['size_mb']:6.1f} MB  {'sha256 ok' if r['verified'] else 'unverified'}")
-    elif args.action == "verify":
-        path = models.resolve_model(args.variant)
-        want = models.expected_sha256(path)
-        if want is None:
-            print(f"{path}: no checksum is recorded for this file, so it cannot be verified "
-                  f"(sha256 {models.file_sha256(path)})")
-            return EXIT_MODEL
-        print(f"{path}: sha256 ok")
-    elif args.action == "build":
-        from posecoach.models.build import build_full_bundle
-
-        out = Path(args.out) if args.out else models.model_dir() / models.BUNDLED_FULL
-        wheel = Path(args.wheel) if args.wheel else None
-        if wheel is not None and not wheel.is_file():
-            raise CliError(f"no such wheel: {wheel}")
-        build_full_bundle(out, wheel=wheel)
-    elif args.action == "download":
-        if not args.variant:
-            raise CliError("which model? posecoach models download lite|full|heavy")
-        path = models.download(args.variant)
-        print(f"saved {path}")
-    return 0
-
-
-def cmd_synth(args) -> int:
-    from posecoach.commands.synth import synth
-
-    scene = {"range_scale": args.range, "tempo": args.tempo, "body_height": args.body_height, "build": args.build,
-             "setup": args.setup, "sets": args.sets, "rest": args.rest, "near_side": args.near_side,
-             "azimuth_offset": args.azimuth_offset, "distance_scale": args.distance_scale}
-    if args.camera_height is not None:
-        try:
-            scene["elevation"] = float(args.camera_height)
-        except ValueError:
-            scene["camera_height"] = args.camera_height
-    if args.clothing:
-        shirt, _, trousers = args.clothing.partition(",")
-        scene.update(shirt=shirt or None, trousers=trousers or None)
-    try:
-        path = synth(args.exercise, out=args.out, reps=args.reps, hold=args.hold, view=args.view,
-                     faults=args.fault or [], seed=args.seed, width=args.width, height=args.height, fps=args.fps,
-                     variant=args.variant, workers=args.workers, progress=False if args.quiet else None, **scene)
-    except ValueError as e:  # unknown exercise, view or fault: the message names the valid ones
-        raise CliError(str(e).splitlines()[0]) from None
-    truth = Path(path).with_suffix(".truth.json")
-    print(f"wrote {path} and its ground truth {truth}")
     return 0
 
 
@@ -426,65 +352,6 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", action="store_true", help="machine-readable, with each exercise's guidance")
     ex.set_defaults(func=cmd_exercises)
 
-    m = sub.add_parser("models", help="list, verify, build or download pose models",
-                       description="list: models in the model folder; verify: check a model's sha256; build: "
-                                   "rebuild the bundled full model from PyPI material; download: fetch Google's "
-                                   "official lite/full/heavy bundles (needs a network).")
-    m.add_argument("action", choices=["list", "verify", "build", "download"])
-    m.add_argument("variant", nargs="?", help="lite, full or heavy (download, verify)")
-    m.add_argument("--wheel", help="build: use this mediapipe 0.10.21 wheel instead of downloading it")
-    m.add_argument("--out", help="build: where to write the bundle (default: the model folder)")
-    m.set_defaults(func=cmd_models)
-
-    s = sub.add_parser("synth", help="render a synthetic exerciser clip with exact ground truth",
-                       description="Render an avatar doing the exercise (setup, reps or holds, optional faults) "
-                                   "through a pinhole camera, and write the exact truth (reps, holds, sides, "
-                                   "faults, joint angles per frame) beside the video as .truth.json.")
-    s.add_argument("exercise", help="exercise id")
-    s.add_argument("--out", "-o", required=True, help="video to write; the truth goes beside it as .truth.json")
-    s.add_argument("--reps", type=positive_int, default=None, help="repetitions (rep exercises)")
-    s.add_argument("--hold", type=positive_float, default=None, help="hold seconds (hold exercises)")
-    s.add_argument("--view", choices=["side", "oblique", "front", "feet", "head"], default=None,
-                   help="camera view (default side). feet / head: looking along the body from the feet end / "
-                        "the head end (lying, kneeling, seated work); for a standing exercise the body's axis is "
-                        "vertical, so feet means from the front and head means from behind")
-    s.add_argument("--camera-height", default=None, metavar="low|mid|high|DEGREES",
-                   help="camera height: low (a phone on the floor; near hip height for standing work), mid "
-                        "(default), high (a shelf, looking down), or the angle in degrees the camera looks down "
-                        "(negative: up)")
-    s.add_argument("--range", type=float, default=None, metavar="SCALE",
-                   help="range of motion as a fraction of the nominal one, 0.3-1.5 (e.g. 0.5 half-way, 1.2 "
-                        "beyond); every rep still counts as a rep in the truth, which records the scale")
-    s.add_argument("--tempo", type=float, default=None,
-                   help="time scale of every move, 0.3-3 (default 1; 0.5 rushed, 1.6 slow)")
-    s.add_argument("--body-height", type=float, default=None, metavar="METRES",
-                   help="height of the person, 1.3-2.1 m (default 1.70)")
-    s.add_argument("--build", type=float, default=None,
-                   help="body widths x this, 0.7 slim - 1.4 broad (default 1)")
-    s.add_argument("--clothing", default=None, metavar="SHIRT[,TROUSERS]",
-                   help="clothing colours: names (red, blue, green, yellow, purple, white, orange, navy, grey, "
-                        "denim, black, brown, beige, pink) or #rrggbb; default drawn from the seed")
-    s.add_argument("--setup", type=float, default=None, metavar="SECONDS",
-                   help="seconds still in the start posture before the first rep (default 1.5)")
-    s.add_argument("--sets", type=positive_int, default=None, help="sets of the reps or holds (default 1)")
-    s.add_argument("--rest", type=float, default=None, metavar="SECONDS",
-                   help="rest after each set: between sets, and at the end (default 0: none)")
-    s.add_argument("--near-side", choices=["left", "right"], default=None,
-                   help="body side facing the camera in side and oblique views (default left)")
-    s.add_argument("--azimuth-offset", type=float, default=None, metavar="DEGREES",
-                   help="turn the camera about the person by this much from the view's direction")
-    s.add_argument("--distance-scale", type=float, default=None,
-                   help="camera distance x this, 0.5-3 (>1: a smaller person in the frame)")
-    s.add_argument("--fault", action="append", help="inject a form fault (repeatable)")
-    s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same clip)")
-    s.add_argument("--variant", default=None, help="exercise variant, e.g. lying/seated/standing for hamstring_stretch")
-    s.add_argument("--width", type=positive_int, default=480, help="frame width in pixels (default 480)")
-    s.add_argument("--height", type=positive_int, default=360, help="frame height in pixels (default 360)")
-    s.add_argument("--fps", type=positive_float, default=15.0, help="frames per second (default 15)")
-    s.add_argument("--workers", type=positive_int, default=None, help="render processes (default: all cores)")
-    s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    s.set_defaults(func=cmd_synth)
-
     d = sub.add_parser("demo", help="analyse the bundled sample clip (works offline, no camera)")
     d.add_argument("--out", default="posecoach-demo", help="folder for the annotated video and report")
     d.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -510,9 +377,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with SignalsAsInterrupt():  # SIGTERM / SIGHUP unwind like Ctrl+C, through every clean-up on the way
             return args.func(args)
-    except CliError as e:
-        print(f"posecoach: error: {e}", file=sys.stderr)
-        return e.code
+    except PosecoachError as e:  # every domain error: one line, its exit code (posecoach/errors.py)
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        print(f"posecoach: error: {msg}", file=sys.stderr)
+        return e.exit_code
     except KeyboardInterrupt as e:
         by = f" by {e.signal_name}" if getattr(e, "signal_name", None) else ""
         print(f"posecoach: interrupted{by}; unfinished outputs were removed", file=sys.stderr)
@@ -526,13 +394,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"posecoach: error: {e.filename}: {e.strerror or e}", file=sys.stderr)
         return EXIT_OUTPUT
-    except Exception as e:
-        for etype, code in _expected_errors():
-            if isinstance(e, etype):
-                msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-                print(f"posecoach: error: {msg}", file=sys.stderr)
-                return code
-        raise
 
 
 if __name__ == "__main__":

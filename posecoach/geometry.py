@@ -26,7 +26,7 @@ def signed_joint_angle(a, b, c) -> float:
 
     Unlike ``joint_angle`` this does not fold back past 180: a glute bridge pushes the shoulder-hip-knee angle
     past straight, and an unsigned angle would read a high bridge as a low one. Which way is 'positive' depends on
-    which way the person faces; callers fix the direction (see ``facing_sign``).
+    which way the person faces; callers fix the direction (see ``Body.facing``).
     With y down, the value is atan2 of the cross and dot products of (a-b) and (c-b), mapped to 0..360.
     """
     ba = np.asarray(a, float)[:2] - np.asarray(b, float)[:2]
@@ -47,30 +47,3 @@ def segment_angle(a, b) -> float:
     if np.linalg.norm(d) < 1e-12:
         return float("nan")
     return float(np.degrees(np.arctan2(abs(d[1]), abs(d[0]))))
-
-
-def direction_angle(a, b) -> float:
-    """Direction of segment a->b in image coordinates, degrees in (-180, 180]; 0 = right, 90 = down."""
-    d = np.asarray(b, float)[:2] - np.asarray(a, float)[:2]
-    return float(np.degrees(np.arctan2(d[1], d[0])))
-
-
-def distance(a, b) -> float:
-    return float(np.linalg.norm(np.asarray(a, float) - np.asarray(b, float)))
-
-
-def point_line_offset(p, a, b) -> float:
-    """Signed perpendicular distance of p from the line a->b (positive to the left of a->b with y down).
-
-    offset = cross(b - a, p - a) / |b - a|
-    """
-    ab = np.asarray(b, float)[:2] - np.asarray(a, float)[:2]
-    ap = np.asarray(p, float)[:2] - np.asarray(a, float)[:2]
-    n = np.linalg.norm(ab)
-    if n < 1e-12:
-        return float("nan")
-    return float((ab[0] * ap[1] - ab[1] * ap[0]) / n)
-
-
-def midpoint(a, b) -> np.ndarray:
-    return (np.asarray(a, float) + np.asarray(b, float)) / 2.0

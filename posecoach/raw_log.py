@@ -17,7 +17,8 @@ import numpy as np
 from posecoach.pose import NUM_LANDMARKS, Pose, PoseFrame
 
 RECORD = np.dtype([
-    ("index", "<i8"), ("t", "<f8"), ("present", "?"), ("image", "<f4", (NUM_LANDMARKS, 3)), ("vis", "<f4", (NUM_LANDMARKS,)),
+    ("index", "<i8"), ("t", "<f8"), ("present", "?"), ("image", "<f4", (NUM_LANDMARKS, 3)),
+    ("vis", "<f4", (NUM_LANDMARKS,)),
     ("world", "<f4", (NUM_LANDMARKS, 3)),
 ])
 FIELDS = ("index", "t", "present", "image", "vis", "world")

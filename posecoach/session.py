@@ -12,7 +12,7 @@ Plain functions that the CLI (and tests) call; none of them parse arguments or p
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from posecoach.estimation import EstimatorOptions, PoseEstimator

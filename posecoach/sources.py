@@ -5,6 +5,8 @@ decode of a 720p H.264 frame (~2-4 ms) then overlaps inference (~10-15 ms).
 """
 from __future__ import annotations
 
+from posecoach.errors import EXIT_DEVICE, PosecoachError
+
 import os
 import queue
 import threading
@@ -19,11 +21,12 @@ import numpy as np
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
 
 
-class SourceError(RuntimeError):
+class SourceError(PosecoachError, RuntimeError):
     """A source cannot be opened or read (missing file, not a video, no camera)."""
 
 
 class CameraError(SourceError):
+    exit_code = EXIT_DEVICE
     """No camera at that index, or it cannot be opened."""
 
 

@@ -144,7 +144,8 @@ class Voice:
         try:
             self.backend.speak(text)
         except Exception as e:  # a broken engine ends speech, not the session
-            self.warn(f"posecoach: voice off: the speech engine failed ({str(e).splitlines()[0] if str(e) else type(e).__name__})")
+            why = str(e).splitlines()[0] if str(e) else type(e).__name__
+            self.warn(f"posecoach: voice off: the speech engine failed ({why})")
             self.backend = None
             self.muted = True
         finally:

@@ -296,7 +296,6 @@ def test_plank_sagging_is_a_fault_and_stops_the_hold():
 
 def test_view_check_asks_for_a_side_view():
     # the same bridge seen from the front-ish: shoulders and hips wide apart in the image
-    import numpy as np
     from posecoach.pose import Pose, PoseFrame
     frames = render(sc_bridge(), noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)
     out = []

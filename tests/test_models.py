@@ -1,7 +1,5 @@
 import hashlib
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 

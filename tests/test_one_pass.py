@@ -120,7 +120,7 @@ def test_analyze_without_kept_frames_reports_the_same(tmp_path):
     for k in ("frames", "frames_with_person", "reps", "holds", "faults", "warnings"):
         assert a.get(k) == b.get(k), k
     with pytest.raises(RuntimeError, match="keep_frames"):
-        lean.frames
+        _ = lean.frames
     i = len(lean.log) // 2
     assert lean.replay([i])[i].feedback == kept.feedback[i]
 

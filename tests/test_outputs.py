@@ -1,4 +1,4 @@
-"""Offline outputs: angles CSV, moment selection, SVG plot, HTML report, the report's WebM clip, and the CLI."""
+"""Offline outputs: angles CSV, moment selection, the report's plot, HTML report, the report's WebM clip, and the CLI."""
 from __future__ import annotations
 
 import csv
@@ -14,9 +14,10 @@ import cv2
 import numpy as np
 import pytest
 
-from posecoach.exercises.events import Cue, Feedback, FormFault, Hold, JointReading, Rep, SessionResult
+from posecoach.exercises.events import Feedback, FormFault, Hold, JointReading, Rep, SessionResult
 from posecoach.outputs.csv import angle_rows, write_angles_csv
-from posecoach.outputs.html import build_html, svg_plot, write_html_report
+from posecoach.outputs.html import build_html, write_html_report
+from posecoach.outputs.plot import TargetZone, measure_plot
 from posecoach.frame_step import FrameResult
 from posecoach.outputs.frame_log import FrameLog
 from posecoach.outputs.moments import worst_moments
@@ -82,6 +83,9 @@ def result_with(faults=(), partial=True):
 FRAMES = [PoseFrame(i, i / 10, None) for i in range(100)]
 FBS = [feedback(i, i / 10) for i in range(100)]
 LOG = FrameLog.of(FrameResult(f.index, f.timestamp, f.pose, f.pose, fb) for f, fb in zip(FRAMES, FBS))
+# The same frames with somebody in them (the log keeps the key measure only where a pose was found).
+SEEN = object()
+LOG_SEEN = FrameLog.of(FrameResult(f.index, f.timestamp, SEEN, SEEN, fb) for f, fb in zip(FRAMES, FBS))
 
 
 def test_worst_moments_prefer_faults_and_keep_apart():
@@ -99,25 +103,41 @@ def test_worst_moments_fall_back_to_rep_peaks_when_all_is_well():
     assert "no faults" in ms[0].reason
 
 
-def test_svg_plot_is_valid_and_marks_reps_holds_faults_and_gaps():
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_group(root, gid):
+    return next((g for g in root.iter(f"{SVG}g") if g.get("id") == gid), None)
+
+
+def test_plot_is_valid_svg_and_marks_reps_holds_faults_zone_and_gaps():
     t = np.arange(100) / 10
     v = np.sin(t)
     v[40:45] = np.nan
-    svg = svg_plot(t, v, reps=result_with().reps, holds=[Hold(1.2, 1.9)],
-                   faults=[FormFault(3.5, "x", "Lift <your> hips", "bad")], duration=10.0, y_label="hip & knee")
-    root = ET.fromstring(svg)
-    ns = "{http://www.w3.org/2000/svg}"
-    assert len(root.findall(f"{ns}polyline")) == 2, "the line breaks where the measure is unknown"
-    fills = [r.get("fill") for r in root.findall(f"{ns}rect")]
-    assert fills.count("#2e9e4f") == 2 and fills.count("#e08a00") == 1 and fills.count("#2f7fd6") == 1
-    titles = [e.text for e in root.iter(f"{ns}title")]
-    assert any("Lift <your> hips" in (x or "") for x in titles)
+    plot = measure_plot(t, v, reps=result_with().reps, holds=[Hold(1.2, 1.9)],
+                        faults=[FormFault(3.5, "x", "Lift <your> hips", "bad"), FormFault(8.0, "y", "Feet", "warn")],
+                        duration=10.0, y_label="hip & knee", zone=TargetZone(edge=0.5, top=0.9))
+    root = ET.fromstring(plot.svg)
+    ids = {g.get("id") for g in root.iter(f"{SVG}g")}
+    assert {"rep-0", "rep-1", "partial-2", "hold-0", "faults-bad", "faults-warn", "target-zone", "measure",
+            "gap-0"} <= ids and "gap-1" not in ids
+    line = svg_group(root, "measure").find(f"{SVG}path").get("d")
+    assert line.count("M") == 2, "the line breaks where the measure is unknown"
+    assert 0.0 < plot.x_span[0] < plot.x_span[1] < 1.0 and plot.t_span == (0.0, 10.0)
+
+
+def test_plot_without_data_or_marks_still_draws():
+    for t, v in (([], []), ([0.0, 0.1], [math.nan, math.nan])):
+        root = ET.fromstring(measure_plot(t, v, duration=0.0).svg)
+        assert svg_group(root, "measure") is not None
+    long = measure_plot(np.arange(0, 3600, 0.5), np.zeros(7200), duration=3600.0)
+    assert len(long.svg) < 200_000, "an hour of video does not make a huge plot (matplotlib simplifies the line)"
 
 
 def fake_analysis(tmp_path, result):
     rep = {"frames": 100, "fps": 10.0, "duration": 10.0, "detection_rate": 0.95, "target_reps": 10,
            "target_hold": 5.0, "reps": result.complete_reps}
-    return SimpleNamespace(video=tmp_path / "clip.mp4", exercise="glute_bridge", log=LOG,
+    return SimpleNamespace(video=tmp_path / "clip.mp4", exercise="glute_bridge", log=LOG_SEEN,
                            result=result, duration=10.0, fps=10.0, report=lambda: rep)
 
 
@@ -128,18 +148,69 @@ def test_html_report_has_its_sections_and_escapes_text(tmp_path):
     thumbs = [(Moment(35, 3.5, "Lift your hips", 13), cv2.imencode(".jpg", np.zeros((20, 30, 3), np.uint8))[1].tobytes())]
     page = build_html(fake_analysis(tmp_path, result_with(faults)), video_src="clip.webm", thumbs=thumbs)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
-    for needle in ("<video id='clip'", "<svg", "Reps</h2>", "Moments to look at", "data:image/jpeg;base64,",
-                   "How to do it", "Glute bridge"):
+    for needle in ("<video id='clip'", "<img class='plot'", "data:image/svg+xml;base64,", "Reps</h2>",
+                   "Moments to look at", "data:image/jpeg;base64,", "How to do it", "Glute bridge", "Safety:"):
         assert needle in page, needle
     assert page.count("<tr data-t=") == 3 + 1  # 3 reps + 1 hold
+    assert "data-t='3.50'>0:03.5</a>" in page, "a fault's time seeks the video"
     mp4 = build_html(fake_analysis(tmp_path, result_with()), video_src="clip.mp4")
     assert "<video" not in mp4 and "does not play in browsers" in mp4
+
+
+def test_html_report_escapes_what_the_user_controls(tmp_path):
+    """The video's file name, warnings and the clip's URL are text in the page, never markup."""
+    an = fake_analysis(tmp_path, result_with())
+    an.video = tmp_path / "<script>alert('x')<script>.mp4"  # (a file name cannot hold the '/' of </script>)
+    rep = an.report()
+    rep["warnings"] = ["the person was lost <b>twice</b>"]
+    page = build_html(an, video_src="a'onerror='alert(1).webm")
+    assert "<script>alert(" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;script&gt;.mp4" in page
+    assert "<b>twice</b>" not in page and "&lt;b&gt;twice&lt;/b&gt;" in page
+    assert "src='a&#39;onerror=&#39;alert(1).webm'" in page
+    assert page.count("<script>") == 1, "only the page's own script"
+
+
+def test_html_report_plot_is_present_and_decodes(tmp_path):
+    import base64
+    import re
+
+    page = build_html(fake_analysis(tmp_path, result_with([FormFault(3.5, "hips_sagging", "Lift", "bad")])))
+    m = re.search(r"<img class='plot' id='plot' src='data:image/svg\+xml;base64,([^']+)' alt='([^']*)'", page)
+    assert m, "the plot is embedded"
+    root = ET.fromstring(base64.b64decode(m.group(1)))
+    assert root.tag == f"{SVG}svg" and svg_group(root, "measure") is not None
+    assert svg_group(root, "target-zone") is not None and svg_group(root, "faults-bad") is not None
+    assert "2 reps" in m.group(2)
+
+
+def test_html_report_when_nobody_was_found(tmp_path):
+    an = fake_analysis(tmp_path, SessionResult("glute_bridge"))
+    rep = an.report()
+    rep.update(nobody_found=True, detection_rate=0.0, warnings=["nobody was found in the video"])
+    page = build_html(an)
+    assert "nobody was found</div>" in page and "<span class='v bad'>–</span>" in page
+    assert "Please note:" in page and "No reps were counted." in page
+    assert "No form faults were seen" not in page and "form could not be checked" in page
+    an.log = LOG  # nobody in any frame
+    page = build_html(an)
+    assert "<img class='plot'" not in page and "nothing to plot" in page
+
+
+def test_html_report_without_an_exercise_shows_tracking_only(tmp_path):
+    an = fake_analysis(tmp_path, result_with())
+    an.exercise, an.result = None, None
+    page = build_html(an)
+    assert "Pose tracking" in page and "Person tracked" in page
+    assert "<img class='plot'" not in page and "How to do it" not in page
 
 
 def test_html_report_links_the_clip_relative_to_itself(tmp_path):
     p = write_html_report(tmp_path / "out" / "r.html", fake_analysis(tmp_path, result_with()),
                           video=tmp_path / "out" / "r.webm")
     assert "src='r.webm'" in p.read_text()
+    q = write_html_report(tmp_path / "out" / "set #2.html", fake_analysis(tmp_path, result_with()),
+                          video=tmp_path / "out" / "set #2.webm")
+    assert "src='set%20%232.webm'" in q.read_text(), "a '#' in the name does not cut the URL short"
 
 
 def make_video(path: Path, n=20, size=(160, 120)) -> Path:
@@ -186,7 +257,7 @@ def check_outputs(tmp_path, clip, exercise):
     assert "Traceback" not in r.stderr
     rep = json.loads((tmp_path / "r.json").read_text())
     rows = list(csv.DictReader(open(tmp_path / "angles.csv")))
-    assert len(rows) == rep["frames"]
+    assert len(rows) == rep["frames_analysed"] <= rep["frames"]  # a row per frame the model ran on
     assert int(rows[-1]["reps"]) == rep["reps"], "the CSV's running count ends at the report's count"
     page = (tmp_path / "report.html").read_text()
     assert "<video id='clip'" in page and "src='report.webm'" in page

@@ -99,3 +99,24 @@ def test_probe_can_tell_an_unplayable_clip(tmp_path):
                      "v.addEventListener('error',function(){document.title='error';});</script>")
     r = chromium("--allow-file-access-from-files", "--virtual-time-budget=8000", "--dump-dom", probe.as_uri())
     assert "<title>error</title>" in r.stdout
+
+
+def test_report_rows_and_plot_seek_the_clip(report):
+    """A click on a rep row, and on the plot at a time, moves the video there (the page's own script)."""
+    html = report.read_text()
+    row_t = float(re.findall(r"<tr data-t='([0-9.]+)'>", html)[1])
+    probe = report.parent / "seek.html"
+    probe.write_text(html.replace("</body>", (
+        "<script>(function(){var v=document.getElementById('clip'),p=document.getElementById('plot'),out=[];"
+        "function go(){document.querySelectorAll('tr[data-t]')[1].click();out.push(v.currentTime.toFixed(2));"
+        "var b=p.getBoundingClientRect(),d=p.dataset,"
+        "f=parseFloat(d.x0)+(parseFloat(d.x1)-parseFloat(d.x0))*(5-parseFloat(d.t0))/(parseFloat(d.t1)-parseFloat(d.t0));"
+        "p.dispatchEvent(new MouseEvent('click',{clientX:b.left+f*b.width,clientY:b.top+b.height/2,bubbles:true}));"
+        "out.push(v.currentTime.toFixed(1));document.title='seek '+out.join(' ');}"
+        "if(p.complete&&v.readyState>=1){go();}else{v.addEventListener('loadedmetadata',go);}})();</script></body>")))
+    r = chromium("--allow-file-access-from-files", "--autoplay-policy=no-user-gesture-required",
+                 "--virtual-time-budget=8000", "--dump-dom", probe.as_uri())
+    title = re.search(r"<title>([^<]*)</title>", r.stdout).group(1)
+    assert title.startswith("seek "), title
+    row_seek, plot_seek = map(float, title.split()[1:])
+    assert abs(row_seek - row_t) < 0.05 and abs(plot_seek - 5.0) < 0.3, title

@@ -156,7 +156,9 @@ def test_analyze_with_a_failing_annotator_raises_and_leaves_no_video(tmp_path):
 
     n = len(list(VideoFile(DEMO)))
 
-    def boom(img, pose, fb, seen=[0]):
+    seen = [0]
+
+    def boom(img, pose, fb):
         seen[0] += 1
         if seen[0] == n:  # the very last frame: drawn after the model loop has ended
             raise RuntimeError("annotator bug")

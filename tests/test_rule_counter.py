@@ -51,7 +51,7 @@ def test_rep_in_progress_is_frozen_and_tracks_the_peak():
     c, _ = run(REST + ramp(0, 0.9, 1.0) + ramp(0.9, 0.5, 0.3))
     r = c.rep
     assert r is not None and r.reached_top and r.peak_p == pytest.approx(0.9) and r.side == "left"
-    with pytest.raises(Exception):
+    with pytest.raises(AttributeError):  # frozen dataclass
         r.peak_p = 0.0
 
 

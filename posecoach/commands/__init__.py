@@ -7,4 +7,10 @@ modules, in the order ``posecoach --help`` shows them, so adding a command touch
 only, not ``cli.py``.
 """
 
-PLUGINS: tuple[str, ...] = ()
+PLUGINS: tuple[str, ...] = (
+    "posecoach.commands.models",
+    "posecoach.commands.synth",
+    "posecoach.commands.programme",
+    "posecoach.commands.history",
+    "posecoach.commands.batch",
+)

@@ -8,7 +8,8 @@ Plain function for the CLI (it never sees argparse)::
 writes ``out`` (mp4, 'mp4v') and ``<stem>.truth.json`` beside it, and returns the video path. ``view`` None
 means "side". Keyword arguments named in ``SCENE_EXTRAS`` (camera_height, elevation, range_scale, tempo,
 body_height, build, shirt, trousers, setup, sets, rest, ...) set the matching ``SceneOptions`` fields; the
-recorded command carries them as flags. Unknown exercise ids, views or fault codes raise ``ValueError`` naming the valid ones
+recorded command carries them as flags. Unknown exercise ids, views or fault codes raise ``ValueError`` naming the
+valid ones
 (``fault_codes(exercise)`` lists them). ``reps``: repetitions, or holds per side for hold exercises (plank,
 child's pose, hamstring stretch, hip stretch); ``hold``: seconds of each hold, or of the top of each rep.
 Sided exercises alternate (knee-to-chest, bird dog, supine twist) or do all reps on the left then the right
@@ -111,3 +112,85 @@ def fault_codes(exercise: str, variant: str | None = None) -> list[str]:
     from posecoach.synth.motions import get_motion
 
     return get_motion(exercise, variant).fault_codes()
+
+
+# --- the command ------------------------------------------------------------------------------------------------
+def add_parser(sub, model_opts) -> None:
+    from posecoach.cli import positive_float, positive_int
+
+    s = sub.add_parser("synth", help="render a synthetic exerciser clip with exact ground truth",
+                       description="Render an avatar doing the exercise (setup, reps or holds, optional faults) "
+                                   "through a pinhole camera, and write the exact truth (reps, holds, sides, "
+                                   "faults, joint angles per frame) beside the video as .truth.json.")
+    s.add_argument("exercise", help="exercise id")
+    s.add_argument("--out", "-o", required=True, help="video to write; the truth goes beside it as .truth.json")
+    s.add_argument("--reps", type=positive_int, default=None, help="repetitions (rep exercises)")
+    s.add_argument("--hold", type=positive_float, default=None, help="hold seconds (hold exercises)")
+    s.add_argument("--view", choices=["side", "oblique", "front", "feet", "head"], default=None,
+                   help="camera view (default side). feet / head: looking along the body from the feet end / "
+                        "the head end (lying, kneeling, seated work); for a standing exercise the body's axis is "
+                        "vertical, so feet means from the front and head means from behind")
+    s.add_argument("--camera-height", default=None, metavar="low|mid|high|DEGREES",
+                   help="camera height: low (a phone on the floor; near hip height for standing work), mid "
+                        "(default), high (a shelf, looking down), or the angle in degrees the camera looks down "
+                        "(negative: up)")
+    s.add_argument("--range", type=float, default=None, metavar="SCALE",
+                   help="range of motion as a fraction of the nominal one, 0.3-1.5 (e.g. 0.5 half-way, 1.2 "
+                        "beyond); every rep still counts as a rep in the truth, which records the scale")
+    s.add_argument("--tempo", type=float, default=None,
+                   help="time scale of every move, 0.3-3 (default 1; 0.5 rushed, 1.6 slow)")
+    s.add_argument("--body-height", type=float, default=None, metavar="METRES",
+                   help="height of the person, 1.3-2.1 m (default 1.70)")
+    s.add_argument("--build", type=float, default=None,
+                   help="body widths x this, 0.7 slim - 1.4 broad (default 1)")
+    s.add_argument("--clothing", default=None, metavar="SHIRT[,TROUSERS]",
+                   help="clothing colours: names (red, blue, green, yellow, purple, white, orange, navy, grey, "
+                        "denim, black, brown, beige, pink) or #rrggbb; default drawn from the seed")
+    s.add_argument("--setup", type=float, default=None, metavar="SECONDS",
+                   help="seconds still in the start posture before the first rep (default 1.5)")
+    s.add_argument("--sets", type=positive_int, default=None, help="sets of the reps or holds (default 1)")
+    s.add_argument("--rest", type=float, default=None, metavar="SECONDS",
+                   help="rest after each set: between sets, and at the end (default 0: none)")
+    s.add_argument("--near-side", choices=["left", "right"], default=None,
+                   help="body side facing the camera in side and oblique views (default left)")
+    s.add_argument("--azimuth-offset", type=float, default=None, metavar="DEGREES",
+                   help="turn the camera about the person by this much from the view's direction")
+    s.add_argument("--distance-scale", type=float, default=None,
+                   help="camera distance x this, 0.5-3 (>1: a smaller person in the frame)")
+    s.add_argument("--fault", action="append", help="inject a form fault (repeatable)")
+    s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same clip)")
+    s.add_argument("--variant", default=None, help="exercise variant, e.g. lying/seated/standing for hamstring_stretch")
+    s.add_argument("--width", type=positive_int, default=480, help="frame width in pixels (default 480)")
+    s.add_argument("--height", type=positive_int, default=360, help="frame height in pixels (default 360)")
+    s.add_argument("--fps", type=positive_float, default=15.0, help="frames per second (default 15)")
+    s.add_argument("--workers", type=positive_int, default=None, help="render processes (default: all cores)")
+    s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    s.set_defaults(func=run)
+
+
+
+def run(args) -> int:
+    from posecoach.cli import CliError
+
+    scene = {"range_scale": args.range, "tempo": args.tempo, "body_height": args.body_height, "build": args.build,
+             "setup": args.setup, "sets": args.sets, "rest": args.rest, "near_side": args.near_side,
+             "azimuth_offset": args.azimuth_offset, "distance_scale": args.distance_scale}
+    if args.camera_height is not None:
+        try:
+            scene["elevation"] = float(args.camera_height)
+        except ValueError:
+            scene["camera_height"] = args.camera_height
+    if args.clothing:
+        shirt, _, trousers = args.clothing.partition(",")
+        scene.update(shirt=shirt or None, trousers=trousers or None)
+    try:
+        path = synth(args.exercise, out=args.out, reps=args.reps, hold=args.hold, view=args.view,
+                     faults=args.fault or [], seed=args.seed, width=args.width, height=args.height, fps=args.fps,
+                     variant=args.variant, workers=args.workers, progress=False if args.quiet else None, **scene)
+    except ValueError as e:  # unknown exercise, view or fault: the message names the valid ones
+        raise CliError(str(e).splitlines()[0]) from None
+    truth = Path(path).with_suffix(".truth.json")
+    print(f"wrote {path} and its ground truth {truth}")
+    return 0
+
+

@@ -21,8 +21,8 @@ from .tuning import CheckerTuning
 
 def make_checker(name_or_alias: str, **settings) -> Checker:
     """A fresh checker for one exercise. ``settings``: ``vis_min`` (default 0.5), ``tuning`` (a
-    ``CheckerTuning``), ``counting`` ("fused", the default; "rules" or "periodicity" alone, for comparison) or any ExerciseSpec field (e.g. ``leave``, ``full``, ``target_reps``) to override the
-    spec's value."""
+    ``CheckerTuning``), ``counting`` ("fused", the default; "rules" or "periodicity" alone, for comparison) or any
+    ExerciseSpec field (e.g. ``leave``, ``full``, ``target_reps``) to override the spec's value."""
     return Checker(get_exercise(name_or_alias), **settings)
 
 

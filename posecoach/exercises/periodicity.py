@@ -11,7 +11,8 @@ looks at a trailing window, resampled to a fixed rate:
   1. the main axis of motion of the pose features (first principal component of the window, after removing the
      slow drift of the person shifting on the mat), sign-aligned with the progress signal;
   2. for each channel (that axis, and the progress signal itself) the period, as the highest normalised
-     autocorrelation inside a plausible rep-duration band (1.2-12 s for every exercise today) (AIFit and Hsu et al. use the same
+     autocorrelation inside a plausible rep-duration band (1.2-12 s for every exercise today)
+     (AIFit and Hsu et al. use the same
      self-similarity idea on skeletons);
   3. reps as peaks of the most periodic channel, with a prominence relative to the person's own range in this
      window (so a small but real pelvic tilt counts) and never below a floor (so fidgeting does not).

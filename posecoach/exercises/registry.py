@@ -1,11 +1,13 @@
 """The catalogue of exercises: look-up by id or alias."""
 from __future__ import annotations
 
+from ..errors import PosecoachError
+
 from .spec import ExerciseSpec
 from . import specs_floor, specs_lying, specs_standing
 
 
-class UnknownExerciseError(ValueError):
+class UnknownExerciseError(PosecoachError, ValueError):
     """Raised for a name that is neither an exercise id nor an alias; the message lists the valid ids."""
 
 

@@ -65,7 +65,8 @@ class ExerciseSpec:
     target_hold: float | None = None  # seconds per hold
     required_view: str = "side"  # "side" | "front" | "any"
     guidance: str = ""
-    safety: str = "Move slowly and gently. Stop if you feel pain, numbness or tingling, and talk to your doctor or physiotherapist."
+    safety: str = ("Move slowly and gently. Stop if you feel pain, numbness or tingling, and talk to your doctor or "
+                   "physiotherapist.")
     # how the side is chosen: "near" = side nearest the camera; "active" = the side whose measure has progressed
     # most (one-sided movements like knee-to-chest or lunge); "mean" = both sides averaged when both visible
     side_mode: str = "near"

@@ -6,7 +6,7 @@ import math
 from ..geometry import joint_angle
 from . import postures as P
 from .body import Body, other
-from .measures import Angle, Custom, Height, LineOffset, Rise
+from .measures import Angle, Custom, Height, LineOffset
 from .spec import ExerciseSpec, FaultRule, Zone
 
 SAFETY = ("Keep every movement slow and gentle; you should feel a stretch, never pain. Stop if it hurts, "

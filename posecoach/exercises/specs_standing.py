@@ -7,8 +7,8 @@ import numpy as np
 
 from ..geometry import joint_angle, segment_angle
 from . import postures as P
-from .body import SIDES, Body, other
-from .measures import Angle, Custom, Height, Lean
+from .body import SIDES, Body
+from .measures import Angle, Custom
 from .spec import ExerciseSpec, FaultRule, Zone
 from .specs_lying import SAFETY
 

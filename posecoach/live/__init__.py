@@ -29,4 +29,5 @@ from posecoach.live.summary import LiveResult, summary_rows
 from posecoach.live.window import KEYS_HELP, DisplayError, check_display
 from posecoach.sources import SourceError
 
-__all__ = ["run_live", "LiveResult", "DisplayError", "SourceError", "sessions_root", "set_complete", "KEYS_HELP"]
+__all__ = ["run_live", "LiveResult", "DisplayError", "SourceError", "sessions_root", "set_complete", "KEYS_HELP",
+           "summary_rows", "check_display"]

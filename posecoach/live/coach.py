@@ -77,7 +77,7 @@ class Coach:
             voice.cue(fb.cue)
         self._last_cue = fb.cue
         img = self.overlay.annotate(img, pose, fb, fps=fps, mirrored=frame.mirrored, title=routine.title())
-        if set_complete(fb, routine.spec.kind):
+        if set_complete(fb, routine.spec.kind, getattr(routine, "corrections", 0)):
             nxt = routine.next_label()
             self.end_set("target reached")
             if voice is not None:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 
-def set_complete(fb, kind: str) -> bool:
-    """Whether a set has reached its target, from the checker's latest Feedback."""
+def set_complete(fb, kind: str, extra_reps: int = 0) -> bool:
+    """Whether a set has reached its target, from the checker's latest Feedback (``extra_reps``: the person's own
+    corrections of the count, added to it)."""
     if fb is None:
         return False
     if kind == "hold" or fb.target_reps is None:
         return bool(fb.target_hold) and fb.hold_total >= fb.target_hold
-    return bool(fb.target_reps) and fb.reps >= fb.target_reps
+    return bool(fb.target_reps) and fb.reps + extra_reps >= fb.target_reps
 
 
 class Routine:

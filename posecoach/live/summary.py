@@ -36,7 +36,8 @@ def summary_rows(summary: dict) -> list[tuple[str, str]]:
     """Rows for the on-screen summary card."""
     rows = []
     for s in summary.get("sets", []):
-        label = s["name"] + (f" set {s['set']}" if s.get("set", 1) > 1 or summary.get("sets_per_exercise", 1) > 1 else "")
+        several = s.get("set", 1) > 1 or summary.get("sets_per_exercise", 1) > 1
+        label = s["name"] + (f" set {s['set']}" if several else "")
         parts = []
         if s.get("target_reps") is not None or s["reps"]:
             parts.append(f"{s['reps']}" + (f"/{s['target_reps']}" if s.get("target_reps") else "") + " reps")

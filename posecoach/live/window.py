@@ -5,6 +5,8 @@ Without a display (``shown=False``) the same object is a quiet stand-in, so the 
 """
 from __future__ import annotations
 
+from posecoach.errors import EXIT_DEVICE, PosecoachError
+
 import os
 import sys
 import time
@@ -20,7 +22,8 @@ COMMANDS = {ord("q"): "quit", 27: "quit", ord("p"): "pause", ord(" "): "pause", 
 DISPLAY_HEIGHT = 720
 
 
-class DisplayError(RuntimeError):
+class DisplayError(PosecoachError, RuntimeError):
+    exit_code = EXIT_DEVICE
     pass
 
 
@@ -121,6 +124,11 @@ class LiveWindow:
     def read_command(self, n: int) -> str | None:
         """The command for the key pressed after the n-th picture, if any (HighGUI also draws while it waits)."""
         return command_for(self._read_key(n))
+
+    def read_key(self, n: int) -> int:
+        """The raw key code pressed after the n-th picture (-1: none), for callers with keys of their own
+        (the programme session's pain ratings and corrections)."""
+        return self._read_key(n)
 
     def _read_key(self, n: int) -> int:
         if self.keys is not None:

@@ -6,6 +6,8 @@ checked against the sha256 recorded on first download next to them (``<name>.sha
 """
 from __future__ import annotations
 
+from posecoach.errors import EXIT_MODEL, PosecoachError
+
 import hashlib
 import os
 import urllib.error
@@ -23,7 +25,8 @@ OFFICIAL_URLS = {
 }
 
 
-class ModelError(RuntimeError):
+class ModelError(PosecoachError, RuntimeError):
+    exit_code = EXIT_MODEL
     """A model file is missing, damaged or cannot be fetched."""
 
 

@@ -14,6 +14,8 @@ Every input is checked by sha256, and the output is byte-for-byte reproducible (
 """
 from __future__ import annotations
 
+from posecoach.errors import EXIT_MODEL, PosecoachError
+
 import hashlib
 import subprocess
 import sys
@@ -30,7 +32,8 @@ LANDMARKS_SHA256 = "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd6
 _ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed so the bundle's bytes do not depend on when it was built
 
 
-class ModelBuildError(RuntimeError):
+class ModelBuildError(PosecoachError, RuntimeError):
+    exit_code = EXIT_MODEL
     pass
 
 

@@ -6,7 +6,6 @@ feedback of each (JPEG bytes, for the HTML report only; they are never written i
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,7 +54,8 @@ def worst_moments(log, result, n: int = 6, min_gap: float = 1.5) -> list[Moment]
                 i = _index_at(times, r.peak)
                 label = f"Top of rep {r.index}" + (f" ({r.side})" if r.side in ("left", "right") else "")
                 cands.append(Moment(i, float(times[i]), label + (": no faults seen" if not r.faults else
-                                                                  ": " + ", ".join(c.replace("_", " ") for c in r.faults)),
+                                                                  ": "
+                                                                  + ", ".join(c.replace("_", " ") for c in r.faults)),
                                     1.0 if r.faults else 0.0))
         if not result.reps:
             for h in result.holds:
@@ -109,7 +109,3 @@ def thumbnails(video, moments: list[Moment], looks, annotate=None, width: int = 
     finally:
         cap.release()
     return out
-
-
-def finite(x) -> bool:
-    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)

@@ -1,7 +1,8 @@
 """Annotated video output, written on a background thread so encoding overlaps inference.
 
 The codec follows the file's suffix: .mp4 -> 'mp4v' (the opencv-python wheel has no H.264 encoder; players such
-as VLC/ffmpeg play it, browsers do not), .webm -> 'VP80' (browsers play it, so HTML reports embed it; OpenCV's VP9 encoder managed ~1 fps at 720p here,
+as VLC/ffmpeg play it, browsers do not), .webm -> 'VP80' (browsers play it, so HTML reports embed it; OpenCV's VP9
+encoder managed ~1 fps at 720p here,
 VP8 about 7x that), .avi -> 'MJPG' (survives a hard kill best: every frame stands alone).
 
 The file is written under a unique temporary name (posecoach.atomic) and read back (outputs.verify) before it
@@ -18,7 +19,6 @@ import time
 from pathlib import Path
 
 import cv2
-import numpy as np
 
 from posecoach.atomic import AtomicFile, OutputError, Target
 from posecoach.outputs.verify import check_video

@@ -75,7 +75,8 @@ def exercise_look(exercise_id: str) -> ExerciseLook:
         styles[rule.code] = ReadingStyle(_shape_of(rule.measure), measure_unit(rule.measure, rule.bad.lo, rule.bad.hi))
     first = spec.guidance.split(". ")[0].strip().rstrip(".") + "." if spec.guidance else ""
     return ExerciseLook(name=spec.name, kind=spec.kind, one_sided=bool(spec.one_sided), guidance=first,
-                        posture="lying" if spec.id in LYING_IDS else ("floor" if spec.id in FLOOR_IDS else "standing"), hold_threshold=float(spec.hold_threshold), styles=styles)
+                        posture="lying" if spec.id in LYING_IDS else ("floor" if spec.id in FLOOR_IDS else "standing"),
+                        hold_threshold=float(spec.hold_threshold), styles=styles)
 
 
 def hold_display(fb) -> tuple[float, str] | None:

@@ -157,8 +157,9 @@ def _runs(rng: np.random.Generator, n: int, p: float, longest: int) -> np.ndarra
 
 def generate(exercise: str, *, reps: int | None = None, hold: float | None = None, view: str = "side",
              faults: tuple[str, ...] | list[str] = (), seed: int = 0, fps: float = 30.0, width: int = 640,
-             height: int = 480, noise: LandmarkNoise = LandmarkNoise(), **scene_options) -> tuple[list[PoseFrame], Truth]:
+             height: int = 480, noise: LandmarkNoise | None = None,
+             **scene_options) -> tuple[list[PoseFrame], Truth]:
     """Landmark frames and their truth for one scripted clip (no rendering). See ``SceneOptions`` for more."""
     scene = make_scene(SceneOptions(exercise=exercise, reps=reps, hold=hold, view=view, faults=tuple(faults),
                                     seed=seed, fps=fps, width=width, height=height, **scene_options))
-    return landmark_frames(scene, noise), scene_truth(scene)
+    return landmark_frames(scene, noise or LandmarkNoise()), scene_truth(scene)

@@ -425,8 +425,8 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
             phases = {}
             if m.peak2 is not None:
                 phases["cat"] = round(0.5 * (a + b), 4)
-                p2 = _ranged(_scaled(m.peak2, m.start, scale), start.params, base, opts.range_scale).key(props, extra=rep_delta, mirror=mirror, label="peak2",
-                                                                inherit=base)
+                p2 = _ranged(_scaled(m.peak2, m.start, scale), start.params, base, opts.range_scale).key(
+                    props, extra=rep_delta, mirror=mirror, label="peak2", inherit=base)
                 tl.move(p2, (up_s + down_s) / 2 * jitter() * tempo_k)
                 c = tl.t
                 tl.hold(max(top_s * jitter() * tempo_k, 0.05))

@@ -202,9 +202,10 @@ def _materials(prims: Primitives) -> np.ndarray:
     return np.concatenate([prims.cap_mat, prims.ell_mat])
 
 
-def render_frame(body: BodyState, cam: Camera, look: Look = Look.default(), wall_distance: float | None = None,
+def render_frame(body: BodyState, cam: Camera, look: Look | None = None, wall_distance: float | None = None,
                  noise_seed: int | None = None) -> np.ndarray:
     """One RGB uint8 frame (H, W, 3)."""
+    look = look or Look.default()
     W, H = cam.width, cam.height
     prims = body_primitives(body)
     rays = cam.rays()  # (H, W, 3)

@@ -1,0 +1,106 @@
+"""Today's session of a programme: its steps with today's targets (the week's plan moved by the progression
+level), and the routine the live coach follows through them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from posecoach.live.routine import Routine
+from posecoach.programme.progression import Level, SessionOutcome, next_level, todays_target, week_of
+from posecoach.programme.spec import Programme, Step, Target
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    step: Step
+    target: Target
+
+    @property
+    def exercise(self) -> str:
+        return self.step.exercise
+
+
+@dataclass(frozen=True)
+class Plan:
+    programme: Programme
+    week: int
+    level: Level
+    steps: tuple[PlannedStep, ...]
+
+    @property
+    def planned_sets(self) -> int:
+        return sum(p.target.sets for p in self.steps)
+
+    def lines(self) -> list[str]:
+        from posecoach.exercises import get_exercise
+
+        return [f"{get_exercise(p.exercise).name}: {p.target.describe(p.step.per_side)}" for p in self.steps]
+
+
+def todays_plan(programme: Programme, outcomes: list[SessionOutcome], first_day: str | None, today: str) -> Plan:
+    """The plan for a session on ``today`` (ISO date), given the programme's past sessions (oldest first)."""
+    week = min(week_of(first_day, today), max(1, programme.weeks))
+    level = next_level(outcomes, programme.progression)
+    steps = tuple(PlannedStep(s, todays_target(s, week, level.level, programme.progression)) for s in programme.steps)
+    return Plan(programme, week, level, steps)
+
+
+class ProgrammeRoutine(Routine):
+    """The live Routine for a plan: each step with its own sets, reps, hold (per side when sided) and rest."""
+
+    def __init__(self, plan: Plan):
+        from posecoach.exercises import get_exercise, make_checker
+
+        self.plan = plan
+        self.specs = [get_exercise(p.exercise) for p in plan.steps]
+        self._make = make_checker
+        self.ex_i, self.set_i = 0, 1
+        self.corrections = 0  # the person's own corrections of the current set's count
+        self.checker = self._new_checker()
+        self.done: list[dict] = []
+
+    @property
+    def planned(self) -> PlannedStep:
+        return self.plan.steps[self.ex_i]
+
+    @property
+    def sets(self) -> int:  # Routine's per-exercise sets, now per step
+        return self.planned.target.sets
+
+    @property
+    def rest(self) -> float:
+        return self.planned.step.rest
+
+    def _new_checker(self):
+        t, spec = self.planned.target, self.spec
+        both = 2 if self.planned.step.per_side else 1  # a sided target counts each side
+        over = {}
+        if t.reps is not None and spec.kind != "hold":
+            over["target_reps"] = t.reps * both
+        if t.hold is not None and spec.target_hold is not None:
+            over["target_hold"] = t.hold * (both if spec.kind == "hold" else 1)
+        self.corrections = 0
+        return self._make(spec.id, **over)
+
+    def title(self) -> str:
+        t = self.spec.name
+        if self.sets > 1:
+            t += f" - set {self.set_i}/{self.sets}"
+        t += f" ({self.ex_i + 1}/{len(self.specs)})"
+        if self.corrections:
+            t += f" [{self.corrections:+d} corrected]"
+        return t
+
+    def close_set(self, frames: int, how: str) -> dict:
+        rec = super().close_set(frames, how)
+        rec["corrections"] = self.corrections  # kept beside the coach's count, never merged into it
+        rec["step"] = self.ex_i  # a programme may do one exercise at two places
+        return rec
+
+    def next_exercise(self) -> bool:
+        """Skip the rest of this exercise's sets; False when it was the last."""
+        if self.ex_i + 1 >= len(self.specs):
+            return False
+        self.ex_i += 1
+        self.set_i = 1
+        self.checker = self._new_checker()
+        return True

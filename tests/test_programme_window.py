@@ -1,0 +1,135 @@
+"""``posecoach start`` in the real window under Xvfb, end to end, with the sample clip standing in for the camera:
+pain check-in (key 2), today's plan, the demonstration, counting, the rest, the second set, the pain check after
+(key 1), the progression message and the summary card; screenshots of each (set POSECOACH_SCREENSHOT_DIR to keep
+them). Skips with the reason when xvfb, xdotool or imagemagick are missing."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from test_live import _keep, _need, _screenshot, _start_xvfb, clip
+
+PROGRAMME = """
+title = "Window test"
+[[steps]]
+exercise = "glute_bridge"
+reps = 2
+sets = 2
+rest = 3
+"""
+
+
+def _phases(sess: Path) -> list[dict]:
+    p = sess / "events.jsonl"
+    if not p.exists():
+        return []
+    out = []
+    for line in p.read_text().splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass  # a line being written
+    return out
+
+
+def _wait_for(sess: Path, pred, what: str, proc, timeout: float = 120.0) -> list[dict]:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ev = _phases(sess)
+        if pred(ev):
+            return ev
+        if proc.poll() is not None:
+            pytest.fail(f"posecoach start ended before {what}: {proc.stderr.read()[-800:]}")
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}; last events: {[e.get('type') for e in _phases(sess)][-10:]}")
+
+
+def _phase_is(name):
+    return lambda ev: any(e.get("type") == "Phase" and e.get("phase") == name for e in ev)
+
+
+def test_start_runs_a_whole_session_in_the_window(tmp_path):
+    _need("Xvfb", "xdotool", "import")
+    video = clip()
+    prog = tmp_path / "window_test.toml"
+    prog.write_text(PROGRAMME)
+    xvfb, n = _start_xvfb()
+    env = {**os.environ, "DISPLAY": f":{n}", "POSECOACH_HOME": str(tmp_path / "home")}
+    sess, db = tmp_path / "session", tmp_path / "home" / "history.sqlite3"
+    proc = None
+    shots = {}
+
+    def shot(name, wait_for_picture=False):
+        time.sleep(0.6)  # let the window draw the new screen
+        img = _screenshot(env, tmp_path / f"start_{name}.png")
+        deadline = time.time() + 150  # the first picture waits for the model's start-up on a loaded machine
+        while wait_for_picture and time.time() < deadline and \
+                len(np.unique(img[:720:3, :960:3].reshape(-1, 3), axis=0)) < 300:
+            time.sleep(0.5)
+            img = _screenshot(env, tmp_path / f"start_{name}.png")
+        _keep(tmp_path / f"start_{name}.png")
+        shots[name] = img[:720, :960]
+        return shots[name]
+
+    def key(k):
+        win = subprocess.run(["xdotool", "search", "--name", "^posecoach$"], env=env, capture_output=True,
+                             text=True).stdout.split()
+        assert win, "no posecoach window"
+        subprocess.run(["xdotool", "key", "--window", win[0], k], env=env, check=True, timeout=10)
+
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "posecoach", "start", str(prog), "--camera", str(video),
+                                 "--loop", "--mute", "--session-dir", str(sess), "--demo-seconds", "5",
+                                 "--plan-seconds", "3", "--summary-seconds", "60"],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _wait_for(sess, _phase_is("pain_before"), "the pain check-in", proc, timeout=240)
+        pain = shot("1_pain_before", wait_for_picture=True)
+        blue = np.abs(pain.astype(int) - (235, 160, 40)).max(axis=2) < 30
+        assert blue.sum() > 1000, "the PAIN CHECK card's blue frame is on screen"
+        key("2")
+        _wait_for(sess, _phase_is("plan"), "today's plan", proc, timeout=30)
+        shot("2_plan")
+        _wait_for(sess, _phase_is("demo"), "the demonstration", proc, timeout=60)
+        demo = shot("3_demo")
+        green = np.abs(demo.astype(int) - (80, 200, 60)).max(axis=2) < 30
+        assert green.sum() > 300, "the demonstration clip's green frame is on screen"
+        _wait_for(sess, _phase_is("exercise"), "the first set", proc, timeout=60)
+        _wait_for(sess, lambda ev: any(e.get("type") == "Rep" for e in ev), "the first rep", proc, timeout=120)
+        shot("4_counting")
+        _wait_for(sess, lambda ev: any(e.get("type") == "RestStart" for e in ev), "the rest", proc, timeout=120)
+        shot("5_rest")
+        _wait_for(sess, _phase_is("pain_after"), "the pain check after", proc, timeout=180)
+        shot("6_pain_after")
+        key("1")
+        _wait_for(sess, _phase_is("closing"), "the closing message", proc, timeout=30)
+        closing = shot("7_progression")
+        _wait_for(sess, lambda ev: (sess / "summary.json").exists(), "the summary", proc, timeout=60)
+        time.sleep(1.0)
+        summary_img = shot("8_summary")
+        assert summary_img.mean() < demo.mean() + 40 and summary_img.std() > 10
+        key("Escape")
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+        assert "session ended (done)" in out and "pain 2 before, 1 after" in out
+        assert "next time: Targets stay the same: good session" in out
+        summary = json.loads((sess / "summary.json").read_text())
+        assert summary["ended_by"] == "done" and summary["reps"] == 4 and summary["pain_after"] == 1
+        conn = sqlite3.connect(db)
+        assert conn.execute("SELECT COUNT(*) FROM reps WHERE full = 1").fetchone()[0] == 4
+        assert conn.execute("SELECT ended_by FROM sessions").fetchone()[0] == "done"
+        assert closing.std() > 10
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
