@@ -114,7 +114,6 @@ def _acc(rs) -> str:
 
 
 def report(rows, others, missing, ms) -> str:
-    halves = ("tune", "check")
     out = ["# Exercise recognition on the real labelled clips", "",
            "`python bench/bench_recognition.py --out bench/results/recognition.md`. The classifier is trained on "
            "synthetic landmark sequences only (bench/train_recognition.py); these clips are never trained on. "

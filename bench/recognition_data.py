@@ -24,7 +24,7 @@ _ARMS = {"shoulder_flex_l": 8.0, "shoulder_flex_r": 8.0}
 
 
 def _others() -> list[M.Motion]:
-    st, su, pr, af, se = M.STANDING, M.SUPINE, M.PRONE, M.ALL_FOURS, M._HAM_SEATED
+    st, su, pr, se = M.STANDING, M.SUPINE, M.PRONE, M._HAM_SEATED
     sf = M.SUPINE_FLAT
     mk = lambda i, start, peak, sided="none", tempo=(1.2, 0.6, 1.2, 0.6): M.Motion(  # noqa: E731
         f"other{i}", "reps", start, peak, tempo=tempo, sided=sided, default_reps=5, anchor="pelvis")

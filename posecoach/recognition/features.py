@@ -89,7 +89,8 @@ def grid_series(frames: list[PoseFrame]) -> tuple[np.ndarray, np.ndarray, np.nda
     return grid, resample(t, desc, grid), resample(t, track, grid)
 
 
-def frame_descriptors(xy: np.ndarray, world: np.ndarray, vis: np.ndarray, aspect: np.ndarray | float = 4 / 3) -> np.ndarray:
+def frame_descriptors(xy: np.ndarray, world: np.ndarray, vis: np.ndarray,
+                      aspect: np.ndarray | float = 4 / 3) -> np.ndarray:
     """(N, D) per-frame descriptors from (N,33,2) isotropic y-up image points, (N,33,3) y-up world points and
     (N,33) visibility. ``aspect``: frame width / height (to tell points outside the frame)."""
     hip = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP])

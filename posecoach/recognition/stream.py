@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecoach.pose import PoseFrame
-from posecoach.recognition.features import (RATE, WINDOW, descriptor_size, feature_size, frame_descriptors, grid_series, pose_arrays,
+from posecoach.recognition.features import (RATE, WINDOW, descriptor_size, feature_size,
+                                            frame_descriptors, grid_series, pose_arrays,
                                             track_points, window_features)
 from posecoach.recognition.model import OTHER, REST, RecognitionModel, load_model
 from posecoach.recognition.prior import apply_prior
