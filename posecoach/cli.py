@@ -90,8 +90,16 @@ def cmd_analyze(args) -> int:
     if args.exercise:
         _check_exercise(args.exercise)
     html_path, csv_path = getattr(args, "html", None), getattr(args, "csv", None)
-    if (html_path or csv_path) and not args.exercise:
-        raise CliError("--html and --csv need --exercise (they report on an exercise's reps, holds and angles)")
+    if csv_path and not args.exercise:
+        raise CliError("--csv needs --exercise (it reports an exercise's angles and checks)")
+    recognition = None
+    if not args.exercise:  # which exercises, and when: recognised, then each segment counted by its checker
+        from posecoach.recognition.model import ModelError, load_model
+
+        try:
+            recognition = load_model(getattr(args, "recognition_model", None))
+        except ModelError as e:
+            raise CliError(str(e), EXIT_MODEL) from None
     clip = html_clip_path(html_path, args.out) if html_path else None  # the browser-playable clip it embeds
     for p in (args.report, csv_path, html_path, args.out, clip):
         if p and Path(p).resolve() == video.resolve():
@@ -104,6 +112,9 @@ def cmd_analyze(args) -> int:
                      estimator_options=_estimator_options(args), use_cache=not args.no_cache, progress=bar,
                      keep_frames=False, analysis_fps=getattr(args, "analysis_fps", DEFAULT_ANALYSIS_FPS))
     report = an.report()
+    if recognition is not None and not report.get("nobody_found"):
+        _add_routine(an, recognition, args)
+        report = an.report()
     failed = {str(p): e for p, e in an.failed.items()}
     if clip is not None and str(clip) in failed:
         html_path = None  # a report whose clip could not be written is not written either
@@ -133,6 +144,16 @@ def cmd_analyze(args) -> int:
     return EXIT_NOBODY if report.get("nobody_found") else 0
 
 
+def _add_routine(an, model, args) -> None:
+    """The report's ``segments`` (one section per recognised exercise, counted by its checker) and
+    ``timeline`` (every segment, rest and other included)."""
+    from posecoach.recognition.routine import recognise_routine
+
+    segments, sections = recognise_routine(an._raw(), model=model, smoothing=args.smoothing, fps=an.fps)
+    # Through the analysis' notes, so every writer of the report (JSON, --json) includes them.
+    an.notes.update(timeline=[s.to_dict() for s in segments], segments=[s.report for s in sections])
+
+
 def _print_summary(report: dict, an, print=print) -> None:
     t = report["timings"]
     print(f"{report['video']}: {report['frames']} frames, {report['duration']:.1f} s at {report['fps']:.1f} fps; "
@@ -156,6 +177,14 @@ def _print_summary(report: dict, an, print=print) -> None:
             faults.setdefault(f["code"], f["message"])
         for _code, msg in list(faults.items())[:5]:
             print(f"  - {msg}")
+    for seg in report.get("segments", []):
+        what = f"{seg.get('reps', 0)} reps" if seg.get("kind") != "hold" or seg.get("reps") else ""
+        if seg.get("hold_seconds"):
+            what += (", " if what else "") + f"held {seg['hold_seconds']:.1f} s"
+        print(f"{seg['segment_start']:7.1f}-{seg['segment_end']:.1f} s  {seg['exercise']}: {what or 'nothing counted'}"
+              f"  (recognised, confidence {seg['confidence']:.2f})")
+    if "segments" in report and not report["segments"]:
+        print("no supported exercise was recognised")
     src = "landmark cache" if report["landmarks_from_cache"] else "model"
     print(f"processed at {t['fps']} fps ({t['wall']:.1f} s wall; landmarks from {src}; "
           f"inference {t['inference']:.1f} s, decode {t['decode']:.1f} s in its own thread, "
@@ -273,14 +302,16 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run the coach over a video file. Writes an annotated video and a JSON report "
                                    "when asked; landmarks are cached, so a re-analysis skips the model.")
     a.add_argument("video", help="video file (mp4, mov, webm, avi, ...)")
-    a.add_argument("--exercise", "-e", help="exercise id or alias (see `posecoach exercises`); "
-                                            "without it only pose tracking is reported")
+    a.add_argument("--exercise", "-e", help="exercise id or alias (see `posecoach exercises`); without it the "
+                                            "exercises are recognised, and each recognised segment is counted")
+    a.add_argument("--recognition-model", default=None, metavar="NPZ",
+                   help="recognition model file (default: the one shipped with posecoach)")
     a.add_argument("--out", "-o", help="annotated video to write (.mp4, .webm for browsers, .avi)")
     a.add_argument("--report", "-r", help="JSON report to write")
     a.add_argument("--csv", help="CSV of per-frame angles and checks to write (needs --exercise)")
-    a.add_argument("--html", help="HTML report to write: summary, plot, reps, faults, thumbnails (needs "
-                                  "--exercise); embeds the annotated video, written beside it as .webm "
-                                  "unless --out names one")
+    a.add_argument("--html", help="HTML report to write: summary, plot, reps, faults, thumbnails (without "
+                                  "--exercise: the timeline of recognised exercises); embeds the annotated "
+                                  "video, written beside it as .webm unless --out names one")
     a.add_argument("--json", action="store_true", help="print the report as JSON instead of a summary")
     a.add_argument("--no-cache", action="store_true", help="ignore the landmark cache and run the model")
     a.add_argument("--analysis-fps", type=analysis_rate, default=DEFAULT_ANALYSIS_FPS, metavar="FPS|all",

@@ -30,6 +30,47 @@ FAULT_TIMES_SHOWN = 8  # per kind of fault; the rest are counted
 
 
 @dataclass(frozen=True)
+class TimelineBlock:
+    """One recognised segment on the session's timeline bar (analyze without --exercise)."""
+
+    t: float
+    label: str  # shown inside the bar ("" for rest / other)
+    tip: str
+    flex: str  # the block's share of the bar
+    colour: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    t: float
+    exercise: str
+    when: str
+    reps: str
+    held: str
+    faults: int
+    confidence: str
+
+
+_TIMELINE_COLOURS = ("#2f7fd6", "#2e9e4f", "#e08a00", "#8e44ad", "#16a0a0", "#c0392b", "#7f8c2b", "#d35400")
+
+
+def timeline_view(timeline: list[dict], segments: list[dict]) -> tuple[list[TimelineBlock], list[TimelineRow]]:
+    """The report's ``timeline`` and ``segments`` as bar blocks (exercises coloured, rest and other grey) and
+    a table of what each exercise segment counted."""
+    names = sorted({t["exercise"] for t in timeline if t["exercise"] not in ("rest", "other")})
+    colour = {n: _TIMELINE_COLOURS[i % len(_TIMELINE_COLOURS)] for i, n in enumerate(names)}
+    blocks = [TimelineBlock(t["start"], t["exercise"].replace("_", " ") if t["exercise"] in colour else "",
+                            f"{t['exercise']} {_clock(t['start'])}-{_clock(t['end'])}", f"{t['end'] - t['start']:.2f}",
+                            colour.get(t["exercise"], "#ccc")) for t in timeline if t["end"] > t["start"]]
+    rows = [TimelineRow(s["segment_start"], s["exercise"].replace("_", " "),
+                        f"{_clock(s['segment_start'])}-{_clock(s['segment_end'])}",
+                        f"{s.get('reps', 0)}" + (f" (+{s['partial_reps']} partial)" if s.get("partial_reps") else ""),
+                        f"{s.get('hold_seconds', 0):.1f} s", len(s.get("faults", [])), f"{s.get('confidence', 0):.2f}")
+            for s in segments]
+    return blocks, rows
+
+
+@dataclass(frozen=True)
 class Card:
     """One summary number: 'Reps 3 of 10 target'."""
 
@@ -129,6 +170,8 @@ class ReportContext:
     faults: list[FaultGroup] = field(default_factory=list)
     thumbs: list[Thumb] = field(default_factory=list)
     guidance: Guidance | None = None
+    timeline: list[TimelineBlock] = field(default_factory=list)  # analyze without --exercise: the segments
+    segments: list[TimelineRow] = field(default_factory=list)
 
     @property
     def seekable(self) -> bool:
@@ -266,6 +309,9 @@ def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[
         thumbs=[Thumb(m.time, _clock(m.time), m.reason,
                       "data:image/jpeg;base64," + base64.b64encode(jpg).decode("ascii")) for m, jpg in thumbs],
         guidance=Guidance(spec.guidance, spec.safety) if spec is not None else None)
+    if rep.get("timeline"):
+        blocks, rows = timeline_view(rep["timeline"], rep.get("segments", []))
+        ctx = replace(ctx, timeline=blocks, segments=rows)
     if res is None:
         return ctx
     unit = measure_unit(spec.measure, spec.start, spec.top) if spec else ""
