@@ -173,3 +173,11 @@ def test_swapped_runs_exchange_left_and_right():
     same = [np.allclose(n.pose.image[:, :2], e.pose.image[:, :2]) for n, e in zip(noisy, exact)]
     assert 0 < sum(swapped) < len(exact) // 2
     assert all(a or b for a, b in zip(swapped, same))
+
+
+def test_faults_with_several_sets_number_the_sets():
+    """A fault's joint deltas once shadowed the set number (a TypeError with faults and sets > 1)."""
+    from posecoach.synth.landmarks import generate
+
+    _, truth = generate("glute_bridge", reps=2, view="side", seed=1, faults=("overarching",), sets=2, rest=1)
+    assert sorted({r["set"] for r in truth.reps}) == [1, 2]

@@ -407,8 +407,8 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
             scale *= f.range_scale
             tempo_k *= f.tempo
             complete = complete and f.complete
-            for k, v in f.delta.items():
-                delta[k] = delta.get(k, 0.0) + v
+            for name, v in f.delta.items():  # not ``k``: that is the set number, used below
+                delta[name] = delta.get(name, 0.0) + v
         mstart = m.start.key(props, mirror=mirror, label="start")
         if mirror and m.sided == "blocks" and i > 0 and sides[i - 1] != side:
             tl.move(mstart, 1.5 * jitter())
