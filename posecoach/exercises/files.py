@@ -20,6 +20,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from ..errors import PosecoachError
 from ..pose import Landmark
 from .measures import KINDS, Measure, Named, named_measure
 from .named import POSTURE_FNS, VARIANT_FNS, NamedCall
@@ -36,7 +37,7 @@ CHOICES = {  # fields whose values come from a fixed list
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class ExerciseFileError(ValueError):
+class ExerciseFileError(PosecoachError, ValueError):
     """An exercise file that cannot be used; the message is one line naming the file, the key and the choices."""
 
 
