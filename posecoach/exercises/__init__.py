@@ -33,7 +33,8 @@ def make_checker(name_or_alias: str | ExerciseSpec, **settings) -> Checker:
 
 
 __all__ = [
-    "Checker", "CheckerTuning", "Cue", "ExerciseFacts", "ExerciseFileError", "ExerciseSpec", "FaultRule", "Feedback", "FormFault", "Hold",
-    "JointReading", "Reading", "Rep", "SessionResult", "SignalSample", "UnknownExerciseError", "Zone", "add_exercise_file", "get_exercise", "load_exercise_file",
-    "list_exercises", "make_checker", "report_dict",
+    "Checker", "CheckerTuning", "Cue", "ExerciseFacts", "ExerciseFileError", "ExerciseSpec", "FaultRule", "Feedback",
+    "FormFault", "Hold", "JointReading", "Reading", "Rep", "SessionResult", "SignalSample", "UnknownExerciseError",
+    "Zone", "add_exercise_file", "get_exercise", "list_exercises", "load_exercise_file", "make_checker",
+    "report_dict",
 ]
