@@ -115,10 +115,10 @@ def _bodies():
     for s in list_exercises():
         for view in ("side", "oblique", "front"):
             try:
-                frames, _ = generate(s.id, view=view, seed=5)
+                frames, _ = generate(s.id, view=view, seed=5, reps=2, hold=2.0, fps=5.0)
             except ValueError:
                 continue
-            out += [Body(f.pose, 0.5) for f in frames[::70] if f.pose is not None]
+            out += [Body(f.pose, 0.5) for f in frames[::3] if f.pose is not None]
     return out
 
 
