@@ -218,3 +218,13 @@ def test_the_readme_example_is_a_valid_file(tmp_path):
 def test_data_dir_is_package_data():
     text = (ROOT / "pyproject.toml").read_text()
     assert "data/*.toml" in text and DATA_DIR.is_dir()
+
+
+def test_a_gate_must_be_among_the_reads():
+    """What gates visibility is part of the declaration that is checked (the old Custom(needs=...) was not:
+    bird dog gated on a hip it never read)."""
+    from posecoach.exercises.named import measure_fn
+
+    with pytest.raises(ValueError, match="'hip' is gated on or shown but not among its reads"):
+        measure_fn("test_only_gate", reads=("shoulder", "wrist"), gate=("shoulder", "hip"))(lambda b, s: 0.0)
+    assert "test_only_gate" not in MEASURE_FNS

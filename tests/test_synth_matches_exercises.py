@@ -27,6 +27,6 @@ def test_synth_fault_codes_are_the_checkers(spec):
         for f in m.faults:
             assert f.code in checked, (f"{spec.id}: synth fault {f.code!r} is not in the exercise file's faults "
                                        f"{sorted(checked)}")
-    for kind, faults in GENERIC_FAULTS.items():
+    for faults in GENERIC_FAULTS.values():
         for f in faults:
             assert f.code in CHECKER_TEMPO_FAULTS | REP_OUTCOMES, f.code

@@ -24,7 +24,10 @@ def _rise(body: Body, side: str, a: str, b: str) -> float:
 
 
 # --------------------------------------------------------------------------------------------- on the floor
-@measure_fn("bird_dog_reach", reads=("shoulder", "wrist", "other.hip", "other.ankle"), gate=("shoulder", "hip"))
+# the limbs' visibility is the function's own choice (the better seen of the two, at a lower threshold); the
+# overlay shows the arm
+@measure_fn("bird_dog_reach", reads=("shoulder", "wrist", "other.hip", "other.ankle"), gate=("shoulder",),
+            show=("shoulder", "wrist"))
 def bird_dog_reach(body: Body, side: str) -> float:
     """Reach of the arm on ``side`` and of the opposite leg: 0 = on the floor, 1 = level with the body.
 

@@ -197,6 +197,9 @@ class Named(Measure):
     def reads(self) -> tuple[str, ...]:
         return named_measure(self.fn).reads
 
+    def landmarks(self, side: str) -> tuple[int, ...]:
+        return _idx(side, named_measure(self.fn).show or self.parts)
+
     def _value(self, body, side):
         return named_measure(self.fn).fn(body, side)
 

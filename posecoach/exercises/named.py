@@ -11,7 +11,9 @@ vocabulary resolved for the side being measured:
 anything undeclared raises ``UndeclaredLandmarkError``. Body-level normalisers (``Body.scale``, ``facing``,
 ``torso_foreshortened``, ``torso_length``) are not reads: they combine the whole body on purpose.
 ``gate``: the parts on the measured side that must be visible for the value to count (a measure is NaN
-otherwise); by default every side-relative part in ``reads``.
+otherwise); by default every side-relative part in ``reads``. A gate must be among the reads (checked when the
+function is registered): a function may read more than it gates on only where it checks those landmarks'
+visibility itself (bird dog takes the better seen of two limbs).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ class NamedFn:
     reads: tuple[str, ...]
     gate: tuple[str, ...] = ()
     unit: str = ""  # measures: "deg", "torso" (torso lengths) or "" (a 0..1 share or a unitless score)
+    show: tuple[str, ...] = ()  # measures: the parts the overlay highlights, in drawing order (default: gate)
     doc: str = field(default="", compare=False)
 
     def landmarks(self, side: str) -> frozenset[int]:
@@ -61,21 +64,27 @@ def resolve(read: str, side: str) -> tuple[int, ...]:
         raise ValueError(f"{read!r}: unknown landmark {part!r}") from None
 
 
-def _register(table: dict, kind: str, name: str, reads, gate, unit: str):
+def _register(table: dict, kind: str, name: str, reads, gate, unit: str, show=()):
     def deco(fn):
         if name in table:
             raise ValueError(f"{name!r} is registered twice")
         for r in reads:
             resolve(r, "left")
         g = tuple(r for r in reads if "." not in r) if gate is None else tuple(gate)
-        table[name] = NamedFn(name, kind, fn, tuple(reads), g, unit, (fn.__doc__ or "").strip().split("\n")[0])
+        allowed = {r.rpartition(".")[2] for r in reads if not r.startswith("other.")}
+        for part in (*g, *show):
+            if part not in allowed:
+                raise ValueError(f"{name}: {part!r} is gated on or shown but not among its reads {reads}")
+        table[name] = NamedFn(name, kind, fn, tuple(reads), g, unit, tuple(show),
+                              (fn.__doc__ or "").strip().split("\n")[0])
         return fn
     return deco
 
 
-def measure_fn(name: str, *, reads: tuple[str, ...], gate: tuple[str, ...] | None = None, unit: str = ""):
+def measure_fn(name: str, *, reads: tuple[str, ...], gate: tuple[str, ...] | None = None, unit: str = "",
+               show: tuple[str, ...] = ()):
     """Register ``fn(body, side) -> float`` as a key or fault measure exercise files can name."""
-    return _register(MEASURE_FNS, "measure", name, reads, gate, unit)
+    return _register(MEASURE_FNS, "measure", name, reads, gate, unit, show)
 
 
 def posture_fn(name: str, *, reads: tuple[str, ...]):
