@@ -201,7 +201,7 @@ def test_html_report_when_nobody_was_found(tmp_path):
 
 def test_html_report_without_an_exercise_shows_tracking_only(tmp_path):
     an = fake_analysis(tmp_path, result_with())
-    an.exercise, an.result = None, None
+    an.exercise, an.result, an.facts = None, None, None  # analyze() without an exercise has no checker
     page = build_html(an)
     assert "Pose tracking" in page and "Person tracked" in page
     assert "<img class='plot'" not in page and "How to do it" not in page
