@@ -69,7 +69,7 @@ def run_checker(exercise: str, frames) -> tuple[dict, dict]:
     n = max(1, len(frames))
     duration = frames[-1].timestamp if frames else 0.0
     fps_video = (len(frames) - 1) / duration if duration > 0 else 0.0
-    rep = report_dict(result, frames=len(frames), fps=fps_video, duration=duration)
+    rep = report_dict(result, frames=len(frames), fps=fps_video, duration=duration, facts=checker.facts)
     diag = {"no_pose": n_none / n, "gated": n_gated / n, "in_position": n_pos / n,
             "checker_fps": len(frames) / max(elapsed, 1e-9)}
     return rep, diag

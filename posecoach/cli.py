@@ -87,6 +87,7 @@ def cmd_analyze(args) -> int:
 
     video = Path(args.video)
     src = VideoFile(video)  # fails early, with one line, on a missing file or a non-video
+    _add_exercise_file(args)
     if args.exercise:
         _check_exercise(args.exercise)
     html_path, csv_path = getattr(args, "html", None), getattr(args, "csv", None)
@@ -161,10 +162,8 @@ def _print_summary(report: dict, an, print=print) -> None:
     if report.get("nobody_found"):
         print("nobody was found in the video: nothing was counted or checked")
     elif report.get("exercise"):
-        from posecoach.exercises import get_exercise
-
         parts = []
-        if get_exercise(report["exercise"]).kind != "hold" or report.get("reps"):
+        if report.get("kind") != "hold" or report.get("reps"):
             reps = f"{report.get('reps', 0)} reps"
             if report.get("partial_reps"):
                 reps += f" (+{report['partial_reps']} partial)"
@@ -191,6 +190,18 @@ def _print_summary(report: dict, an, print=print) -> None:
           f"drawing+encode {t['drawing']:.1f} s)")
 
 
+def _add_exercise_file(args) -> None:
+    """``--exercise-file``: the user's exercise joins the catalogue (one line and exit 2 if it is not valid) and
+    is the exercise followed unless ``--exercise`` names another."""
+    path = getattr(args, "exercise_file", None)
+    if path:
+        from posecoach.exercises import add_exercise_file
+
+        spec = add_exercise_file(path)
+        if not args.exercise:
+            args.exercise = spec.id
+
+
 def _check_exercise(name: str) -> None:
     from posecoach.exercises import get_exercise
 
@@ -200,6 +211,7 @@ def _check_exercise(name: str) -> None:
 def cmd_live(args) -> int:
     from posecoach.live import run_live
 
+    _add_exercise_file(args)
     exercises = [e.strip() for e in (args.exercises or "").split(",") if e.strip()]
     if args.exercise:
         exercises.insert(0, args.exercise)
@@ -233,25 +245,6 @@ def cmd_live(args) -> int:
     if res.ended_by == "interrupted":
         return EXIT_INTERRUPTED
     return EXIT_DEVICE if res.ended_by == "camera dropped" else 0
-
-
-def cmd_exercises(args) -> int:
-    from posecoach.exercises import list_exercises
-
-    specs = list_exercises()
-    if args.json:
-        print(json.dumps([{"id": s.id, "name": s.name, "aliases": list(s.aliases), "kind": s.kind,
-                           "target_reps": s.target_reps, "target_hold": s.target_hold,
-                           "required_view": s.required_view, "description": s.description,
-                           "guidance": s.guidance} for s in specs], indent=2))
-        return 0
-    for s in specs:
-        target = f"{s.target_reps} reps" if s.kind != "hold" else f"hold {s.target_hold:g} s"
-        alias = f" (also: {', '.join(s.aliases)})" if s.aliases else ""
-        print(f"{s.id:22} {s.kind:5} {target:12} camera: {s.required_view:8} {s.name}{alias}")
-    print("\nGo slowly and gently; stop if an exercise causes pain, and build up over weeks. "
-          "`posecoach exercises --json` shows each one's guidance.")
-    return 0
 
 
 def cmd_demo(args) -> int:
@@ -304,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("video", help="video file (mp4, mov, webm, avi, ...)")
     a.add_argument("--exercise", "-e", help="exercise id or alias (see `posecoach exercises`); without it the "
                                             "exercises are recognised, and each recognised segment is counted")
+    a.add_argument("--exercise-file", metavar="PATH.toml",
+                   help="your own exercise file (see README, 'Adding an exercise'); followed unless --exercise "
+                        "names another")
     a.add_argument("--recognition-model", default=None, metavar="NPZ",
                    help="recognition model file (default: the one shipped with posecoach)")
     a.add_argument("--out", "-o", help="annotated video to write (.mp4, .webm for browsers, .avi)")
@@ -328,6 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
                                     "quit. Events and a summary are saved as you go.")
     lv.add_argument("--camera", "-c", default="0", help="camera index, or a video file to stand in for one (default 0)")
     lv.add_argument("--exercise", "-e", help="exercise id or alias (see `posecoach exercises`)")
+    lv.add_argument("--exercise-file", metavar="PATH.toml",
+                    help="your own exercise file; followed first unless --exercise names another (its id can "
+                         "also go in --exercises)")
     lv.add_argument("--no-display", action="store_true", help="run without a window (e.g. headless, or recording)")
     lv.add_argument("--record", help="also record the annotated view to this video file")
     lv.add_argument("--session-dir", help="where to save the session's events and summary "
@@ -349,9 +348,6 @@ def build_parser() -> argparse.ArgumentParser:
     model_opts(lv)
     lv.set_defaults(func=cmd_live)
 
-    ex = sub.add_parser("exercises", help="list the exercises posecoach can check")
-    ex.add_argument("--json", action="store_true", help="machine-readable, with each exercise's guidance")
-    ex.set_defaults(func=cmd_exercises)
 
     d = sub.add_parser("demo", help="analyse the bundled sample clip (works offline, no camera)")
     d.add_argument("--out", default="posecoach-demo", help="folder for the annotated video and report")

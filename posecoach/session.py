@@ -52,6 +52,7 @@ class Analysis:
     video_frames: int = 0  # frames the video had (decoded); the analysed ones are len(log)
     analysis_fps: float | None = None  # the model's rate when it skipped frames; None: every frame
     result: object | None = None  # exercises.events.SessionResult
+    facts: object | None = None  # exercises.facts.ExerciseFacts of the checker that ran (targets after overrides)
     timings: Timings = field(default_factory=Timings)
     cached: bool = False
     notes: dict = field(default_factory=dict)  # quality.notes(): warnings, and the report fields behind them
@@ -96,7 +97,8 @@ class Analysis:
         if self.result is not None:
             from posecoach.exercises import report_dict
 
-            rep.update(report_dict(self.result, frames=frames, fps=self.fps, duration=self.duration))
+            rep.update(report_dict(self.result, frames=frames, fps=self.fps, duration=self.duration,
+                                   facts=self.facts))
         rep.update({
             "video": str(self.video),
             "exercise": self.exercise,
@@ -363,7 +365,9 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     from posecoach.quality import notes
 
     raw_again = (raw_log.frames if raw_log is not None else (lambda: landmark_cache.iter_raw(cache_path)))
+    facts = step.checker.facts if step.checker is not None else None
     return Analysis(video=video, exercise=exercise, fps=source.fps, size=source.size, log=log, result=result,
+                    facts=facts,
                     video_frames=video_frames, analysis_fps=rate,
                     timings=tm, cached=cached, kept=kept, failed=failed, _raw=raw_again, _make_step=make_step,
                     notes=notes(log, source.fps, source.frame_count, [cache_warning] if cache_warning else [],

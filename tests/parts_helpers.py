@@ -39,6 +39,6 @@ KEY = Custom(name="key", fn=lambda body, side: body.values[side])
 def spec(**changes):
     """A squat spec whose key measure reads ``StubBody.values`` (start 0, top 100: value = 100 * p)."""
     base = dict(measure=KEY, start=0.0, top=100.0, posture=None, variant_of=None, faults=(), safety="",
-                start_cue="", top_cue="", baseline_window=0.0, adaptive_window=0.0)
+                start_cue="", top_cue="", baseline_window=0.0, adaptive_window=0.0, views=())
     base.update(changes)
     return dataclasses.replace(get_exercise("squat"), **base)

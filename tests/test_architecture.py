@@ -14,6 +14,9 @@ FORBIDDEN_IN_PURE = {"cv2", "mediapipe", "posecoach.estimation", "posecoach.sour
                      "posecoach.outputs", "posecoach.session", "posecoach.live", "posecoach.cli", "subprocess",
                      "socket", "sqlite3"}
 PURE = ["pose.py", "geometry.py", "smoothing.py", "exercises"]
+# The one exception: the exercise catalogue reads its own TOML files (and a user's, by path). It only reads, and
+# the checkers never touch a file: a Checker is made from an ExerciseSpec already in memory.
+READS_EXERCISE_FILES = {"exercises/files.py"}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -44,7 +47,9 @@ def test_pure_modules_do_no_io_and_import_no_cv(entry):
         bad = {n for n in imports_of(f) if any(n == b or n.startswith(b + ".") for b in FORBIDDEN_IN_PURE)}
         assert not bad, f"{f.relative_to(PKG)} imports {sorted(bad)}"
         src = f.read_text()
-        assert not re.search(r"(?<![\w.])open\(|\.read_text\(|\.write_text\(", src), f"{f.relative_to(PKG)} opens files: checkers must stay pure"
+        io = r"(?<![\w.])open\(|\.write_text\(" if str(f.relative_to(PKG)) in READS_EXERCISE_FILES else \
+            r"(?<![\w.])open\(|\.read_text\(|\.write_text\("
+        assert not re.search(io, src), f"{f.relative_to(PKG)} opens files: checkers must stay pure"
 
 
 def test_only_estimation_and_model_tools_import_mediapipe():

@@ -137,8 +137,11 @@ def test_plot_without_data_or_marks_still_draws():
 def fake_analysis(tmp_path, result):
     rep = {"frames": 100, "fps": 10.0, "duration": 10.0, "detection_rate": 0.95, "target_reps": 10,
            "target_hold": 5.0, "reps": result.complete_reps}
+    from posecoach.exercises import make_checker
+
     return SimpleNamespace(video=tmp_path / "clip.mp4", exercise="glute_bridge", log=LOG_SEEN,
-                           result=result, duration=10.0, fps=10.0, report=lambda: rep)
+                           result=result, duration=10.0, fps=10.0, report=lambda: rep,
+                           facts=make_checker("glute_bridge").facts)  # what analyze() keeps of its checker
 
 
 def test_html_report_has_its_sections_and_escapes_text(tmp_path):
@@ -198,7 +201,7 @@ def test_html_report_when_nobody_was_found(tmp_path):
 
 def test_html_report_without_an_exercise_shows_tracking_only(tmp_path):
     an = fake_analysis(tmp_path, result_with())
-    an.exercise, an.result = None, None
+    an.exercise, an.result, an.facts = None, None, None  # analyze() without an exercise has no checker
     page = build_html(an)
     assert "Pose tracking" in page and "Person tracked" in page
     assert "<img class='plot'" not in page and "How to do it" not in page

@@ -40,6 +40,10 @@ def fb(**kw) -> Feedback:
                 in_position=True, side="right", progress=0.2,
                 joints=(JointReading("hip", 120.0, "ok", (int(L.RIGHT_SHOULDER), int(L.RIGHT_HIP), int(L.RIGHT_KNEE))),))
     base.update(kw)
+    if "facts" not in base:  # what a checker of that exercise would publish
+        from posecoach.exercises import ExerciseFacts, get_exercise
+
+        base["facts"] = ExerciseFacts.from_spec(get_exercise(base["exercise"]))
     return Feedback(**base)
 
 
@@ -193,28 +197,27 @@ def test_annotators_return_the_scene_they_were_given():
     assert CoachOverlay().annotate(img, lying_pose(640, 480), fb()) is img
 
 
-def _custom(unit="deg"):
-    from posecoach.exercises.measures import Custom
-
-    return Custom(name="x", fn=lambda b, s: 0.0, needs=("hip",), unit=unit)
-
-
-def _angle():
-    from posecoach.exercises.measures import Angle
-
-    return Angle(a="shoulder", b="hip", c="knee")
-
-
-@pytest.mark.parametrize("make,values,expected", [
-    (_angle, (), "deg"),
-    (_custom, (0.75, 0.3), ""),  # a ratio declared with the default unit
-    (_custom, (160.0, 90.0), "deg"),
-    (lambda: _custom("torso"), (0.1, 0.5), "torso"),
+@pytest.mark.parametrize("exercise,reading,unit", [
+    ("knee_to_chest", "hip", "deg"),  # an angle measure
+    ("squat", "hip_height", "torso"),  # a registered function that declares torso lengths
+    ("supine_twist", "knee_drop", ""),  # a 0..1 share
+    ("plank", "hips_sagging", "torso"),  # a fault rule's reading
 ])
-def test_measure_unit(make, values, expected):
-    from posecoach.render.overlay import measure_unit
+def test_readings_carry_their_declared_units(exercise, reading, unit):
+    """Units come from the measures' declarations (no guessing from the size of the values)."""
+    from posecoach.exercises import make_checker
 
-    assert measure_unit(make(), *values) == expected
+    assert make_checker(exercise).facts.reading(reading).unit == unit
+
+
+def test_overlay_draws_a_new_family_without_an_id_list():
+    """The position guide follows the exercise's family: a kneeling exercise draws the floor body."""
+    from posecoach.render.overlay import exercise_look
+    from posecoach.exercises import make_checker
+
+    assert exercise_look(make_checker("childs_pose").facts).posture == "floor"
+    assert exercise_look(make_checker("glute_bridge").facts).posture == "lying"
+    assert exercise_look(make_checker("squat").facts).posture == "standing"
 
 
 @pytest.mark.parametrize("scale,thick", [(0.45, 1), (0.6, 1), (1.0, 2), (2.2, 4)])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from posecoach.exercises.view_monitor import FRONT_VIEW, OUT_OF_FRAME, SIDE_VIEW, ViewMonitor
+from posecoach.exercises.view_monitor import END_VIEW, FRONT_VIEW, OBLIQUE_VIEW, OUT_OF_FRAME, SIDE_VIEW, ViewMonitor
 
 from parts_helpers import StubBody, spec
 
@@ -31,3 +31,16 @@ def test_view(body, view, expected):
 def test_view_advice_repeats_after_view_repeat():
     got = run(StubBody(shoulders=0.9), 20.0, required_view="side")
     assert [t for t, _, _ in got] == [2.1, 17.1]  # (17.1 - 2.1 is a hair over 15 in floating point)
+
+
+@pytest.mark.parametrize("body, views, expected", [
+    (StubBody(shoulders=0.5), ("side", "oblique"), []),  # half-way round: an oblique view, which works
+    (StubBody(shoulders=0.5), ("side",), []),  # a side view tolerates this much (as before views existed)
+    (StubBody(shoulders=0.9), ("side", "oblique"), [(2.1, "camera_view", SIDE_VIEW)]),
+    (StubBody(shoulders=0.9), ("oblique",), [(2.1, "camera_view", OBLIQUE_VIEW)]),
+    (StubBody(shoulders=0.1, hips=0.1), ("feet", "head"), [(2.1, "camera_view", END_VIEW)]),
+    (StubBody(shoulders=0.9), ("feet", "head"), []),  # end-on: the torso is short, the body looks wide
+    (StubBody(shoulders=0.9), ("side", "front"), []),  # every width fits one of them
+])
+def test_advice_only_when_no_supported_view_fits(body, views, expected):
+    assert run(body, 5.0, views=views) == expected

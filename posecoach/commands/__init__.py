@@ -8,6 +8,7 @@ only, not ``cli.py``.
 """
 
 PLUGINS: tuple[str, ...] = (
+    "posecoach.commands.exercises",
     "posecoach.commands.models",
     "posecoach.commands.synth",
     "posecoach.commands.programme",

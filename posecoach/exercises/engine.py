@@ -25,6 +25,7 @@ import dataclasses
 from ..pose import PoseFrame
 from .body import SIDES, Body
 from .cue_board import CueBoard
+from .facts import ExerciseFacts
 from .events import Cue, Feedback, FormFault, Hold, JointReading, Rep, SessionResult
 from .fault_monitor import FaultMonitor, FaultPhase
 from .guards import isnan
@@ -53,6 +54,7 @@ class Checker:
             raise TypeError(f"unknown checker settings: {sorted(unknown)}; valid: vis_min, tuning, counting, "
                             f"{sorted(fields)}")
         self.spec = dataclasses.replace(spec, **settings) if settings else spec
+        self.facts = ExerciseFacts.from_spec(self.spec)  # what render / outputs / the CLI show, overrides applied
         self.vis_min = vis_min
         self.tuning = tuning
         sp = self.spec
@@ -290,5 +292,5 @@ class Checker:
             side=(rep.side if rep is not None and sp.one_sided else self.signal.side),
             cue=self.cues.current(t), joints=tuple(joints), in_position=self.posture.in_position,
             required_view=sp.required_view, key_value=float(value), events=tuple(self._events),
-            progress=float(self.signal.p), variant=self.signal.variant,
+            progress=float(self.signal.p), variant=self.signal.variant, facts=self.facts,
         )

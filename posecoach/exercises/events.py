@@ -96,6 +96,7 @@ class Feedback:
     events: tuple = field(default=())  # Rep / Hold / FormFault / Cue that happened on this frame
     progress: float = float("nan")  # key measure mapped to 0 (start position) .. 1 (top / held position)
     variant: str = ""  # variant found from the pose (e.g. hamstring stretch: lying / seated / standing)
+    facts: object = None  # the checker's ExerciseFacts (name, kind, family, targets, readings' units)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, ClassVar
 
 import numpy as np
 
@@ -24,8 +24,12 @@ def _idx(side: str, parts) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class Measure:
-    """Base: name, unit, the parts it reads. Subclasses implement ``_value``."""
+    """Base: name, unit, the parts it reads. Subclasses implement ``_value``.
 
+    ``shape``: how the overlay draws it: "angle" (three points, vertex in the middle), "segment" (two points),
+    "offset" (a point against a line) or "path" (the landmarks in order)."""
+
+    shape: ClassVar[str] = "path"
     name: str = ""
     unit: str = "deg"
 
@@ -54,6 +58,8 @@ class Measure:
 class Angle(Measure):
     """Unsigned angle a-b-c at b (degrees, 0..180), in the image plane or in MediaPipe world space."""
 
+    shape: ClassVar[str] = "angle"
+
     a: str = ""
     b: str = ""
     c: str = ""
@@ -72,6 +78,8 @@ class Angle(Measure):
 class Incline(Measure):
     """Inclination of segment a-b to the image horizontal (0 = level, 90 = vertical)."""
 
+    shape: ClassVar[str] = "segment"
+
     a: str = ""
     b: str = ""
 
@@ -89,6 +97,8 @@ class Rise(Measure):
     Unlike ``Incline`` this is signed: positive when b is higher in the image than a.
     """
 
+    shape: ClassVar[str] = "segment"
+
     a: str = ""
     b: str = ""
 
@@ -103,6 +113,8 @@ class Rise(Measure):
 @dataclass(frozen=True)
 class LineOffset(Measure):
     """Height of ``point`` above the line ``a``-``b`` in torso lengths (negative = below the line)."""
+
+    shape: ClassVar[str] = "offset"
 
     point: str = ""
     a: str = ""
@@ -120,6 +132,8 @@ class LineOffset(Measure):
 class Height(Measure):
     """Height of ``point`` above ``ref`` in the image, in torso lengths."""
 
+    shape: ClassVar[str] = "segment"
+
     point: str = ""
     ref: str = ""
     unit: str = "torso"
@@ -135,6 +149,8 @@ class Height(Measure):
 class Lean(Measure):
     """Tilt of a->b from vertical-up, degrees, positive toward the way the person faces (forward bend),
     negative backward (back extension). 0 = upright, 90 = level forward."""
+
+    shape: ClassVar[str] = "segment"
 
     a: str = "hip"
     b: str = "shoulder"
@@ -160,6 +176,49 @@ class Custom(Measure):
 
     def _value(self, body, side):
         return self.fn(body, side)
+
+
+@dataclass(frozen=True)
+class Named(Measure):
+    """A registered measure function, by name (``named.measure_fn``): exercise files say ``{fn = "knee_drop"}``.
+
+    Visibility is gated on the function's declared ``gate`` parts of the measured side; its unit is the one it
+    was registered with."""
+
+    fn: str = ""
+    unit: str = ""
+
+    def __post_init__(self):
+        entry = named_measure(self.fn)
+        object.__setattr__(self, "parts", entry.gate)
+        object.__setattr__(self, "unit", entry.unit)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return named_measure(self.fn).reads
+
+    def landmarks(self, side: str) -> tuple[int, ...]:
+        return _idx(side, named_measure(self.fn).show or self.parts)
+
+    def _value(self, body, side):
+        return named_measure(self.fn).fn(body, side)
+
+
+def named_measure(name: str):
+    """The registered measure function ``name`` (ValueError listing the registered names)."""
+    from . import measure_fns  # noqa: F401  (registers the built-in functions)
+    from .named import MEASURE_FNS
+
+    try:
+        return MEASURE_FNS[name]
+    except KeyError:
+        raise ValueError(f"unknown measure function {name!r}; registered: {', '.join(sorted(MEASURE_FNS))}") \
+            from None
+
+
+# measures an exercise file declares as data: ``measure = {kind = "angle", a = "shoulder", b = "hip", c = "knee"}``
+KINDS: dict[str, type[Measure]] = {"angle": Angle, "incline": Incline, "rise": Rise, "line_offset": LineOffset,
+                                   "height": Height, "lean": Lean}
 
 
 def straightness(body: Body, side: str, a: str, b: str, c: str) -> float:

@@ -11,6 +11,10 @@ import numpy as np
 
 from ..geometry import joint_angle, segment_angle
 from .body import SIDES, Body
+from .named import posture_fn
+
+_TRUNK = ("both.shoulder", "both.hip")
+_LEGS = ("both.hip", "both.knee", "both.ankle")
 
 
 def _best_side(body: Body, *parts) -> str:
@@ -27,11 +31,13 @@ def leg_incline(body: Body) -> float:
     return segment_angle(body.p(s, "hip"), body.p(s, "ankle"))
 
 
+@posture_fn("lying", reads=_TRUNK)
 def lying(body: Body, max_torso: float = 40.0) -> bool:
     """Back or front on the floor: the torso is near level in the image."""
     return torso_incline(body) < max_torso
 
 
+@posture_fn("lying_knees_up", reads=("both.hip", "both.ankle"))
 def lying_knees_up(body: Body) -> bool:
     """On the back, or sitting up from it, with the feet near hip level (sit-ups, crunches): the hips are on
     the floor whatever the trunk does."""
@@ -40,6 +46,7 @@ def lying_knees_up(body: Body) -> bool:
     return abs(hip[1] - ankle[1]) / body.scale < 0.6
 
 
+@posture_fn("quadruped", reads=(*_TRUNK, "both.knee"))
 def quadruped(body: Body) -> bool:
     """On hands and knees: torso near level, hips above knees."""
     if torso_incline(body) > 45:
@@ -49,6 +56,7 @@ def quadruped(body: Body) -> bool:
                if body.v(s, "knee") > 0.2)
 
 
+@posture_fn("kneeling_folded", reads=(*_TRUNK, "both.knee", "both.ankle"))
 def kneeling_folded(body: Body) -> bool:
     """Child's pose: knees deeply bent, torso forward over the thighs."""
     s = _best_side(body, "hip", "knee", "ankle")
@@ -56,6 +64,7 @@ def kneeling_folded(body: Body) -> bool:
     return knee < 95 and torso_incline(body) < 60
 
 
+@posture_fn("standing", reads=_LEGS)
 def standing(body: Body) -> bool:
     """On the feet: on at least one leg, hip above knee above ankle with the shin near upright (the torso may
     bend; in a lunge the back shin is near level)."""
@@ -68,10 +77,12 @@ def standing(body: Body) -> bool:
     return False
 
 
+@posture_fn("standing_upright", reads=(*_LEGS, "both.shoulder"))
 def standing_upright(body: Body) -> bool:
     return standing(body) and torso_incline(body) > 55
 
 
+@posture_fn("prone_supported", reads=(*_TRUNK, "both.elbow", "both.wrist"))
 def prone_supported(body: Body) -> bool:
     """Plank / push-up: body near level, held up on hands or forearms.
 
@@ -84,11 +95,13 @@ def prone_supported(body: Body) -> bool:
     return body.torso_foreshortened() or torso_incline(body) <= 50
 
 
+@posture_fn("prone_level", reads=_TRUNK)
 def prone_level(body: Body) -> bool:
     """Push-up: body near level (or seen head-on), on the hands or down on the floor at the bottom of a rep."""
     return body.torso_foreshortened() or torso_incline(body) <= 50
 
 
+@posture_fn("prone_legs_down", reads=_LEGS)
 def prone_legs_down(body: Body) -> bool:
     """Cobra: lying on the front, legs on the mat (the chest may be lifted).
 
@@ -100,11 +113,13 @@ def prone_legs_down(body: Body) -> bool:
     return segment_angle(body.p(s, "hip"), body.p(s, "ankle")) < 30
 
 
+@posture_fn("seated_legs_long", reads=(*_LEGS, "both.shoulder"))
 def seated_legs_long(body: Body) -> bool:
     s = _best_side(body, "hip", "knee", "ankle")
     return segment_angle(body.p(s, "hip"), body.p(s, "ankle")) < 30 and not lying(body, 25)
 
 
+@posture_fn("any_posture", reads=())
 def any_posture(body: Body) -> bool:
     return True
 

@@ -1,10 +1,12 @@
-"""The catalogue of exercises: look-up by id or alias."""
+"""The catalogue of exercises: the package's exercise files (``exercises/data/*.toml``) plus any a user adds
+(``add_exercise_file``); look-up by id or alias."""
 from __future__ import annotations
 
-from ..errors import PosecoachError
+from pathlib import Path
 
+from ..errors import PosecoachError
+from .files import builtin_files, load_exercise_file
 from .spec import ExerciseSpec
-from . import specs_floor, specs_lying, specs_standing
 
 
 class UnknownExerciseError(PosecoachError, ValueError):
@@ -19,19 +21,38 @@ def _norm(name: str) -> str:
     return str(name).strip().lower().replace("-", "_").replace(" ", "_").replace("'", "")
 
 
-def register(spec: ExerciseSpec) -> None:
-    if spec.id in _SPECS:
+def register(spec: ExerciseSpec, *, replace: bool = False) -> None:
+    """Add ``spec`` to the catalogue. ``replace``: a spec with the same id takes the old one's place (a user's
+    own version of a built-in exercise); otherwise a second spec with an id or alias in use is an error."""
+    if spec.id in _SPECS and not replace:
         raise ValueError(f"duplicate exercise id {spec.id!r}")
+    aliases = {_norm(a) for a in spec.aliases}
+    for a in aliases | {spec.id}:
+        owner = _ALIASES.get(a) or (a if a in _SPECS else None)
+        if owner is not None and owner != spec.id:
+            raise ValueError(f"alias {a!r} of {spec.id!r} is already {owner!r}'s")
+    for a in [a for a, owner in _ALIASES.items() if owner == spec.id]:
+        del _ALIASES[a]
     _SPECS[spec.id] = spec
-    for alias in spec.aliases:
-        a = _norm(alias)
-        if a in _ALIASES and _ALIASES[a] != spec.id:
-            raise ValueError(f"alias {alias!r} used by {_ALIASES[a]!r} and {spec.id!r}")
+    for a in aliases:
         _ALIASES[a] = spec.id
 
 
-for _spec in (*specs_lying.SPECS, *specs_floor.SPECS, *specs_standing.SPECS):
-    register(_spec)
+def add_exercise_file(path: str | Path) -> ExerciseSpec:
+    """Load a user's exercise file into the catalogue (``ExerciseFileError`` if it is not valid); an id that
+    names a built-in exercise replaces it for this process."""
+    from .files import ExerciseFileError
+
+    spec = load_exercise_file(path)
+    try:
+        register(spec, replace=True)
+    except ValueError as e:
+        raise ExerciseFileError(f"{path}: {e}") from None
+    return spec
+
+
+for _path in builtin_files():
+    register(load_exercise_file(_path))
 
 
 def list_exercises() -> list[ExerciseSpec]:

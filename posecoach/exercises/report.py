@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .events import SessionResult
+from .facts import ExerciseFacts
 
 
 # a rep reaching this share of the exercise's nominal range is a full rep; below it, a smaller-range one
@@ -13,17 +14,12 @@ def _r(x: float, n: int = 3) -> float:
     return round(float(x), n)
 
 
-def report_dict(result: SessionResult, *, frames: int, fps: float, duration: float) -> dict:
+def report_dict(result: SessionResult, *, frames: int, fps: float, duration: float,
+                facts: ExerciseFacts | None = None) -> dict:
     """Report fields: exercise, reps (completed), partial_reps, rep_events, holds, hold_seconds, faults,
-    frames, fps, duration (+ variant, cues). Times are seconds from the start of the video."""
-    from .registry import get_exercise
-
-    try:
-        spec = get_exercise(result.exercise)
-        targets = {"target_reps": spec.target_reps, "target_hold": spec.target_hold, "guidance": spec.guidance,
-                   "safety": spec.safety, "kind": spec.kind}
-    except ValueError:
-        targets = {}
+    frames, fps, duration (+ variant, cues). Times are seconds from the start of the video. ``facts``: the
+    checker's (``checker.facts``), for the targets it ran with, the kind, guidance and safety."""
+    targets = facts.targets() if facts is not None else {}
     reps = sorted(result.reps, key=lambda r: r.start)
     return {
         "exercise": result.exercise,

@@ -10,6 +10,11 @@ from .measures import Measure
 
 INF = math.inf
 
+# where the body is: the position guide draws it, and the posture tests follow it
+FAMILIES = ("lying", "floor", "kneeling", "seated", "standing")
+# camera positions: beside the person, half-way round (about 45 degrees), in front, at the feet or the head end
+VIEWS = ("side", "oblique", "front", "feet", "head")
+
 
 @dataclass(frozen=True)
 class Zone:
@@ -63,7 +68,11 @@ class ExerciseSpec:
     aliases: tuple[str, ...] = ()
     target_reps: int | None = None
     target_hold: float | None = None  # seconds per hold
-    required_view: str = "side"  # "side" | "front" | "any"
+    required_view: str = "side"  # "side" | "front" | "any": the view the position guide recommends
+    # every view the exercise can be checked from (of VIEWS); the camera advice is given only outside these.
+    # Empty: follows ``required_view`` (only that view; every view for "any")
+    views: tuple[str, ...] = ()
+    family: str = "standing"  # of FAMILIES: lying (on the back), floor (face down, all fours), kneeling...
     guidance: str = ""
     safety: str = ("Move slowly and gently. Stop if you feel pain, numbness or tingling, and talk to your doctor or "
                    "physiotherapist.")
@@ -104,6 +113,12 @@ class ExerciseSpec:
     extra: dict = field(default_factory=dict)
 
     @property
+    def supported_views(self) -> tuple[str, ...]:
+        if self.views:
+            return tuple(self.views)
+        return VIEWS if self.required_view == "any" else (self.required_view,)
+
+    @property
     def hold_threshold(self) -> float:
         return self.full if self.hold_from is None else self.hold_from
 
@@ -123,5 +138,6 @@ class ExerciseSpec:
         return {
             "id": self.id, "name": self.name, "aliases": list(self.aliases), "kind": self.kind,
             "description": self.description, "target_reps": self.target_reps, "target_hold": self.target_hold,
-            "required_view": self.required_view, "guidance": self.guidance, "safety": self.safety,
+            "required_view": self.required_view, "views": list(self.supported_views), "family": self.family,
+            "guidance": self.guidance, "safety": self.safety,
         }

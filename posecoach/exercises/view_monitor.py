@@ -1,9 +1,11 @@
-"""Camera advice: is the whole body in the picture, and does the camera see the person from the side (or the
-front) as the exercise needs?
+"""Camera advice: is the whole body in the picture, and does the camera see the person from a view the exercise
+can be checked from (``ExerciseSpec.supported_views``)?
 
 The view is judged from the apparent shoulder and hip width relative to the torso, filtered over about a
-second, and must be wrong for ``view_bad_seconds`` before the person is told; advice is not repeated within
-``view_repeat`` seconds. The monitor only says what is wrong; the checker reports it as a fault of kind "view".
+second: narrow is a side view, wide a front (or back) view or one along a lying body from the feet or the head,
+in between an oblique one. Advice comes only when no supported view fits, after the view has been wrong for
+``view_bad_seconds``, and is not repeated within ``view_repeat`` seconds; it names a view that would work. The
+monitor only says what is wrong; the checker reports it as a fault of kind "view".
 """
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ OUT_OF_FRAME = "Move back or tilt the camera so your whole body, head to feet, i
 SIDE_VIEW = ("Put the camera to your side, level with your hips, 2-3 m away, so it sees you side-on from head "
              "to feet.")
 FRONT_VIEW = "Face the camera: put it in front of you at hip height, 2-3 m away."
+OBLIQUE_VIEW = "Put the camera half-way between your front and your side, at hip height, 2-3 m away."
+END_VIEW = "Put the camera at your feet or your head, looking along your body, 2-3 m away."
+WIDE_VIEWS = ("front", "feet", "head")
 
 
 @dataclass(frozen=True)
@@ -47,22 +52,39 @@ class ViewMonitor:
             if t - self._frame_last > tu.view_repeat:
                 self._frame_last = t
                 out.append(ViewProblem("out_of_frame", OUT_OF_FRAME))
-        if sp.required_view not in ("side", "front"):
-            return out
+        views = sp.supported_views
+        if "side" in views and any(v in views for v in WIDE_VIEWS):
+            return out  # every width fits one of them
         width = max(body.shoulder_width_ratio(), body.hip_width_ratio() * tu.hip_width_weight)
         a = 1.0 - math.exp(-dt / tu.view_tau) if dt > 0 else 1.0
         self._width_ema = width if self._width_ema is None else self._width_ema + a * (width - self._width_ema)
-        if sp.required_view == "side":
-            wrong = self._width_ema > tu.side_view_max_width
-        else:
-            wrong = self._width_ema < tu.front_view_min_width
-        if wrong:
-            if self._bad_since is None:
-                self._bad_since = t
-            if t - self._bad_since > tu.view_bad_seconds and t - self._view_last > tu.view_repeat:
-                self._view_last = t
-                msg = sp.view_cue or (SIDE_VIEW if sp.required_view == "side" else FRONT_VIEW)
-                out.append(ViewProblem("camera_view", msg))
-        else:
+        w = self._width_ema
+        if any(_fits(v, w, tu) for v in views):
             self._bad_since = None
+            return out
+        if self._bad_since is None:
+            self._bad_since = t
+        if t - self._bad_since > tu.view_bad_seconds and t - self._view_last > tu.view_repeat:
+            self._view_last = t
+            out.append(ViewProblem("camera_view", sp.view_cue or _advice(views, too_wide=w > tu.side_view_max_width)))
         return out
+
+
+def _fits(view: str, width: float, tu: CheckerTuning) -> bool:
+    """Whether the filtered width ratio can be ``view``: side up to ``side_view_max_width``, front / feet / head
+    from ``front_view_min_width``, oblique in between."""
+    if view == "side":
+        return width <= tu.side_view_max_width
+    if view == "oblique":
+        return tu.front_view_min_width <= width <= tu.side_view_max_width
+    return width >= tu.front_view_min_width
+
+
+def _advice(views: tuple[str, ...], too_wide: bool) -> str:
+    """Where to put the camera: a supported view on the side the width is wrong by (seen too front-on: a side or
+    oblique view; too side-on: a front or end-on view)."""
+    if too_wide:
+        return SIDE_VIEW if "side" in views else (OBLIQUE_VIEW if "oblique" in views else FRONT_VIEW)
+    if "front" in views:
+        return FRONT_VIEW
+    return END_VIEW if ("feet" in views or "head" in views) else OBLIQUE_VIEW

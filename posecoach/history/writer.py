@@ -8,12 +8,12 @@ from datetime import datetime
 
 
 def rom_unit(exercise: str) -> str:
-    """The unit of an exercise's range of motion: its key measure's, except that measures whose whole range is a
-    few units are normalised scales (0-1), whatever their declared unit."""
+    """The unit of an exercise's range of motion: its key measure's declared unit ("deg", "torso"), or "scale" for
+    a unitless 0-1 measure (and for a hand-written Custom measure left at "deg" whose whole range is a few units)."""
     from posecoach.exercises import get_exercise
 
     spec = get_exercise(exercise)
-    unit = getattr(spec.measure, "unit", "deg")
+    unit = getattr(spec.measure, "unit", "deg") or "scale"
     return unit if unit != "deg" or abs(spec.top - spec.start) >= 5 else "scale"
 
 

@@ -51,10 +51,10 @@ class Routine:
         from posecoach.exercises import report_dict
 
         res = self.checker.finish()
-        d = report_dict(res, frames=frames, fps=0.0, duration=0.0)
+        d = report_dict(res, frames=frames, fps=0.0, duration=0.0, facts=self.checker.facts)
         rec = {"exercise": self.spec.id, "name": self.spec.name, "set": self.set_i, "ended": how,
                "reps": d["reps"], "partial_reps": d["partial_reps"], "hold_seconds": d["hold_seconds"],
-               "target_reps": self.checker.spec.target_reps, "target_hold": self.checker.spec.target_hold,
+               "target_reps": self.checker.facts.target_reps, "target_hold": self.checker.facts.target_hold,
                "faults": d["faults"], "rep_events": d["rep_events"], "holds": d["holds"]}
         self.done.append(rec)
         return rec

@@ -198,33 +198,23 @@ def _unit_text(unit: str) -> str:
     return {"deg": "degrees", "torso": "torso lengths"}.get(unit, unit)
 
 
-def _spec(exercise: str | None):
-    if not exercise:
-        return None
-    try:
-        from posecoach.exercises import get_exercise
-
-        return get_exercise(exercise)
-    except Exception:  # an exercise this version does not know: the report still shows what was tracked
-        return None
+def target_zone(facts) -> TargetZone:
+    """The measure's values that count as the top of a rep (``full``), or as the held position for a hold, from
+    the checker's ``ExerciseFacts`` (or an ``ExerciseSpec``: the same fields)."""
+    hold = facts.kind == "hold"
+    p = facts.hold_threshold if hold else facts.full
+    return TargetZone(edge=facts.start + p * (facts.top - facts.start), top=facts.top,
+                      label="target zone (held position)" if hold else "target zone (top of a rep)", start=facts.start)
 
 
-def target_zone(spec) -> TargetZone:
-    """The measure's values that count as the top of a rep (``full``), or as the held position for a hold."""
-    hold = spec.kind == "hold"
-    p = spec.hold_from if hold and spec.hold_from is not None else spec.full
-    return TargetZone(edge=spec.start + p * (spec.top - spec.start), top=spec.top,
-                      label="target zone (held position)" if hold else "target zone (top of a rep)", start=spec.start)
-
-
-def _cards(rep: dict, res, spec, holds, faults) -> list[Card]:
+def _cards(rep: dict, res, facts, holds, faults) -> list[Card]:
     cards = []
     if res is not None:
         target, n = rep.get("target_reps"), res.complete_reps
         note = f"of {target} target" if target else "completed"
         if res.partial_reps:
             note += f" · +{res.partial_reps} partial"
-        if spec is None or spec.kind != "hold":
+        if facts is None or facts.kind != "hold":
             cards.append(Card("Reps", str(n), "ok" if target and n >= target else "", note))
         th = rep.get("target_hold")
         longest = max((h.seconds for h in holds), default=0.0)
@@ -261,21 +251,20 @@ def _fault_groups(faults) -> list[FaultGroup]:
     return sorted(groups, key=lambda g: (-SEVERITY_RANK.get(g.severity, 1), -g.count, g.message))
 
 
-def _measure_name(spec) -> str:
-    return (spec.measure.name or "key measure").replace("_", " ") if spec else "key measure"
+def _measure_name(facts) -> str:
+    name = facts.measure_name if facts and facts.measure_name != "key" else "key measure"
+    return name.replace("_", " ")
 
 
-def _plot(analysis, spec, reps, holds, faults) -> PlotView | None:
-    from posecoach.render.overlay import measure_unit
-
+def _plot(analysis, facts, reps, holds, faults) -> PlotView | None:
     if not np.isfinite(analysis.log.key_values).any():
         return None
-    measure = _measure_name(spec)
-    unit = measure_unit(spec.measure, spec.start, spec.top) if spec else ""
+    measure = _measure_name(facts)
+    unit = facts.unit if facts else ""
     y_label = f"{measure} ({_unit_text(unit)})" if unit else measure
     # The log records NaN where nobody was seen (a checker may keep its last value): the line breaks there.
     plot = measure_plot(analysis.log.times, analysis.log.key_values, reps=reps, holds=holds, faults=faults,
-                        duration=analysis.duration, y_label=y_label, zone=target_zone(spec) if spec else None)
+                        duration=analysis.duration, y_label=y_label, zone=target_zone(facts) if facts else None)
     src = "data:image/svg+xml;base64," + base64.b64encode(plot.svg.encode("utf-8")).decode("ascii")
     n_complete = sum(1 for r in reps if r.complete)
     alt = (f"{y_label} over time: {n_complete} rep{'s' if n_complete != 1 else ''}, {len(holds)} "
@@ -287,12 +276,12 @@ def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[
                   title: str | None = None) -> ReportContext:
     """What the report of an ``Analysis`` (session.analyze's result) says."""
     from posecoach import __version__
-    from posecoach.render.overlay import measure_unit
 
     rep = analysis.report()
     res = analysis.result
-    spec = _spec(analysis.exercise)
-    name = spec.name if spec else (analysis.exercise or "Pose tracking")
+    # the checker's own facts (targets after overrides, units as declared): the catalogue is not looked up again
+    facts = getattr(analysis, "facts", None)
+    name = facts.name if facts else (analysis.exercise or "Pose tracking")
     reps = sorted(res.reps, key=lambda r: r.start) if res is not None else []
     holds = list(res.holds) if res is not None else []
     faults = list(res.faults) if res is not None else []
@@ -303,22 +292,22 @@ def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[
     ctx = ReportContext(
         title=title or f"{name}: posecoach report", name=name, file_name=Path(str(analysis.video)).name,
         length=_clock(analysis.duration), frames=frames, analysed_at=time.strftime("%Y-%m-%d %H:%M"),
-        version=__version__, warnings=list(rep.get("warnings") or ()), cards=_cards(rep, res, spec, holds, faults),
+        version=__version__, warnings=list(rep.get("warnings") or ()), cards=_cards(rep, res, facts, holds, faults),
         video=VideoView(video_src, video_src.lower().endswith(".webm")) if video_src else None,
         checked=res is not None,
         thumbs=[Thumb(m.time, _clock(m.time), m.reason,
                       "data:image/jpeg;base64," + base64.b64encode(jpg).decode("ascii")) for m, jpg in thumbs],
-        guidance=Guidance(spec.guidance, spec.safety) if spec is not None else None)
+        guidance=Guidance(facts.guidance, facts.safety) if facts is not None else None)
     if rep.get("timeline"):
         blocks, rows = timeline_view(rep["timeline"], rep.get("segments", []))
         ctx = replace(ctx, timeline=blocks, segments=rows)
     if res is None:
         return ctx
-    unit = measure_unit(spec.measure, spec.start, spec.top) if spec else ""
+    unit = facts.unit if facts else ""
     rom_nd = 0 if unit == "deg" else 2
     return replace(
-        ctx, plot=_plot(analysis, spec, reps, holds, faults), nobody_found=bool(rep.get("nobody_found")),
-        measure_title=f"{_measure_name(spec).capitalize()} over time",
+        ctx, plot=_plot(analysis, facts, reps, holds, faults), nobody_found=bool(rep.get("nobody_found")),
+        measure_title=f"{_measure_name(facts).capitalize()} over time",
         range_head=f"Range ({'deg' if unit == 'deg' else _unit_text(unit)})" if unit else "Range",
         reps=[RepRow(t=r.start, index=r.index, complete=r.complete, side=_side(r.side), start=_clock(r.start),
                      duration=f"{r.duration:.1f} s", range=_f(r.range_of_motion, rom_nd),

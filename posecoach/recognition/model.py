@@ -7,6 +7,8 @@ bench/train_recognition.py on synthetic sequences only.
 """
 from __future__ import annotations
 
+from posecoach.errors import EXIT_MODEL, PosecoachError
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +20,9 @@ MODEL_PATH = Path(__file__).with_name("recognition_model.npz")
 REST, OTHER = "rest", "other"
 
 
-class ModelError(Exception):
+class ModelError(PosecoachError):
+    exit_code = EXIT_MODEL
+
     """The recognition model file is missing or damaged."""
 
 

@@ -6,8 +6,8 @@
 It draws what the Feedback says and nothing else: the skeleton with the checked joints highlighted
 green/amber/red, reps against the target, the hold ring (amber and paused while form is broken), the cue, the
 working side for one-sided exercises, a "get into position" guide with the camera view the exercise needs, fps.
-Static facts about an exercise (its display name, units of its measures, whether it is one-sided) are read from
-the exercise catalogue.
+Static facts about an exercise (its display name, units of its measures, whether it is one-sided, its family) are
+the checker's own (``Feedback.facts``), so overrides show and the catalogue is never looked up again.
 """
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from posecoach.render.hud import (COLUMN_W, CueAnnotator, FpsAnnotator, HeaderAn
 from posecoach.render.joints import JointHighlightAnnotator, ReadingStyle
 from posecoach.render.skeleton import SkeletonAnnotator
 
-LYING_IDS = {"knee_to_chest", "double_knee_to_chest", "pelvic_tilt", "glute_bridge", "supine_twist", "situp"}
-FLOOR_IDS = {"bird_dog", "cat_cow", "childs_pose", "cobra", "plank", "pushup"}  # face down / on all fours
+# the position guide draws one of three bodies; an exercise's family says which
+GUIDE_POSTURE = {"lying": "lying", "floor": "floor", "kneeling": "floor", "seated": "standing",
+                 "standing": "standing"}
 
 
 @dataclass(frozen=True)
@@ -39,44 +40,20 @@ class ExerciseLook:
     styles: dict = field(default_factory=dict)
 
 
-def _shape_of(measure) -> str:
-    cls = type(measure).__name__
-    return {"Angle": "angle", "LineOffset": "offset", "Incline": "segment", "Rise": "segment",
-            "Height": "segment", "Lean": "segment"}.get(cls, "path")
-
-
-DEGREE_MEASURES = {"Angle", "Incline", "Rise", "Lean"}
-
-
-def measure_unit(measure, *values: float) -> str:
-    """The unit to print a measure's values in. Known angle measures are degrees; a custom measure keeps its
-    declared unit only when its reference values look like degrees (any of ``values`` beyond +-5), since a
-    custom measure's unit defaults to degrees even when it is a ratio."""
-    unit = getattr(measure, "unit", "") or ""
-    if type(measure).__name__ in DEGREE_MEASURES:
-        return "deg"
-    if unit == "deg" and type(measure).__name__ == "Custom":
-        finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
-        return "deg" if finite and max(finite) > 5 else ""
-    return unit
-
-
 @lru_cache(maxsize=64)
-def exercise_look(exercise_id: str) -> ExerciseLook:
-    try:
-        from posecoach.exercises import get_exercise
+def exercise_look(facts) -> ExerciseLook:
+    """The look of an exercise from the checker's ``ExerciseFacts`` (``Feedback.facts``)."""
+    styles = {r.name: ReadingStyle(r.shape, r.unit) for r in facts.readings}
+    first = facts.guidance.split(". ")[0].strip().rstrip(".") + "." if facts.guidance else ""
+    return ExerciseLook(name=facts.name, kind=facts.kind, one_sided=facts.one_sided, guidance=first,
+                        posture=GUIDE_POSTURE.get(facts.family, "standing"), hold_threshold=facts.hold_threshold,
+                        styles=styles)
 
-        spec = get_exercise(exercise_id)
-    except Exception:  # unknown id or catalogue not importable: draw with neutral defaults
-        return ExerciseLook(name=str(exercise_id).replace("_", " ").capitalize())
-    styles = {(spec.measure.name or "key"): ReadingStyle(_shape_of(spec.measure),
-                                                         measure_unit(spec.measure, spec.start, spec.top))}
-    for rule in spec.faults:
-        styles[rule.code] = ReadingStyle(_shape_of(rule.measure), measure_unit(rule.measure, rule.bad.lo, rule.bad.hi))
-    first = spec.guidance.split(". ")[0].strip().rstrip(".") + "." if spec.guidance else ""
-    return ExerciseLook(name=spec.name, kind=spec.kind, one_sided=bool(spec.one_sided), guidance=first,
-                        posture="lying" if spec.id in LYING_IDS else ("floor" if spec.id in FLOOR_IDS else "standing"),
-                        hold_threshold=float(spec.hold_threshold), styles=styles)
+
+def _look(fb) -> ExerciseLook:
+    if fb.facts is None:  # a Feedback made by hand: draw with neutral defaults
+        return ExerciseLook(name=str(fb.exercise).replace("_", " ").capitalize())
+    return exercise_look(fb.facts)
 
 
 def hold_display(fb) -> tuple[float, str] | None:
@@ -136,7 +113,7 @@ class CoachOverlay:
                 scene = self.fps.annotate(scene, fps)
             return scene
         fb = feedback
-        look = exercise_look(fb.exercise)
+        look = _look(fb)
         scene = self.joints.annotate(scene, pose, fb.joints, styles=look.styles, mirrored=mirrored)
         if not self.hud:
             return scene
@@ -160,4 +137,4 @@ class CoachOverlay:
         return scene
 
 
-__all__ = ["CoachOverlay", "ExerciseLook", "exercise_look", "measure_unit", "hold_display", "cue_text", "COLUMN_W"]
+__all__ = ["CoachOverlay", "ExerciseLook", "exercise_look", "hold_display", "cue_text", "COLUMN_W"]

@@ -1,0 +1,208 @@
+"""Key and fault measures that must stay code, registered by name for the exercise files (see ``named``).
+
+Each declares the landmarks it reads (``reads``, held to by ``tests/test_exercise_files.py``) and, where it
+differs, the ones that must be visible for its value to count (``gate``).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..geometry import joint_angle, segment_angle
+from . import postures as P
+from .body import SIDES, Body, other
+from .measures import Angle
+from .named import measure_fn, variant_fn
+
+_BOTH_LEGS = ("both.shoulder", "both.hip", "both.knee", "both.ankle")
+
+
+def _rise(body: Body, side: str, a: str, b: str) -> float:
+    d = body.p(side, b) - body.p(side, a)
+    return math.degrees(math.atan2(-d[1], abs(d[0]) + 1e-9))
+
+
+# --------------------------------------------------------------------------------------------- on the floor
+# the limbs' visibility is the function's own choice (the better seen of the two, at a lower threshold); the
+# overlay shows the arm
+@measure_fn("bird_dog_reach", reads=("shoulder", "wrist", "other.hip", "other.ankle"), gate=("shoulder",),
+            show=("shoulder", "wrist"))
+def bird_dog_reach(body: Body, side: str) -> float:
+    """Reach of the arm on ``side`` and of the opposite leg: 0 = on the floor, 1 = level with the body.
+
+    Arm: elevation of shoulder->wrist (about -75 deg hanging, -15 reaching forward; the hand often leaves the
+    frame). Leg: elevation of hip->ankle (about -45 deg kneeling, 0 level). The better of the two counts: in a
+    side view one of them is the far limb, which MediaPipe tracks poorly; the form rules check the other.
+    """
+    vals = []
+    if body.ok(side, "shoulder", "wrist", vis_min=body.vis_min * 0.6):
+        vals.append(np.clip((_rise(body, side, "shoulder", "wrist") + 75.0) / 60.0, -0.2, 1.3))
+    o = other(side)
+    if body.ok(o, "hip", "ankle", vis_min=body.vis_min * 0.6):
+        vals.append(np.clip((_rise(body, o, "hip", "ankle") + 45.0) / 45.0, -0.2, 1.3))
+    if not vals:
+        return float("nan")
+    return float(max(vals))
+
+
+@measure_fn("head_drop", reads=("ear", "shoulder", "hip"), unit="torso")
+def head_drop(body: Body, side: str) -> float:
+    """Cat-cow: how far the head hangs below the line of the back (shoulder to hip), in torso lengths."""
+    ear = body.p(side, "ear")
+    return -body.up_offset(ear, body.p(side, "hip"), body.p(side, "shoulder"))
+
+
+@measure_fn("childs_fold", reads=("shoulder", "hip", "both.knee", "nose"), gate=("shoulder", "hip", "knee"))
+def childs_fold(body: Body, side: str) -> float:
+    """Child's pose depth, 0 = on all fours, 1 = folded with the forehead down.
+
+    Two things must both be true, so the smaller of the two decides: the hips folded (shoulder-hip-knee angle
+    from about 110 deg on all fours to 40 deg folded) and the head lowered to the floor (the nose's height above
+    the knee, from about 0.9 torso lengths on all fours to 0.1 with the forehead down).
+    """
+    hip = joint_angle(body.p(side, "shoulder"), body.p(side, "hip"), body.p(side, "knee"))
+    p_hip = (110.0 - hip) / 70.0
+    knee_side = side if body.v(side, "knee") >= body.v(other(side), "knee") else other(side)
+    nose = body.xy[0]
+    p_head = (0.9 - body.height_above(nose, body.p(knee_side, "knee"))) / 0.8
+    if body.vis[0] < body.vis_min:
+        return p_hip
+    return min(p_hip, p_head)
+
+
+@measure_fn("arm_support", reads=("shoulder", "wrist"), unit="torso")
+def arm_support(body: Body, side: str) -> float:
+    """Push-up depth: height of the shoulder above the wrist, in torso lengths (arms straight ~1.0)."""
+    return body.height_above(body.p(side, "shoulder"), body.p(side, "wrist"))
+
+
+# ------------------------------------------------------------------------------------------ on the back
+@measure_fn("both_hips", reads=("both.shoulder", "both.hip", "both.knee"), gate=("shoulder", "hip", "knee"),
+            unit="deg")
+def both_hips(body: Body, side: str) -> float:
+    """Double knee to chest: the less-flexed hip's shoulder-hip-knee angle (both knees must come up)."""
+    vals = [Angle(a="shoulder", b="hip", c="knee")(body, s) for s in ("left", "right")]
+    good = [v for v in vals if not math.isnan(v)]
+    return max(good) if good else float("nan")
+
+
+@measure_fn("knee_drop", reads=_BOTH_LEGS, gate=("shoulder", "hip", "knee"))
+def knee_drop(body: Body, side: str) -> float:
+    """Lying twist: how far the bent knees have dropped toward the floor, 0 = knees up, 1 = on the floor.
+
+    Seen from the side, the knees' height above the hip line shrinks as they fall to either side. Seen from
+    above/the feet, they move sideways off the hip-shoulder line. The larger of the two signals wins.
+    """
+    s = side
+    if body.v(other(s), "knee") < 0.4:  # knees are together in this stretch: both must be seen
+        return float("nan")
+    hip, knee, sh = body.p(s, "hip"), body.p(s, "knee"), body.p(s, "shoulder")
+    # legs out straight (lying in a T between twists) is the start, whatever the knee height reads
+    straight = all(joint_angle(body.p(q, "shoulder"), body.p(q, "hip"), body.p(q, "knee")) > 155.0
+                   and joint_angle(body.p(q, "hip"), body.p(q, "knee"), body.p(q, "ankle")) > 150.0
+                   for q in ("left", "right"))
+    if straight:
+        return 0.0
+    thigh = max(float(((knee - hip) ** 2).sum() ** 0.5), 1e-6)
+    up = body.up_offset(knee, sh, hip) * body.scale / thigh  # knee height above the torso line, per thigh
+    return 1.0 - max(min(up, 1.0), -0.2)
+
+
+@measure_fn("head_lift", reads=("nose", "both.hip"), gate=("nose", "hip"), unit="torso")
+def head_lift(body: Body, side: str) -> float:
+    """Sit-up / crunch: height of the nose above the middle of the hips, in torso lengths.
+
+    A crunch curls the upper back, so the hip-shoulder line hardly moves; the head always rises. This reads the
+    same from the side, obliquely, and from the head end looking down the body (where the trunk is
+    foreshortened), and the resting value each view gives is learned as the start (adaptive baseline)."""
+    return body.height_above(body.xy[0], body.mid("hip"))
+
+
+@measure_fn("pelvic_roll", reads=("shoulder", "hip", "knee", "ankle"), unit="deg")
+def pelvic_roll(body: Body, side: str) -> float:
+    """Pelvic tilt: hip (shoulder-hip-knee) plus knee (hip-knee-ankle) angle; both open as the pelvis rolls."""
+    return (joint_angle(body.p(side, "shoulder"), body.p(side, "hip"), body.p(side, "knee"))
+            + joint_angle(body.p(side, "hip"), body.p(side, "knee"), body.p(side, "ankle")))
+
+
+# ---------------------------------------------------------------------------------------------- standing
+@measure_fn("hip_over_knee", reads=("hip", "knee"), unit="torso")
+def hip_over_knee(body: Body, side: str) -> float:
+    """Height of the hip above the knee, in torso lengths: ~0.8 standing, ~0 with the thigh level."""
+    return body.height_above(body.p(side, "hip"), body.p(side, "knee"))
+
+
+@measure_fn("thigh_back", reads=("hip", "knee"), unit="deg")
+def thigh_back(body: Body, side: str) -> float:
+    """Hip stretch: how far the thigh points behind the vertical (degrees, + = behind)."""
+    d = body.p(side, "knee") - body.p(side, "hip")
+    ang = math.degrees(math.atan2(d[0], d[1]))  # 0 = straight down, + = image right
+    return -ang * body.facing()
+
+
+@measure_fn("trunk_lean", reads=("both.shoulder", "both.hip"), gate=("shoulder", "hip"), unit="deg")
+def trunk_lean(body: Body, side: str) -> float:
+    """Forward lean of the trunk (mid-hip to mid-shoulder) from upright, degrees; negative leaning back."""
+    d = body.mid("shoulder") - body.mid("hip")
+    ang = math.degrees(math.atan2(d[0], -d[1]))
+    return ang * body.facing()
+
+
+@measure_fn("lean_back", reads=("both.shoulder", "both.hip"), gate=("shoulder", "hip"), unit="deg")
+def lean_back(body: Body, side: str) -> float:
+    """Backward lean of the trunk from upright, degrees (``trunk_lean`` negated)."""
+    return -trunk_lean(body, side)
+
+
+@variant_fn("hamstring_variant", reads=_BOTH_LEGS)
+def hamstring_variant(body: Body) -> str:
+    """Which hamstring stretch the pose shows: "lying", "seated", "standing" or "" (can't tell)."""
+    torso = P.torso_incline(body)
+    legs = [segment_angle(body.p(q, "hip"), body.p(q, "ankle")) for q in SIDES]
+    if P.standing(body):
+        return "standing"
+    hip, sh, ankle = body.mid("hip"), body.mid("shoulder"), body.mid("ankle")
+    # folded forward over long legs, the shoulders are on the feet's side of the hips; lying, on the other side
+    folded_over_legs = np.sign(sh[0] - hip[0]) == np.sign(ankle[0] - hip[0])
+    if torso < 35 and not folded_over_legs:
+        return "lying"
+    if min(legs) < 35:
+        return "seated"
+    return ""
+
+
+@measure_fn("hamstring_depth", reads=(*_BOTH_LEGS, "both.wrist"), gate=("hip", "knee"))
+def hamstring_depth(body: Body, side: str) -> float:
+    """Stretch depth 0..1 for whichever variant the pose shows.
+
+    lying: the raised straight leg's elevation (20 deg -> 0, 70 deg -> 1);
+    seated: fold of the trunk over long legs (shoulder-hip-knee 100 deg -> 0, 55 deg -> 1);
+    standing: forward lean of the trunk from the hips (20 deg -> 0, 80 deg -> 1).
+    """
+    v = hamstring_variant(body)
+    if v == "lying":
+        best = -1.0
+        for q in SIDES:
+            hip, knee, ankle = body.p(q, "hip"), body.p(q, "knee"), body.p(q, "ankle")
+            if joint_angle(hip, knee, ankle) < 130:
+                continue
+            d = ankle - hip
+            rise = math.degrees(math.atan2(-d[1], abs(d[0]) + 1e-9))
+            best = max(best, (rise - 20.0) / 50.0)
+        return best
+    if v == "seated":
+        fold = min(joint_angle(body.p(q, "shoulder"), body.p(q, "hip"), body.p(q, "knee")) for q in SIDES
+                   if body.v(q, "hip") > 0.2) if any(body.v(q, "hip") > 0.2 for q in SIDES) else float("nan")
+        return max((100.0 - fold) / 45.0, _reach(body))
+    if v == "standing":
+        return max((trunk_lean(body, side) - 20.0) / 60.0, _reach(body))
+    return float("nan")
+
+
+def _reach(body: Body) -> float:
+    """Hands toward the feet: (1.4 - nearest wrist-to-ankle distance in torso lengths), 1 = hands at the shins.
+
+    Reads the stretch even when the fold angle is lost (a leg pointing at the camera, the head hiding the hip)."""
+    d = min(float(np.linalg.norm(body.p(s, "wrist") - body.p(q, "ankle"))) for s in SIDES for q in SIDES)
+    return 1.4 - d / body.scale
