@@ -21,9 +21,9 @@ REST, OTHER = "rest", "other"
 
 
 class ModelError(PosecoachError):
-    exit_code = EXIT_MODEL
-
     """The recognition model file is missing or damaged."""
+
+    exit_code = EXIT_MODEL
 
 
 @dataclass(frozen=True)
