@@ -179,5 +179,5 @@ def test_faults_with_several_sets_number_the_sets():
     """A fault's joint deltas once shadowed the set number (a TypeError with faults and sets > 1)."""
     from posecoach.synth.landmarks import generate
 
-    _, truth = generate("glute_bridge", reps=2, view="side", seed=1, faults=("overarching",), sets=2, rest=1)
+    _, truth = generate("glute_bridge", reps=2, view="side", seed=1, faults=("over_arching",), sets=2, rest=1)
     assert sorted({r["set"] for r in truth.reps}) == [1, 2]
