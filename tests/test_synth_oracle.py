@@ -26,9 +26,9 @@ NOISES = {"clean": LandmarkNoise(), "realistic": LandmarkNoise.realistic()}
 HOLD_TOLERANCE = 0.15
 # Views besides side and oblique where the checker claims to work (its spec's required_view is "any").
 EXTRA_VIEWS = {"squat": ("front",), "lunge": ("front",), "supine_twist": ("feet",)}
-# Generic synth faults and how the checker shows them: a rushed rep is reported as "too_fast"; a partial range
+# Generic synth faults and how the checker shows them: "too_fast" by that code; a partial range
 # is not a fault code but a rep counted as partial.
-GENERIC_AS = {"rushed": "too_fast", "partial_range": None}
+GENERIC_AS = {"too_fast": "too_fast", "partial_range": None}
 
 EXERCISES = sorted(set(MOTIONS) & {s.id for s in list_exercises()})
 
