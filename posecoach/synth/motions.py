@@ -214,7 +214,7 @@ _add(Motion(
     # The checker's bird-dog faults are what a side camera sees: the leg or the arm lifted above level
     # (a sagging back or a hiked hip, the earlier script's faults, have no rule and hardly show in 2D).
     faults=(Fault("leg_too_high", "Lift your leg only to hip height; don't arch your back.",
-                  {"hip_flex_r": -35.0, "spine_flex": -8.0}),
+                  {"hip_flex_r": -45.0, "spine_flex": -10.0}),
             Fault("arm_too_high", "Reach forward, not up: your arm level with your shoulder.",
                   {"shoulder_flex_l": 45.0})),
 ))
