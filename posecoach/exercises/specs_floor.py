@@ -172,8 +172,10 @@ SPECS = [
                   "8-12 times; use a wall or bench to make it easier."),
         safety=SAFETY, posture=P.prone_level, posture_cue="Get into a plank on your hands, arms straight.",
         faults=(
+            # hi -0.08 (was -0.15): a clear sag (synthetic truth: hips 14 degrees extended, spine 10) reads -0.10
+            # on the shoulder-knee line; straight reps read 0.0, with realistic noise too.
             FaultRule("hips_sagging", "Keep your hips up in line with your shoulders: tighten your tummy.",
-                      LineOffset(point="hip", a="shoulder", b="knee"), Zone(hi=-0.15), phases=("moving",),
+                      LineOffset(point="hip", a="shoulder", b="knee"), Zone(hi=-0.08), phases=("moving",),
                       min_seconds=0.4),
         ),
         min_rep_seconds=1.0, full=0.65,
