@@ -303,7 +303,7 @@ _HIP_STRETCH_START = STANDING.but(hip_flex_l=6.0, knee_flex_l=3.0, hip_flex_r=-6
                                   lo=-60.0, hi=20.0)
 _add(Motion(
     "hip_stretch", "hold", _HIP_STRETCH_START,
-    _HIP_STRETCH_START.but(hip_flex_l=45.0, knee_flex_l=55.0, knee_flex_r=5.0, ankle_r=40.0),
+    _HIP_STRETCH_START.but(hip_flex_l=35.0, knee_flex_l=40.0, knee_flex_r=5.0, ankle_r=40.0),
     tempo=(2.0, 0.0, 2.0, 2.0), sided="blocks", side_meaning="the back leg (whose hip is stretched)",
     default_hold=8.0, default_reps=1, anchor="heel_l",
     faults=(Fault("leaning_forward", "Keep your trunk upright; move the hips forward, not the shoulders.",
