@@ -67,8 +67,11 @@ SPECS = [
         safety=SAFETY, posture=P.lying, posture_cue="Lie on your back, knees bent, feet flat on the floor.",
         top_cue="Hold the knee gently and breathe.",
         faults=(
+            # side "near" (was the key measure's side): the head is one, whichever leg comes up; on the pulled
+            # leg's side it was read on the far ear and shoulder, which MediaPipe loses from the side.
             FaultRule("head_lifting", "Keep your head and shoulders relaxed on the mat.",
-                      Angle(a="ear", b="shoulder", c="hip"), Zone(hi=135.0), phases=("top",), min_seconds=0.8),
+                      Angle(a="ear", b="shoulder", c="hip"), Zone(hi=135.0), phases=("top",), min_seconds=0.8,
+                      side="near"),
         ),
         min_hold=0.5, min_rep_seconds=1.5,
     ),
