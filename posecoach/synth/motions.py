@@ -324,8 +324,9 @@ _add(Motion(
     "lunge", "reps", _LUNGE_START,
     _LUNGE_START.but(hip_flex_l=80.0, knee_flex_l=88.0, knee_flex_r=92.0, ankle_r=30.0, pitch=92.0),
     tempo=(1.5, 0.5, 1.4, 0.8), sided="blocks", side_meaning="the front leg", default_reps=3, anchor="heel_l",
-    faults=(Fault("leaning_forward", "Keep your trunk upright.", {"pitch": -25.0, "hip_flex_l": 25.0,
-                                                               "hip_flex_r": 25.0}),),
+    # a lean of 35 degrees: the checker's rule starts at 30 (25 was within normal)
+    faults=(Fault("leaning_forward", "Keep your trunk upright.", {"pitch": -35.0, "hip_flex_l": 35.0,
+                                                                    "hip_flex_r": 35.0}),),
 ))
 _add(Motion(
     "situp", "reps", SUPINE.but(shoulder_flex_l=20.0, shoulder_flex_r=20.0, contacts=("back", "feet")),
