@@ -157,10 +157,7 @@ SPECS = [
     ExerciseSpec(
         id="pushup", name="Push-up", kind="reps", aliases=("push_up", "pushups", "press_up", "knee_pushup"),
         description="From a straight-arm plank (or knees), lower your chest toward the floor and push back up.",
-        # top 0.6 (was 0.5): the guides lower "until the elbows are about 90 degrees"; 0.5 needed ~72 degrees, so
-        # synthetic reps to 74-79 degrees (truth) were not counted. (Depth per arm length instead of torso
-        # length also fixed the oblique view, but lost reps on two tune clips: not taken.)
-        measure=Custom(name="shoulder_height", fn=_arm_support, needs=("shoulder", "wrist")), start=1.0, top=0.6,
+        measure=Custom(name="shoulder_height", fn=_arm_support, needs=("shoulder", "wrist")), start=1.0, top=0.5,
         side_mode="mean", target_reps=10,
         guidance=("Hands a little wider than shoulders, body straight from head to heels (or knees). Lower your "
                   "chest slowly until your elbows are about 90 degrees, push back up without locking the elbows. "
