@@ -316,7 +316,8 @@ _add(Motion(
                  shoulder_abd_l=5.0, shoulder_abd_r=5.0),
     tempo=(1.6, 0.5, 1.4, 0.8), default_reps=5, anchor="heel_l",
     faults=(Fault("knees_caving", "Push your knees out over your toes.", {"hip_abd_l": -12.0, "hip_abd_r": -12.0}),
-            Fault("leaning_forward", "Keep your chest up.", {"pitch": -22.0, "hip_flex_l": 22.0, "hip_flex_r": 22.0})),
+            # 30 degrees more lean (65 from upright): the checker's rule starts at 55; 22 more read just under it
+            Fault("leaning_forward", "Keep your chest up.", {"pitch": -30.0, "hip_flex_l": 30.0, "hip_flex_r": 30.0})),
 ))
 _LUNGE_START = STANDING.but(hip_flex_l=25.0, knee_flex_l=3.0, hip_flex_r=-18.0, foot_flat_r=0.0, ankle_r=30.0,
                             contacts=("foot_l", "toe_r"), solve=("hip_flex_r",), lo=-60.0, hi=20.0)
