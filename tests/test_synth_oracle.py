@@ -84,7 +84,6 @@ KNOWN_REPS = _known({
 })
 KNOWN_HOLD = _known({
     "tail": (HOLD_TAIL, ["childs_pose side clean 1", "childs_pose side clean 3", "cobra side clean 1",
-                         "double_knee_to_chest oblique clean 3",
                          "forward_bend side clean 1", "forward_bend side clean 3", "forward_bend side realistic 1",
                          "forward_bend side realistic 3", "hip_stretch side clean 1", "hip_stretch side clean 3",
                          "hip_stretch oblique realistic 1", "hip_stretch oblique realistic 3"]),
