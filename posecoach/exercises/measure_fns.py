@@ -135,10 +135,14 @@ def hip_over_knee(body: Body, side: str) -> float:
 
 @measure_fn("thigh_back", reads=("hip", "knee"), unit="deg")
 def thigh_back(body: Body, side: str) -> float:
-    """Hip stretch: how far the thigh points behind the vertical (degrees, + = behind)."""
+    """Hip stretch: how far the thigh points away from the vertical (degrees), behind or in front.
+
+    In the split stance the back thigh is behind the vertical and the front one ahead of it by about as much.
+    From the side MediaPipe loses the far leg, and it is the back leg for one side's block; then only the near,
+    front, thigh is seen (synthetic truth with realistic noise: it read -44 degrees, "not stretching", for
+    the whole hold). Either leg's angle from the vertical reads the stance."""
     d = body.p(side, "knee") - body.p(side, "hip")
-    ang = math.degrees(math.atan2(d[0], d[1]))  # 0 = straight down, + = image right
-    return -ang * body.facing()
+    return abs(math.degrees(math.atan2(d[0], d[1])))  # 0 = straight down
 
 
 @measure_fn("trunk_lean", reads=("both.shoulder", "both.hip"), gate=("shoulder", "hip"), unit="deg")

@@ -93,6 +93,12 @@ _add(Motion(
                   contacts=("hand_r", "knee_l")),
     tempo=(1.6, 2.5, 1.6, 1.0), sided="alternate", side_meaning="the arm reaching forward (the opposite leg "
     "extends back)", default_reps=4, anchor="knee_l",
+    # The checker's bird-dog faults are what a side camera sees: the leg or the arm lifted above level
+    # (a sagging back or a hiked hip, the earlier script's faults, have no rule and hardly show in 2D).
+    faults=(Fault("leg_too_high", "Lift your leg only to hip height; don't arch your back.",
+                  {"hip_flex_r": -45.0, "spine_flex": -10.0}),
+            Fault("arm_too_high", "Reach forward, not up: your arm level with your shoulder.",
+                  {"shoulder_flex_l": 45.0})),
 ))
 _add(Motion(
     "cat_cow", "reps", ALL_FOURS,
@@ -152,9 +158,13 @@ _add(Motion(
 ))
 _add(Motion(
     "forward_bend", "reps", STANDING,
+    # The guides bend with soft knees (a few degrees); the fault the checker names is the opposite, knees
+    # locked straight at the bottom, so that is the scripted fault.
     STANDING.but(pitch=35.0, hip_flex_l=55.0, hip_flex_r=55.0, spine_flex=35.0, neck_flex=10.0,
-                 shoulder_flex_l=85.0, shoulder_flex_r=85.0),
+                 shoulder_flex_l=85.0, shoulder_flex_r=85.0, knee_flex_l=10.0, knee_flex_r=10.0),
     tempo=(2.2, 1.5, 2.2, 1.0), default_reps=4, anchor="heel_l", front_azimuth=0.0,
+    faults=(Fault("knees_locked", "Keep a soft bend in your knees.",
+                  {"knee_flex_l": -10.0, "knee_flex_r": -10.0}),),
 ))
 _add(Motion(
     "back_extension", "reps", STANDING.but(shoulder_flex_l=-35.0, shoulder_flex_r=-35.0, shoulder_abd_l=22.0,
@@ -166,13 +176,19 @@ _add(Motion(
     faults=(Fault("knees_bending", "Keep your knees straight; lean back from the lower back.",
                   {"knee_flex_l": 25.0, "knee_flex_r": 25.0}),),
 ))
+# The checker's hip stretch is the guides' *standing* hip flexor stretch (split stance, front knee bends, hips
+# ease forward until the back thigh is well behind the vertical), not a lying figure four: that script gave
+# 0 s held of 16 s, because the checker never saw a standing body.
+_HIP_STRETCH_START = STANDING.but(hip_flex_l=6.0, knee_flex_l=3.0, hip_flex_r=-6.0, knee_flex_r=3.0,
+                                  foot_flat_r=0.0, ankle_r=10.0, contacts=("foot_l", "toe_r"), solve=("hip_flex_r",),
+                                  lo=-60.0, hi=20.0)
 _add(Motion(
-    "hip_stretch", "hold", SUPINE,
-    SUPINE.but(hip_flex_l=75.0, hip_abd_l=55.0, knee_flex_l=95.0, foot_flat_l=0.0, hip_flex_r=88.0,
-               knee_flex_r=90.0, foot_flat_r=0.0, shoulder_flex_l=70.0, shoulder_flex_r=70.0, elbow_flex_l=70.0,
-               elbow_flex_r=70.0, contacts=("back",), solve=()),
-    tempo=(2.0, 0.0, 2.0, 2.0), sided="blocks", side_meaning="the leg crossed over (figure four)",
-    default_hold=8.0, default_reps=1, anchor="pelvis",
+    "hip_stretch", "hold", _HIP_STRETCH_START,
+    _HIP_STRETCH_START.but(hip_flex_l=35.0, knee_flex_l=40.0, knee_flex_r=5.0, ankle_r=40.0),
+    tempo=(2.0, 0.0, 2.0, 2.0), sided="blocks", side_meaning="the back leg (whose hip is stretched)",
+    default_hold=8.0, default_reps=1, anchor="heel_l",
+    faults=(Fault("leaning_forward", "Keep your trunk upright; move the hips forward, not the shoulders.",
+                  {"pitch": -28.0, "hip_flex_l": 28.0}),),
 ))
 _add(Motion(
     "squat", "reps", STANDING,
@@ -180,7 +196,8 @@ _add(Motion(
                  shoulder_flex_l=80.0, shoulder_flex_r=80.0, elbow_flex_l=5.0, elbow_flex_r=5.0,
                  shoulder_abd_l=5.0, shoulder_abd_r=5.0),
     tempo=(1.6, 0.5, 1.4, 0.8), default_reps=5, anchor="heel_l",
-    faults=(Fault("leaning_forward", "Keep your chest up.", {"pitch": -22.0, "hip_flex_l": 22.0, "hip_flex_r": 22.0}),),
+    # 30 degrees more lean (65 from upright): the checker's rule starts at 55; 22 more read just under it
+    faults=(Fault("leaning_forward", "Keep your chest up.", {"pitch": -30.0, "hip_flex_l": 30.0, "hip_flex_r": 30.0}),),
 ))
 _LUNGE_START = STANDING.but(hip_flex_l=25.0, knee_flex_l=3.0, hip_flex_r=-18.0, foot_flat_r=0.0, ankle_r=30.0,
                             contacts=("foot_l", "toe_r"), solve=("hip_flex_r",), lo=-60.0, hi=20.0)
@@ -188,8 +205,9 @@ _add(Motion(
     "lunge", "reps", _LUNGE_START,
     _LUNGE_START.but(hip_flex_l=80.0, knee_flex_l=88.0, knee_flex_r=92.0, ankle_r=30.0, pitch=92.0),
     tempo=(1.5, 0.5, 1.4, 0.8), sided="blocks", side_meaning="the front leg", default_reps=3, anchor="heel_l",
-    faults=(Fault("leaning_forward", "Keep your trunk upright.", {"pitch": -25.0, "hip_flex_l": 25.0,
-                                                               "hip_flex_r": 25.0}),),
+    # a lean of 35 degrees: the checker's rule starts at 30 (25 was within normal)
+    faults=(Fault("leaning_forward", "Keep your trunk upright.", {"pitch": -35.0, "hip_flex_l": 35.0,
+                                                                    "hip_flex_r": 35.0}),),
 ))
 _add(Motion(
     "situp", "reps", SUPINE.but(shoulder_flex_l=20.0, shoulder_flex_r=20.0, contacts=("back", "feet")),

@@ -1,0 +1,192 @@
+"""The synthetic exerciser as the checkers' oracle: every checker on scripted landmark sequences with exact truth.
+
+No model and no rendering: ``posecoach.synth.landmarks.generate`` gives the landmarks a pose estimator would
+report (clean, or with ``LandmarkNoise.realistic()``: jitter, per-joint bias, dropouts, far-side limbs with low
+visibility and drifting error) and the truth (reps, holds, faults). Each sequence goes through the same per-frame
+step as ``analyze`` (one-euro smoothing, then the checker). Expected: reps exact, hold time within 15 %, no reps
+on hold-only exercises, the synth's fault codes among the checker's, and an injected fault reported.
+
+Known disagreements that need the general counting machinery (rep_tally / periodicity / hold_timer, being
+rewritten elsewhere) are ``xfail(strict=True)`` with the reason, so a fix there shows up as XPASS.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from posecoach.exercises import get_exercise, list_exercises, make_checker
+from posecoach.frame_step import FrameStep
+from posecoach.synth.landmarks import LandmarkNoise, generate
+from posecoach.synth.motions import GENERIC_FAULTS, MOTIONS
+
+FPS = 15
+SEEDS = (1, 3)
+NOISES = {"clean": LandmarkNoise(), "realistic": LandmarkNoise.realistic()}
+HOLD_TOLERANCE = 0.15
+# Views besides side and oblique where the checker claims to work (its spec's required_view is "any").
+EXTRA_VIEWS = {"squat": ("front",), "lunge": ("front",), "supine_twist": ("feet",)}
+# Generic synth faults and how the checker shows them: a rushed rep as either tempo code (too short overall,
+# or too fast on the way); a partial range not as a code but as a rep that does not count as complete.
+GENERIC_AS = {"too_fast": {"too_fast", "jerky"}, "partial_range": None}
+
+EXERCISES = sorted(set(MOTIONS) & {s.id for s in list_exercises()})
+
+# Disagreements not fixed here, each with its cause (see the branch's report). Keys: (exercise, view, noise, seed).
+FAR_LIMB = ("realistic noise reports far-side limbs at visibility 0.02-0.4 with 10-50 px drift (as MediaPipe does "
+            "from the side); when the moving limb is the far one the checker, gating at 0.5, never sees it. Needs "
+            "far limbs read at reduced visibility in the side choice (key_signal/engine), or a measure on a near "
+            "part that also moves")
+HOLD_TAIL = ("hold_timer keeps counting through hold_grace and the exit lag after the posture is left (child's "
+             "pose: p 0.47 -> 0.02 still held), and starts only once still (cobra: ~1 s late); with 1-2 short "
+             "holds that is over 15 %. Fix in hold_timer: end a hold at its last in-tolerance frame")
+TWIST_2D = ("knee_drop is a 2D height: with the camera looking down, knees dropping toward it read 0.8, away 0.6, "
+            "for the same 60 degree roll (truth symmetric: mid-knee 0.30 -> 0.15 m above the hips); needs depth")
+PUSHUP_DEPTH = ("push-up top 0.5 (shoulder height in torso lengths) needs elbows at ~72 degrees, deeper than the "
+                "guides' 'about 90'; the synth's reps go to 68-79 degrees (truth) and the shallower ones are missed. "
+                "top 0.6 fixes the side view and leaves the tune/check clips unchanged, but makes "
+                "tests/test_exercises_synthetic.py's 85 % partial count as full: the lead's call. Obliquely the "
+                "level torso is foreshortened (straight arms read 1.45); depth per arm length fixed that but lost "
+                "reps on two tune clips")
+LUNGE_FAR = ("lunge: when the front leg is the far one only the back leg is seen: its hip-over-knee height does "
+             "not change and P.standing fails (back shin near level); needs the hip's height above the near ankle "
+             "and a posture that accepts the back leg. Oblique/front seed 3 miscounts: not diagnosed")
+PELVIC = ("pelvic tilt reads ~5 (hip + knee angle sum) for the synth's 10 degree pelvic roll against top 6 and full "
+          "0.7, so reps at the low end of the synth's 0.92-1.04 range fall short, and the adaptive start drifts up "
+          "over 1 s rests; the realistic jitter is as large as the signal")
+PARTIAL = ("the synth's full range exceeds the spec's top (a sit-up reads p 5.7, a bridge well over 1), so a rep at "
+           "45 % of it still passes 'full'; telling a short rep from a full one needs the person's own range "
+           "(rep_tally comparing with their earlier reps)")
+UNDIAGNOSED = "not diagnosed in the time available"
+
+
+def _known(table: dict[str, tuple[str, list[str]]]) -> dict[tuple[str, str, str, int], str]:
+    """{reason: [\"exercise view noise seed\", ...]} -> {(exercise, view, noise, seed): reason}."""
+    out = {}
+    for reason, cases in table.values():
+        for c in cases:
+            ex, view, noise, seed = c.split()
+            out[(ex, view, noise, int(seed))] = reason
+    return out
+
+
+KNOWN_REPS = _known({
+    "twist": (TWIST_2D, [f"supine_twist {v} {n} {s}" for v, n in (("side", "clean"), ("oblique", "clean"),
+                                                                    ("oblique", "realistic")) for s in (1, 3)]),
+    "pushup": (PUSHUP_DEPTH, ["pushup side clean 1", "pushup side clean 3", "pushup side realistic 1"]
+               + [f"pushup oblique {n} {s}" for n in ("clean", "realistic") for s in (1, 3)]),
+    "lunge": (LUNGE_FAR, ["lunge side realistic 1", "lunge side realistic 3", "lunge oblique clean 3",
+                          "lunge oblique realistic 3", "lunge front clean 3", "lunge front realistic 1"]),
+    "pelvic": (PELVIC, ["pelvic_tilt side clean 1", "pelvic_tilt side clean 3"]),
+    "far": (FAR_LIMB, ["knee_to_chest side realistic 1", "knee_to_chest side realistic 3",
+                       "bird_dog oblique realistic 1", "situp oblique realistic 3"]),
+    "other": (UNDIAGNOSED, ["forward_bend oblique realistic 1"]),
+})
+KNOWN_HOLD = _known({
+    "tail": (HOLD_TAIL, ["childs_pose side clean 1", "childs_pose side clean 3", "cobra side clean 1",
+                         "forward_bend side clean 1", "forward_bend side clean 3", "forward_bend side realistic 1",
+                         "forward_bend side realistic 3", "hip_stretch side clean 1", "hip_stretch side clean 3",
+                         "hip_stretch oblique realistic 1", "hip_stretch oblique realistic 3"]),
+    "far": (FAR_LIMB, ["bird_dog side realistic 1", "bird_dog side realistic 3", "knee_to_chest side realistic 1",
+                       "knee_to_chest side realistic 3"]),
+    "twist": (TWIST_2D, [f"supine_twist {v} {n} {s}" for v in ("side", "oblique", "feet")
+                         for n in ("clean", "realistic") for s in (1, 3)]),
+    "pelvic": (PELVIC, ["pelvic_tilt side clean 1", "pelvic_tilt side clean 3", "pelvic_tilt side realistic 1",
+                        "pelvic_tilt side realistic 3", "pelvic_tilt oblique realistic 1"]),
+    "other": (UNDIAGNOSED, ["forward_bend oblique realistic 1"]),
+})
+NO_RULE = "the checker has no rule for knee width, which needs a front view (a view-aware fault rule)"
+# exercise -> reason, for synth faults the checker has no rule for.
+KNOWN_FAULT_CODES: dict[str, str] = {"glute_bridge": NO_RULE, "squat": NO_RULE}
+KNOWN_INJECTED: dict[tuple[str, str], str] = {
+    ("glute_bridge", "knees_falling_out"): NO_RULE, ("squat", "knees_caving"): NO_RULE,
+    **{(ex, "partial_range"): PARTIAL for ex in ("back_extension", "bird_dog", "cat_cow", "glute_bridge",
+                                                 "pelvic_tilt", "pushup", "situp")},
+    ("pelvic_tilt", "too_fast"): PELVIC + " (the rushed reps are not counted, so not judged)",
+    ("pushup", "too_fast"): PUSHUP_DEPTH + " (the rushed reps are not counted, so not judged)",
+    ("supine_twist", "shoulder_lifting"): TWIST_2D, ("supine_twist", "too_fast"): TWIST_2D,
+}
+
+
+@lru_cache(maxsize=None)
+def run(exercise: str, view: str, noise: str, seed: int, faults: tuple[str, ...] = ()):
+    """The checker's session result and the truth for one synthetic clip (cached: several tests share it)."""
+    frames, truth = generate(exercise, view=view, seed=seed, noise=NOISES[noise], fps=FPS, faults=faults)
+    step = FrameStep(make_checker(exercise), "one_euro")
+    for f in frames:
+        step(f)
+    return step.finish(), truth
+
+
+def _cases(known: dict) -> list:
+    out = []
+    for ex in EXERCISES:
+        for view in ("side", "oblique") + EXTRA_VIEWS.get(ex, ()):
+            for noise in NOISES:
+                for seed in SEEDS:
+                    key = (ex, view, noise, seed)
+                    marks = [pytest.mark.xfail(strict=True, reason=known[key])] if key in known else []
+                    out.append(pytest.param(*key, marks=marks, id="-".join(map(str, key))))
+    return out
+
+
+@pytest.mark.parametrize("exercise,view,noise,seed", _cases(KNOWN_REPS))
+def test_reps_exact(exercise, view, noise, seed):
+    res, truth = run(exercise, view, noise, seed)
+    expected = truth.complete_reps if truth.kind == "reps" else 0  # a hold-only exercise counts no reps
+    assert res.complete_reps == expected, f"{res.complete_reps} reps counted, truth {expected}"
+
+
+def _truth_hold(truth) -> float:
+    return sum(h["end"] - h["start"] for h in truth.holds)
+
+
+@pytest.mark.parametrize("exercise,view,noise,seed", _cases(KNOWN_HOLD))
+def test_hold_time_within_15_percent(exercise, view, noise, seed):
+    res, truth = run(exercise, view, noise, seed)
+    want = _truth_hold(truth)
+    if want == 0.0:
+        pytest.skip("no hold in the script (a brief top is not a hold)")
+    got = res.hold_seconds
+    assert abs(got - want) <= HOLD_TOLERANCE * want, f"held {got:.1f} s, truth {want:.1f} s"
+
+
+def _fault_params() -> list:
+    out = []
+    for ex in EXERCISES:
+        for code in MOTIONS[ex].fault_codes():
+            key = (ex, code)
+            marks = [pytest.mark.xfail(strict=True, reason=KNOWN_INJECTED[key])] if key in KNOWN_INJECTED else []
+            out.append(pytest.param(ex, code, marks=marks, id=f"{ex}-{code}"))
+    return out
+
+
+@pytest.mark.parametrize("exercise", [
+    pytest.param(ex, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_FAULT_CODES[ex])]
+                 if ex in KNOWN_FAULT_CODES else []) for ex in EXERCISES])
+def test_synth_fault_codes_are_checker_codes(exercise):
+    """The synth speaks the checker's vocabulary: a script's fault is one the checker can name."""
+    checker_codes = {f.code for f in get_exercise(exercise).faults}
+    own = [f.code for f in MOTIONS[exercise].faults]
+    missing = [c for c in own if c not in checker_codes]
+    assert not missing, f"synth faults {missing} not among the checker's {sorted(checker_codes)}"
+
+
+def test_generic_synth_faults_are_mapped():
+    codes = {f.code for kind in GENERIC_FAULTS.values() for f in kind}
+    assert codes == set(GENERIC_AS)
+
+
+@pytest.mark.parametrize("exercise,code", _fault_params())
+def test_injected_fault_is_reported(exercise, code):
+    """A clip with the fault injected (side view, clean landmarks) makes the checker report it."""
+    res, truth = run(exercise, "side", "clean", 1, (code,))
+    assert truth.faults, "the script injected nothing"
+    reported = sorted({f.code for f in res.faults})
+    if code in GENERIC_AS:
+        if GENERIC_AS[code] is None:  # partial range: that rep is not counted as a complete one
+            assert res.complete_reps == truth.complete_reps, f"{res.complete_reps} complete, truth {truth.complete_reps}"
+            return
+        assert GENERIC_AS[code] & set(reported), f"no tempo fault reported; got {reported}"
+        return
+    assert code in reported, f"{code!r} not reported; got {reported}"
