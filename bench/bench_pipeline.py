@@ -113,7 +113,7 @@ def main() -> int:
     if args.bare_only:
         bare_loop(args.video)
         return 0
-    from posecoach.cli import DEFAULT_ANALYSIS_FPS
+    from posecoach.commands.analyze import DEFAULT_ANALYSIS_FPS
     from posecoach.sources import probe
 
     fps, frames, size = probe(args.video)

@@ -8,6 +8,8 @@ only, not ``cli.py``.
 """
 
 PLUGINS: tuple[str, ...] = (
+    "posecoach.commands.analyze",
+    "posecoach.commands.live",
     "posecoach.commands.exercises",
     "posecoach.commands.models",
     "posecoach.commands.synth",

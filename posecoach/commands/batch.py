@@ -25,7 +25,8 @@ again to continue); 2 bad input; 5 an output cannot be written."""
 def add_parser(sub, model_opts) -> None:
     import argparse
 
-    from posecoach.cli import DEFAULT_ANALYSIS_FPS, analysis_rate, positive_int
+    from posecoach.cli import positive_int
+    from posecoach.commands.analyze import DEFAULT_ANALYSIS_FPS, analysis_rate
 
     b = sub.add_parser("batch", help="analyse many videos on every core (or a Ray cluster); resumable",
                        description="Analyse many clips, one worker process per core, each keeping one pose model "
