@@ -37,6 +37,12 @@ class TallyOptions:
     rescue_confidence: float = 0.6  # autocorrelation a periodic peak needs to count without the rules
     run_min: int = 3  # periodic peaks in a row, unexplained by the rules, before they count
     match_margin: float = 0.25  # periods a peak may fall outside a rule rep's span and still be that rep
+    # The person's own range (adaptive small-range reps): an attempt the zones saw counts, graded "attempt", when
+    # it reaches ``adapt_ratio`` of the person's typical range (the median reach of their reps so far, complete
+    # or not), once ``adapt_min_reps`` such reps show it is their range and not a one-off; never below the
+    # spec's ``partial_min`` (the rule counter reports nothing smaller).
+    adapt_ratio: float = 0.75
+    adapt_min_reps: int = 2
 
 
 class RepTally:
@@ -59,6 +65,8 @@ class RepTally:
         self._held: list[Rep] = []  # rule attempts that a later periodic peak may still confirm
         self._known: set[float] = set()  # peaks seen from the periodicity counter
         self._next_settle = -math.inf  # when the next unsettled peak settles
+        self._reach: list[float] = []  # range_share of every rep the zones saw (the person's own range)
+        self._adapted = 0  # attempts counted at the person's own range
 
     @property
     def count(self) -> int:
@@ -70,10 +78,13 @@ class RepTally:
         attempt (a rep that ends after the last frame is not complete, whatever the motion before it promised).
         Returns what is decided now."""
         if self.mode == "rules":
-            return [self._record(replace(rep, index=self.count + 1 if rep.complete else 0))]
+            return [self._record(replace(rep, index=self.count + 1 if rep.complete else 0,
+                                         grade="full" if rep.complete else "partial"))]
         if self.mode == "periodicity":
             return []
         peak = self._match(rep)
+        if not at_end and math.isfinite(rep.range_share):
+            self._reach.append(rep.range_share)
         if rep.complete:
             m = self.options.match_margin
             for i, r in enumerate(self.reps):
@@ -85,11 +96,11 @@ class RepTally:
                     return []
             return [self._count(rep, "both" if peak is not None else "rules", peak)]
         if at_end:
-            return [self._record(replace(rep, index=0))]
+            return [self._record(replace(rep, index=0, grade="partial"))]
         if peak is not None and self._confirms(peak, rep):
             return [self._count(rep, "both", peak, promoted=True)]
         self._held.append(rep)
-        return []
+        return self._adapt()
 
     def periodic(self, current: list[PeriodicRep], now: float) -> list[Rep]:
         """The periodicity counter's committed peaks so far (their confidence may have grown since they were
@@ -116,11 +127,11 @@ class RepTally:
         """End of the source, with the periodicity counter's final peaks: runs are settled, and attempts still
         held are decided as attempts."""
         if self.mode != "fused":
-            return [self._record(replace(r, index=0)) for r in self._held]
+            return [self._record(replace(r, index=0, grade="partial")) for r in self._held]
         self._periodic = list(current)
-        out = self._rescue(math.inf)
+        out = self._rescue(math.inf) + self._adapt()
         for rep in self._held:
-            out.append(self._record(replace(rep, index=0, source="rules")))
+            out.append(self._record(replace(rep, index=0, source="rules", grade="partial")))
         self._held = []
         return out
 
@@ -209,6 +220,25 @@ class RepTally:
                     out.append(self._count_alone(p))
         return out
 
+    def _adapt(self) -> list[Rep]:
+        """Held attempts that the person's own range makes reps (graded "attempt"): each reaching
+        ``adapt_ratio`` of their typical reach, once ``adapt_min_reps`` of them (counted before or now) agree.
+        A person whose reps reach the top keeps a typical reach near it, so their odd short one stays a partial."""
+        o = self.options
+        if self.mode != "fused" or not self._held or o.adapt_min_reps <= 0 or not self._reach:
+            return []
+        typical = sorted(self._reach)[len(self._reach) // 2]
+        small = [r for r in self._held if r.range_share >= o.adapt_ratio * typical]
+        if self._adapted + len(small) < o.adapt_min_reps:
+            return []
+        out = []
+        for rep in sorted(small, key=lambda r: r.start):
+            self._held.remove(rep)
+            peak = self._match(rep)
+            self._adapted += 1
+            out.append(self._count(rep, "both" if peak is not None else "rules", peak, grade="attempt"))
+        return out
+
     @staticmethod
     def _room_for_a_rep(p: PeriodicRep, ruled: list[float]) -> bool:
         """A missed rep leaves a gap between the counted reps around it about twice their usual spacing."""
@@ -233,20 +263,25 @@ class RepTally:
         return next((i for i, r in enumerate(self.reps) if r.source != "periodicity"
                      and r.start - m * p.period <= p.peak <= r.end + m * p.period), None)
 
-    def _count(self, rep: Rep, source: str, peak: PeriodicRep | None, promoted: bool = False) -> Rep:
+    def _count(self, rep: Rep, source: str, peak: PeriodicRep | None, promoted: bool = False,
+               grade: str = "") -> Rep:
         if peak is not None:
             self._used.add(peak.peak)
         confidence = 1.0 if peak is None else max(0.5, min(1.0, peak.confidence))
+        if not grade:  # a rep the zones closed, or one whose return a cut hid, reached the top
+            grade = "full" if rep.complete or promoted or not rep.range_share < self.spec.full else "attempt"
         return self._record(replace(rep, index=self.count + 1, complete=True, source=source,
-                                    confidence=round(confidence, 3), promoted=promoted))
+                                    confidence=round(confidence, 3), promoted=promoted, grade=grade))
 
     def _count_alone(self, p: PeriodicRep) -> Rep:
         self._used.add(p.peak)
         sp = self.spec
         rom = p.key_range * abs(sp.top - sp.start) if math.isfinite(p.key_range) else math.nan
+        share = p.key_range if math.isfinite(p.key_range) else math.nan
         rep = Rep(index=self.count + 1, start=round(p.peak - p.period / 2, 3), peak=p.peak,
                   end=round(p.peak + p.period / 2, 3), complete=True, range_of_motion=rom,
-                  source="periodicity", confidence=round(min(1.0, p.confidence), 3))
+                  source="periodicity", confidence=round(min(1.0, p.confidence), 3), range_share=share,
+                  grade="full" if share >= sp.full else "attempt")
         return self._record(rep)
 
     def _record(self, rep: Rep) -> Rep:
