@@ -77,6 +77,10 @@ class Checker:
         self._safety_said = False
         self._ending = False
         self._events: list = []
+        self._frames_valid = 0  # frames with a valid key value, and of those in position: why a gate refused
+        self._frames_in_position = 0
+        self._view_problem = ""
+        self._fallback_said = False
         for part in (self.signal, self.posture, self.view, self.counter, self.periodic, self.tally,
                      self.faults, self.hold_timer, self.cues):
             part.reset()
@@ -112,6 +116,8 @@ class Checker:
         self.signal.observe(body, dt)
         in_position = self.posture.update(body, dt)
         for problem in self.view.step(body, t, dt):
+            if problem.code == "camera_view":
+                self._view_problem = problem.message
             self._emit(self.faults.report(t, problem.code, problem.message, severity="info", kind="view"))
 
         raw, side = self.signal.read(body, self.counter.rep_side)
@@ -122,6 +128,8 @@ class Checker:
         gap = None if self.last_valid_t is None else t - self.last_valid_t
         self.last_valid_t = t
         sample = self.signal.push(t, dt, raw, side, in_position)
+        self._frames_valid += 1
+        self._frames_in_position += bool(in_position)
         self._emit_counted(self.counter.step(t, dt, gap, sample.p, sample.speed, in_position, side))
         self._judge_faults(body, t, side, sample)
         p_hold = sample.p_nom if self.spec.adaptive_window <= 0 else sample.p  # holds: the spec's tolerance
@@ -228,6 +236,9 @@ class Checker:
     def _emit_reps(self, reps: list[Rep]) -> None:
         """Reps the tally decided: recorded, and a counted one said."""
         for rep in reps:
+            if rep.complete and rep.source == "periodicity" and not self._fallback_said:
+                self._fallback_said = True
+                self._emit([Cue(self.t if self.t is not None else rep.end, self._fallback_reason(), "info", 2)])
             self._emit([rep])
             if rep.complete:
                 self._emit([Cue(rep.end if rep.source != "periodicity" else self.t, str(rep.index), "count",
@@ -261,6 +272,19 @@ class Checker:
             self._emit(self.hold_timer.close())
         if gap > self.tuning.lost_rep_grace and self.counter.state != "setup":
             self._emit_counted(self.counter.lost(t))
+
+    def _fallback_reason(self) -> str:
+        """Said once, when the periodicity counter counts a rep the rules did not: why the exercise's own rules
+        could not follow (a gate refused), so the person knows these reps are counted but not judged."""
+        head = "Counting your reps from your movement: "
+        if any(r.complete and r.source != "periodicity" for r in self.tally.reps):
+            return "A rep the exercise's checks missed was counted from your movement."
+        refused = self.counter.state == "setup" or self._frames_in_position < 0.5 * max(self._frames_valid, 1)
+        if refused:
+            return head + f"I could not recognise the position for this exercise. {self.spec.posture_cue}"
+        if self._view_problem:
+            return head + f"the camera angle hides what this exercise is judged on. {self._view_problem}"
+        return head + "your movement is smaller than this exercise's usual range, so form is not judged."
 
     def _phase_name(self) -> str:
         if self.counter.state == "setup":
