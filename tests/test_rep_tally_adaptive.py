@@ -67,3 +67,13 @@ def test_periodic_reps_carry_their_grade():
     tally.periodic(peaks, 100.0)
     tally.finish(peaks)
     assert tally.count == 4 and {r.grade for r in tally.reps} == {"attempt"}
+
+
+def test_an_attempt_that_reached_the_top_is_not_a_small_range():
+    """A rep that reached the top but whose return a cut hid is an attempt for another reason: it is left to the
+    periodic evidence (``_confirms``), not counted as the person's range."""
+    tally = RepTally(spec())
+    for i in range(3):
+        tally.rule_rep(rep(4.0 * i, 1.5, complete=False))
+    tally.finish([])
+    assert tally.count == 0

@@ -228,7 +228,9 @@ class RepTally:
         if self.mode != "fused" or not self._held or o.adapt_min_reps <= 0 or not self._reach:
             return []
         typical = sorted(self._reach)[len(self._reach) // 2]
-        small = [r for r in self._held if r.range_share >= o.adapt_ratio * typical]
+        # an attempt that reached the top is one whose return went unseen (a cut, the person lost): not a small
+        # range; ``_confirms`` decides those
+        small = [r for r in self._held if o.adapt_ratio * typical <= r.range_share < self.spec.full]
         if self._adapted + len(small) < o.adapt_min_reps:
             return []
         out = []
