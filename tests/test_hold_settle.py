@@ -52,7 +52,7 @@ def test_a_hold_ends_where_the_way_out_begins():
 
 
 def test_a_still_hold_that_sinks_a_little_is_still_held():
-    # held at 0.8, sinking slowly to 0.45 (under the 0.5 exit threshold, within the drift allowed), then out
+    # held at 0.8, sinking slowly to 0.45 (under the 0.5 exit threshold, within the 0.1 drift allowed), then out
     p = ramp(0.0, 0.8, 1.0) + [0.8] * 60 + ramp(0.8, 0.45, 6.0) + [0.45] * 30 + ramp(0.45, 0.0, 0.5) + [0.0] * 30
     (start, end), = holds(p)
     assert end == pytest.approx((30 + 60 + 180 + 30) / FPS, abs=0.15)

@@ -7,9 +7,11 @@ a threshold is crossed:
 * entry: once still in the zone, the start is taken back to the first frame the approach came within
   ``hold_settle_band`` of the level now held (a slow, eased-in approach is part of the hold once it has
   settled), with the posture in tolerance since then;
-* exit: moving out (progress falling faster than ``still_speed`` for ``hold_resume_seconds``, and by then
-  ``hold_resume_drop`` below the hold's level) ends the hold where that movement began; a still hold may drift ``hold_drift`` below the exit threshold (a bridge sinking a little) and still
-  be held.
+* exit: leaving tolerance (progress under ``hold_exit_threshold`` less ``hold_drift``, or the posture lost, for
+  longer than the spec's ``hold_grace``) ends the hold, as ever, but the end is put back to where the way out
+  began (the last still frame before progress started falling faster than ``still_speed``): a slow way out
+  crosses the threshold late. A dip that stays in tolerance (adjusting the arms) ends nothing, and a still
+  hold may sink ``hold_drift`` under the exit threshold (a bridge sinking a little) and still be held.
 For a rep exercise, a pause at the top ends when the movement resumes (speed above ``pause_exit_speed`` x
 ``still_speed``) or progress falls under ``hold_exit_threshold``. Everywhere a breaking fault or leaving the
 position stops the clock, and a gap longer than the spec's ``hold_grace`` closes the hold. Only spans of at least
@@ -38,8 +40,10 @@ class HoldTimer:
         self._side = "n/a"
         self.cue: Cue | None = None  # the hold's own cue, withdrawn from the screen when the hold ends
         self._recent: deque[tuple[float, float, bool]] = deque()  # (t, p, allowed and slow): the approach
-        self._level = 0.0  # highest progress the hold was still at
         self._out_since: float | None = None  # the last settled frame before a movement out began
+        self._prev: tuple[float, float] | None = None  # last (t, p_hold), for the speed
+        self._prev_t: float | None = None  # the previous frame of an open hold
+        self._speed = 0.0
 
     @property
     def is_open(self) -> bool:
@@ -64,13 +68,16 @@ class HoldTimer:
             self._recent.append((t, p_hold, allowed and abs(speed) <= self.tuning.pause_exit_speed * sp.still_speed))
             while self._recent and self._recent[0][0] < t - self.tuning.hold_settle_lookback:
                 self._recent.popleft()
+            # the way out is judged on the speed of the progress the hold is judged on (the given speed follows
+            # the adaptive progress, whose start moves when a long hold fills the baseline window)
+            hold_speed = self._hold_speed(t, p_hold)
         if self._start is None:
             if allowed and p_hold >= sp.hold_threshold and abs(speed) <= sp.still_speed:
-                self._open(t, side, self._settled_since(t, p_hold) if self.settle else t, p_hold)
+                self._open(t, side, self._settled_since(t, p_hold) if self.settle else t)
                 return self._announce(t)
             return []
         if self.settle:
-            return self._step_settle(t, allowed, p_hold, speed)
+            return self._step_settle(t, allowed, p_hold, hold_speed)
         if sp.kind == "hold":
             in_zone = allowed and p_hold >= sp.hold_exit_threshold
         else:  # a pause at the top of a rep ends when the movement resumes
@@ -89,7 +96,10 @@ class HoldTimer:
         if self._start is None:
             return []
         end = self._last
-        if until is not None and self._out_since is None:  # not when the person was already moving out
+        if self._out_since is not None:
+            # the way out had begun before the posture left tolerance: the hold ended there
+            end = min(end, self._out_since)
+        elif until is not None:
             end = max(end, min(until, self._last + self.spec.hold_grace))
         out = []
         if end - self._start >= self.spec.min_hold:
@@ -101,13 +111,13 @@ class HoldTimer:
         return out
 
     # --------------------------------------------------------------------------------------------- pieces
-    def _open(self, t: float, side: str, start: float, p: float) -> None:
+    def _open(self, t: float, side: str, start: float) -> None:
         self._start = start
         self._last = t
         self._side = side
         self._announced = False
-        self._level = p
         self._out_since = None
+        self._prev_t = t
 
     def _announce(self, t: float) -> list[Cue]:
         sp = self.spec
@@ -118,6 +128,15 @@ class HoldTimer:
                 self.cue = Cue(t, f"Good, hold it{tgt}. Keep breathing.", "info", 1)
                 return [self.cue]
         return []
+
+    def _hold_speed(self, t: float, p: float) -> float:
+        prev, self._prev = self._prev, (t, p)
+        if prev is None or t <= prev[0] or t - prev[0] > self.tuning.ema_restart_gap:
+            self._speed = 0.0
+        else:
+            dt = t - prev[0]
+            self._speed += min(1.0, dt / self.tuning.speed_tau) * ((p - prev[1]) / dt - self._speed)
+        return self._speed
 
     def _settled_since(self, t: float, p: float) -> float:
         """The first frame of the approach, going back from now, that was already within the settle band of
@@ -131,22 +150,20 @@ class HoldTimer:
         return start
 
     def _step_settle(self, t: float, allowed: bool, p: float, speed: float) -> list[Cue | Hold]:
+        """An open hold of a hold exercise. Leaving tolerance (progress under the exit threshold less the drift
+        allowed, or out of position, for longer than the grace) ends it, as ever; the end is then put back to
+        where the way out began (the last settled frame before the person started moving out), since a slow way
+        out crosses the threshold late. A dip that does not leave tolerance (adjusting the arms) ends nothing."""
         sp, tu = self.spec, self.tuning
-        moving_out = speed < -sp.still_speed  # no longer still, and on the way out (deeper is still the hold)
-        if abs(speed) <= sp.still_speed and allowed:
-            self._level = max(self._level, p)
-        if moving_out and self._out_since is None:
-            self._out_since = self._last  # the last settled frame: where the hold ends if this is a way out
-        elif not moving_out:
-            self._out_since = None
-        if (self._out_since is not None and t - self._out_since >= tu.hold_resume_seconds
-                and self._level - p >= tu.hold_resume_drop):
-            self._last = self._out_since
-            return self.close()
         inside = allowed and p >= sp.hold_exit_threshold - tu.hold_drift
+        if speed < -sp.still_speed:  # no longer still, and on the way out (deeper is still the hold)
+            if self._out_since is None:
+                self._out_since = self._prev_t
+        elif abs(speed) <= sp.still_speed and inside:
+            self._out_since = None  # settled again in the posture: that was no way out
+        self._prev_t = t
         if inside:
-            if not moving_out:
-                self._last = t
+            self._last = t
             return self._announce(t)
         if t - self._last > sp.hold_grace:
             return self.close()

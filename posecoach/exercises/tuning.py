@@ -70,11 +70,6 @@ class CheckerTuning:
     approach had settled), as long as the posture was in tolerance since then."""
     hold_settle_lookback: float = 2.0
     """...but at most this many seconds back."""
-    hold_resume_seconds: float = 0.3
-    """Moving out of a hold for this long, and by ``hold_resume_drop`` below its level, ends it where the
-    movement began (not where progress crosses the exit threshold)."""
-    hold_resume_drop: float = 0.1
-    """See ``hold_resume_seconds``: progress units below the highest level the hold was still at."""
     hold_drift: float = 0.1
     """A still hold may drift this far below the spec's exit threshold (fatigue: a bridge sinking a little) before
     it ends; moving out ends it at once."""
