@@ -30,6 +30,7 @@ from .fault_monitor import FaultMonitor, FaultPhase
 from .guards import isnan
 from .hold_timer import HoldTimer
 from .key_signal import KeySignal, SignalSample
+from .own_range import OwnRangeCounter
 from .periodicity import PeriodicityCounter, PeriodicityOptions
 from .posture_gate import PostureGate
 from .rep_tally import RepTally
@@ -62,6 +63,7 @@ class Checker:
         self.counter = RuleRepCounter(sp, tuning)
         self.periodic = PeriodicityCounter(PeriodicityOptions(alternating=sp.one_sided))
         self.tally = RepTally(sp, mode=counting)
+        self.own = OwnRangeCounter(sp, tuning)  # the zones on the person's learned range (fused counting only)
         self.faults = FaultMonitor(sp, tuning)
         self.hold_timer = HoldTimer(sp, tuning)
         self.cues = CueBoard(tuning)
@@ -81,7 +83,7 @@ class Checker:
         self._frames_in_position = 0
         self._view_problem = ""
         self._fallback_said = False
-        for part in (self.signal, self.posture, self.view, self.counter, self.periodic, self.tally,
+        for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic, self.tally,
                      self.faults, self.hold_timer, self.cues):
             part.reset()
 
@@ -131,6 +133,9 @@ class Checker:
         self._frames_valid += 1
         self._frames_in_position += bool(in_position)
         self._emit_counted(self.counter.step(t, dt, gap, sample.p, sample.speed, in_position, side))
+        if self._own_listens:
+            for rep in self.own.step(t, dt, gap, sample.p, sample.speed, in_position, side):
+                self._emit_reps(self.tally.own_rep(rep, self.own.refused))
         self._judge_faults(body, t, side, sample)
         p_hold = sample.p_nom if self.spec.adaptive_window <= 0 else sample.p  # holds: the spec's tolerance
         self._emit(self.hold_timer.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
@@ -163,6 +168,10 @@ class Checker:
         self._emit(self.hold_timer.close(until=self.t if recent else None))
         self.result.variant = self.signal.variant
         return self.result
+
+    @property
+    def _own_listens(self) -> bool:
+        return self.tally.mode == "fused" and self.spec.kind != "hold"
 
     # ------------------------------------------------------------------ read-only views of the parts' state
     @property
@@ -259,6 +268,7 @@ class Checker:
         decides whether a rep under way goes on (see ``RuleRepCounter.cut``)."""
         self._emit(self.hold_timer.close())
         self.counter.cut(t, self.signal.p)
+        self.own.counter.cut(t, self.signal.p)
         self.signal.cut()
         self.periodic.cut()
 
@@ -272,6 +282,8 @@ class Checker:
             self._emit(self.hold_timer.close())
         if gap > self.tuning.lost_rep_grace and self.counter.state != "setup":
             self._emit_counted(self.counter.lost(t))
+        if gap > self.tuning.lost_rep_grace and self.own.counter.state != "setup":
+            self.own.counter.lost(t)  # an attempt on the learned range is never counted: nothing to emit
 
     def _fallback_reason(self) -> str:
         """Said once, when the periodicity counter counts a rep the rules did not: why the exercise's own rules

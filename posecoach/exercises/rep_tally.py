@@ -66,6 +66,9 @@ class RepTally:
         self._known: set[float] = set()  # peaks seen from the periodicity counter
         self._next_settle = -math.inf  # when the next unsettled peak settles
         self._reach: list[float] = []  # range_share of every rep the zones saw (the person's own range)
+        self._rule_counted = 0  # reps the spec's own zones counted
+        self._own: list[Rep] = []  # reps counted on the person's learned range (OwnRangeCounter)
+        self._own_held: list[Rep] = []  # ... waiting for periodic support (the posture gate had refused)
         self._adapted = 0  # attempts counted at the person's own range
 
     @property
@@ -86,6 +89,9 @@ class RepTally:
         if not at_end and math.isfinite(rep.range_share):
             self._reach.append(rep.range_share)
         if rep.complete:
+            self._rule_counted += 1
+            if any(_overlap(rep, r) for r in self._own):
+                return []  # counted already on the person's own range: the same movement
             m = self.options.match_margin
             for i, r in enumerate(self.reps):
                 period = r.end - r.start  # a periodicity rep spans one period around its peak
@@ -102,6 +108,23 @@ class RepTally:
         self._held.append(rep)
         return self._adapt()
 
+    def own_rep(self, rep: Rep, refused: bool) -> list[Rep]:
+        """A rep of the rule machine run on the person's learned range (``OwnRangeCounter``). It counts only while
+        the spec's zones have counted nothing (where they follow the person, they are the better judge), and
+        when it was counted with the posture gate shut (``refused``), only with a periodic peak inside it."""
+        if self.mode != "fused" or not rep.complete or self._rule_counted:
+            return []
+        for i, r in enumerate(self.reps):
+            if r.complete and _overlap(rep, r):  # counted already (by the periodicity counter, or adapted)
+                if r.source == "periodicity":
+                    self.reps[i] = replace(r, source="both")
+                self._own.append(rep)
+                return []
+        if refused and self._match(rep) is None:
+            self._own_held.append(rep)
+            return []
+        return [self._count_own(rep)]
+
     def periodic(self, current: list[PeriodicRep], now: float) -> list[Rep]:
         """The periodicity counter's committed peaks so far (their confidence may have grown since they were
         committed), and the time now. Returns what is decided."""
@@ -115,7 +138,7 @@ class RepTally:
             return []  # nothing new to decide (keeps the per-frame cost flat over a long session)
         self._periodic = list(current)
         self._support(new)
-        out = []
+        out = self._own_supported()
         for rep in list(self._held):  # an attempt the rules saw may be confirmed by a peak committed later
             peak = self._match(rep)
             if peak is not None and self._confirms(peak, rep):
@@ -129,7 +152,9 @@ class RepTally:
         if self.mode != "fused":
             return [self._record(replace(r, index=0, grade="partial")) for r in self._held]
         self._periodic = list(current)
-        out = self._rescue(math.inf) + self._adapt()
+        out = self._own_supported()
+        self._own_held = []
+        out += self._rescue(math.inf) + self._adapt()
         for rep in self._held:
             out.append(self._record(replace(rep, index=0, source="rules", grade="partial")))
         self._held = []
@@ -220,6 +245,22 @@ class RepTally:
                     out.append(self._count_alone(p))
         return out
 
+    def _own_supported(self) -> list[Rep]:
+        out = []
+        for rep in list(self._own_held):
+            if self._rule_counted:
+                self._own_held.remove(rep)
+            elif self._match(rep) is not None:
+                self._own_held.remove(rep)
+                out.append(self._count_own(rep))
+        return out
+
+    def _count_own(self, rep: Rep) -> Rep:
+        self._own.append(rep)
+        peak = self._match(rep)
+        return self._count(rep, "both" if peak is not None else "rules", peak,
+                           grade="full" if rep.range_share >= self.spec.full else "attempt")
+
     def _adapt(self) -> list[Rep]:
         """Held attempts that the person's own range makes reps (graded "attempt"): each reaching
         ``adapt_ratio`` of their typical reach, once ``adapt_min_reps`` of them (counted before or now) agree.
@@ -230,7 +271,8 @@ class RepTally:
         typical = sorted(self._reach)[len(self._reach) // 2]
         # an attempt that reached the top is one whose return went unseen (a cut, the person lost): not a small
         # range; ``_confirms`` decides those
-        small = [r for r in self._held if o.adapt_ratio * typical <= r.range_share < self.spec.full]
+        small = [r for r in self._held if o.adapt_ratio * typical <= r.range_share < self.spec.full
+                 and not any(_overlap(r, x) for x in self._own)]
         if self._adapted + len(small) < o.adapt_min_reps:
             return []
         out = []
@@ -238,6 +280,7 @@ class RepTally:
             self._held.remove(rep)
             peak = self._match(rep)
             self._adapted += 1
+            self._rule_counted += 1
             out.append(self._count(rep, "both" if peak is not None else "rules", peak, grade="attempt"))
         return out
 
@@ -289,3 +332,9 @@ class RepTally:
     def _record(self, rep: Rep) -> Rep:
         self.reps.append(rep)
         return rep
+
+
+def _overlap(a: Rep, b: Rep) -> bool:
+    """Two reps that share more than half of the shorter one's span are the same movement."""
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return shared > 0.5 * max(min(a.end - a.start, b.end - b.start), 1e-9)
