@@ -43,6 +43,9 @@ class TallyOptions:
     # spec's ``partial_min`` (the rule counter reports nothing smaller).
     adapt_ratio: float = 0.75
     adapt_min_reps: int = 2
+    # Reps on the person's learned range (OwnRangeCounter) count once ``own_run`` of them agree (a lone one may be
+    # getting into position), while the spec's zones have counted nothing.
+    own_run: int = 2
 
 
 class RepTally:
@@ -68,7 +71,7 @@ class RepTally:
         self._reach: list[float] = []  # range_share of every rep the zones saw (the person's own range)
         self._rule_counted = 0  # reps the spec's own zones counted
         self._own: list[Rep] = []  # reps counted on the person's learned range (OwnRangeCounter)
-        self._own_held: list[Rep] = []  # ... waiting for periodic support (the posture gate had refused)
+        self._own_held: list[tuple[Rep, bool]] = []  # ... waiting for a run, or periodic support (gate shut)
         self._adapted = 0  # attempts counted at the person's own range
 
     @property
@@ -120,10 +123,8 @@ class RepTally:
                     self.reps[i] = replace(r, source="both")
                 self._own.append(rep)
                 return []
-        if refused and self._match(rep) is None:
-            self._own_held.append(rep)
-            return []
-        return [self._count_own(rep)]
+        self._own_held.append((rep, refused))
+        return self._own_supported()
 
     def periodic(self, current: list[PeriodicRep], now: float) -> list[Rep]:
         """The periodicity counter's committed peaks so far (their confidence may have grown since they were
@@ -246,12 +247,22 @@ class RepTally:
         return out
 
     def _own_supported(self) -> list[Rep]:
+        """Held reps on the learned range that count now: ``own_run`` of them seen (counted or held), and those
+        seen with the posture gate shut only with a periodic peak inside."""
+        if self._rule_counted:
+            self._own_held = []
+        if not self._own_held or len(self._own) + len(self._own_held) < self.options.own_run:
+            return []
+        # like the reps of a run they reach about as far as each other (a lone shallow one was getting ready)
+        reach = sorted([r.range_share for r in self._own] + [r.range_share for r, _ in self._own_held])
+        floor = self.options.adapt_ratio * reach[len(reach) // 2]
+        if sum(1 for x in reach if x >= floor) < self.options.own_run:
+            return []
         out = []
-        for rep in list(self._own_held):
-            if self._rule_counted:
-                self._own_held.remove(rep)
-            elif self._match(rep) is not None:
-                self._own_held.remove(rep)
+        for item in list(self._own_held):
+            rep, refused = item
+            if rep.range_share >= floor and (not refused or self._match(rep) is not None):
+                self._own_held.remove(item)
                 out.append(self._count_own(rep))
         return out
 
