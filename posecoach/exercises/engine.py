@@ -245,7 +245,7 @@ class Checker:
     def _emit_reps(self, reps: list[Rep]) -> None:
         """Reps the tally decided: recorded, and a counted one said."""
         for rep in reps:
-            if rep.complete and rep.source == "periodicity" and not self._fallback_said:
+            if rep.complete and (rep.source == "periodicity" or self.tally.is_own(rep)) and not self._fallback_said:
                 self._fallback_said = True
                 self._emit([Cue(self.t if self.t is not None else rep.end, self._fallback_reason(), "info", 2)])
             self._emit([rep])
@@ -288,8 +288,8 @@ class Checker:
     def _fallback_reason(self) -> str:
         """Said once, when the periodicity counter counts a rep the rules did not: why the exercise's own rules
         could not follow (a gate refused), so the person knows these reps are counted but not judged."""
-        head = "Counting your reps from your movement: "
-        if any(r.complete and r.source != "periodicity" for r in self.tally.reps):
+        head = "Counting your reps from your own movement: "
+        if any(r.complete and r.source != "periodicity" and not self.tally.is_own(r) for r in self.tally.reps):
             return "A rep the exercise's checks missed was counted from your movement."
         refused = self.counter.state == "setup" or self._frames_in_position < 0.5 * max(self._frames_valid, 1)
         if refused:

@@ -219,7 +219,7 @@ class RepTally:
             runs.append(cur)
         out = []
         # reps on the learned range are no sign that the spec's zones follow: they fill in like periodic ones
-        rules_follow = any(r.complete and r.source != "periodicity" and not self._is_own(r) for r in self.reps)
+        rules_follow = any(r.complete and r.source != "periodicity" and not self.is_own(r) for r in self.reps)
         for run in runs:
             # Where the rules count nothing at all (a variant, view or range their zones do not foresee), a run
             # counts whole, its attempts included: the person's own range is smaller than the spec's (a small
@@ -307,10 +307,11 @@ class RepTally:
 
     def _complete_rule_rep_at(self, p: PeriodicRep) -> bool:
         m = self.options.match_margin
-        return any(r.complete and r.source != "periodicity" and not self._is_own(r)
+        return any(r.complete and r.source != "periodicity" and not self.is_own(r)
                    and r.start - m * p.period <= p.peak <= r.end + m * p.period for r in self.reps)
 
-    def _is_own(self, r: Rep) -> bool:
+    def is_own(self, r: Rep) -> bool:
+        """Counted on the person's learned range (``own_rep``), not by the spec's zones."""
         return any(r.start == o.start and r.end == o.end for o in self._own)
 
     def _held_at(self, p: PeriodicRep) -> Rep | None:
