@@ -194,6 +194,39 @@ def markdown(rows: list[dict], missing: list[dict], argv: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
+def before_after(rows: list[dict], before: list[dict], before_cmd: str) -> list[str]:
+    """Fused counting before (another checkout's --json rows, same clips) and after, per set, and every clip
+    whose fused result changed."""
+    old = {(r["set"], r["clip"]): r for r in before}
+    out = ["## Before and after (fused counting)", "",
+           f"Before: `{before_cmd}` (rows in the JSON it wrote); after: this checkout. Same clips, same landmarks.",
+           "", "| set | rep clips | exact: before -> after | within one | MAE | 0 counts (truth >= 3) | "
+           "hold clips within 15 % |", "|---|---:|---|---|---|---|---|"]
+    sets = list(dict.fromkeys(r["set"] for r in rows))
+    for s in sets:
+        now = [r for r in rows if r["set"] == s and (s, r["clip"]) in old]
+        was = [dict(old[(s, r["clip"])]) for r in now]
+        if not now:
+            continue
+        a, b = scores(was, "fused"), scores(now, "fused")
+        hold = f"{a['hold_ok']} -> {b['hold_ok']} of {b['hold_clips']}" if b["hold_clips"] else "-"
+        out.append(f"| {s} | {b['rep_clips']} | {_pct(a['exact'])} -> {_pct(b['exact'])} | "
+                   f"{_pct(a['within_one'])} -> {_pct(b['within_one'])} | {a['mae']:.2f} -> {b['mae']:.2f} | "
+                   f"{a['zeros']} -> {b['zeros']} | {hold} |")
+    out += ["", "| set | clip | exercise | view | truth | before | after |", "|---|---|---|---|---:|---:|---:|"]
+    for r in rows:
+        o = old.get((r["set"], r["clip"]))
+        if o is None or o["fused"] == r["fused"]:
+            continue
+        if r["kind"] == "reps":
+            out.append(f"| {r['set']} | {r['clip']} | {r['exercise']} | {r['view']} | {r['true_reps']} | "
+                       f"{o['fused']} | {r['fused']} |")
+        else:
+            out.append(f"| {r['set']} | {r['clip']} | {r['exercise']} | {r['view']} | {r['true_hold']:.1f} s | "
+                       f"{o['fused']:.1f} s | {r['fused']:.1f} s |")
+    return out + [""]
+
+
 def _count(xs):
     d = defaultdict(int)
     for x in xs:
@@ -212,6 +245,8 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="", help="only clips whose name contains this")
     ap.add_argument("--out", type=Path, help="write the Markdown tables here")
     ap.add_argument("--json", type=Path, help="write the per-clip rows here")
+    ap.add_argument("--before", type=Path, help="per-clip rows (--json) of another checkout: a before/after table")
+    ap.add_argument("--before-command", default="", help="the command that wrote --before (for the table)")
     args = ap.parse_args(argv)
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     items = []
@@ -238,6 +273,10 @@ def main(argv=None) -> int:
     items = [i for i in items if args.only in i["clip"]]
     rows, missing = evaluate(items)
     text = markdown(rows, missing, argv)
+    if args.before:
+        head, _, rest = text.partition("\n### By set")
+        text = head + "\n".join(before_after(rows, json.loads(args.before.read_text()), args.before_command)) \
+            + "\n### By set" + rest
     print()
     print("\n".join(line for line in text.splitlines() if line.startswith("| ") and "by" not in line)[:4000])
     if args.out:
