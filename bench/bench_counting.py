@@ -34,6 +34,9 @@ from split import load_split  # noqa: E402
 
 DEFAULT_VIDEOS = ROOT.parent / "shared" / "videos"
 DEFAULT_SYNTH = Path.home() / ".cache" / "posecoach" / "synth_stress"
+# the small synthetic set with other seeds (bench/make_synth_set.py --set synth_dev): the synthetic clips
+# parameters may be chosen on, beside the dev clips' tune half
+DEFAULT_SYNTH_DEV = Path.home() / ".cache" / "posecoach" / "synth_dev"
 MODES = ("rules", "periodicity", "fused")
 
 
@@ -60,14 +63,14 @@ def dev_items(videos: Path, half: str) -> list[dict]:
     return out
 
 
-def synth_items(folder: Path) -> list[dict]:
+def synth_items(folder: Path, name: str = "synth") -> list[dict]:
     index = folder / "index.json"
     if not index.exists():
         return []
     out = []
     for c in json.loads(index.read_text())["clips"]:
         kind = "reps" if c["kind"] in ("reps", "mixed") and c["truth_reps"] > 0 else "hold"
-        out.append({"set": "synth", "clip": c["id"], "video": Path(c["video"]), "exercise": c["exercise"],
+        out.append({"set": name, "clip": c["id"], "video": Path(c["video"]), "exercise": c["exercise"],
                     "view": f"{c['view']}/{c['camera_height']}", "kind": kind, "true_reps": c["truth_reps"],
                     "true_hold": c["truth_hold_s"], "detection": c.get("detection_rate", math.nan),
                     "range_scale": c.get("range_scale"), "tempo": c.get("tempo")})
@@ -172,6 +175,9 @@ def markdown(rows: list[dict], missing: list[dict], argv: list[str]) -> str:
     for m in MODES:
         med, mean = cost(rows, m)
         out.append(f"| {m} | {med:.3f} | {mean:.3f} |")
+    med_r, med_f = cost(rows, "rules")[0], cost(rows, "fused")[0]
+    out += ["", f"Counting adds {med_f - med_r:+.3f} ms per frame (median, fused minus rules); the whole checker "
+            f"with fused counting takes {med_f:.3f} ms per frame (median), against the issue's 1 ms."]
     out += ["", "### Misses (fused)", "", "| set | clip | exercise | view | truth | rules | periodicity | fused | counted by |",
             "|---|---|---|---|---:|---:|---:|---:|---|"]
     for r in rows:
@@ -188,6 +194,39 @@ def markdown(rows: list[dict], missing: list[dict], argv: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
+def before_after(rows: list[dict], before: list[dict], before_cmd: str) -> list[str]:
+    """Fused counting before (another checkout's --json rows, same clips) and after, per set, and every clip
+    whose fused result changed."""
+    old = {(r["set"], r["clip"]): r for r in before}
+    out = ["## Before and after (fused counting)", "",
+           f"Before: `{before_cmd}` (rows in the JSON it wrote); after: this checkout. Same clips, same landmarks.",
+           "", "| set | rep clips | exact: before -> after | within one | MAE | 0 counts (truth >= 3) | "
+           "hold clips within 15 % |", "|---|---:|---|---|---|---|---|"]
+    sets = list(dict.fromkeys(r["set"] for r in rows))
+    for s in sets:
+        now = [r for r in rows if r["set"] == s and (s, r["clip"]) in old]
+        was = [dict(old[(s, r["clip"])]) for r in now]
+        if not now:
+            continue
+        a, b = scores(was, "fused"), scores(now, "fused")
+        hold = f"{a['hold_ok']} -> {b['hold_ok']} of {b['hold_clips']}" if b["hold_clips"] else "-"
+        out.append(f"| {s} | {b['rep_clips']} | {_pct(a['exact'])} -> {_pct(b['exact'])} | "
+                   f"{_pct(a['within_one'])} -> {_pct(b['within_one'])} | {a['mae']:.2f} -> {b['mae']:.2f} | "
+                   f"{a['zeros']} -> {b['zeros']} | {hold} |")
+    out += ["", "| set | clip | exercise | view | truth | before | after |", "|---|---|---|---|---:|---:|---:|"]
+    for r in rows:
+        o = old.get((r["set"], r["clip"]))
+        if o is None or o["fused"] == r["fused"]:
+            continue
+        if r["kind"] == "reps":
+            out.append(f"| {r['set']} | {r['clip']} | {r['exercise']} | {r['view']} | {r['true_reps']} | "
+                       f"{o['fused']} | {r['fused']} |")
+        else:
+            out.append(f"| {r['set']} | {r['clip']} | {r['exercise']} | {r['view']} | {r['true_hold']:.1f} s | "
+                       f"{o['fused']:.1f} s | {r['fused']:.1f} s |")
+    return out + [""]
+
+
 def _count(xs):
     d = defaultdict(int)
     for x in xs:
@@ -200,10 +239,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--videos", type=Path, default=DEFAULT_VIDEOS)
     ap.add_argument("--synth", type=Path, default=DEFAULT_SYNTH)
-    ap.add_argument("--sets", default="tune,check,synth", help="comma-separated: tune, check, synth")
+    ap.add_argument("--synth-dev", type=Path, default=DEFAULT_SYNTH_DEV)
+    ap.add_argument("--sets", default="tune,check,synth",
+                    help="comma-separated: tune, check, synth (the stress set), synth_dev (the tuning set)")
     ap.add_argument("--only", default="", help="only clips whose name contains this")
     ap.add_argument("--out", type=Path, help="write the Markdown tables here")
     ap.add_argument("--json", type=Path, help="write the per-clip rows here")
+    ap.add_argument("--before", type=Path, help="per-clip rows (--json) of another checkout: a before/after table")
+    ap.add_argument("--before-command", default="", help="the command that wrote --before (for the table)")
     args = ap.parse_args(argv)
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     items = []
@@ -219,11 +262,21 @@ def main(argv=None) -> int:
                 print(f"bench_counting: no stress set at {args.synth} (make it with bench/make_synth_set.py)",
                       file=sys.stderr)
             items += got
+        elif s == "synth_dev":
+            got = synth_items(args.synth_dev, "synth_dev")
+            if not got:
+                print(f"bench_counting: no synth dev set at {args.synth_dev} (make_synth_set.py --set synth_dev)",
+                      file=sys.stderr)
+            items += got
         else:
             ap.error(f"unknown set {s!r}")
     items = [i for i in items if args.only in i["clip"]]
     rows, missing = evaluate(items)
     text = markdown(rows, missing, argv)
+    if args.before:
+        head, _, rest = text.partition("\n### By set")
+        text = head + "\n".join(before_after(rows, json.loads(args.before.read_text()), args.before_command)) \
+            + "\n### By set" + rest
     print()
     print("\n".join(line for line in text.splitlines() if line.startswith("| ") and "by" not in line)[:4000])
     if args.out:

@@ -44,6 +44,11 @@ FRAME = {"width": 320, "height": 240, "fps": 8.0}
 
 VIEWS_PER_ITEM = ("side", "side", "oblique", "oblique", "front", "feet", "head")  # + extras from EXTRA_VIEWS
 EXTRA_VIEWS = ("side", "oblique", "front")
+DISTINCT_VIEWS = ("side", "oblique", "front", "feet", "head")
+# Named sets: the stress set is for reporting only; the dev set (other seed, fewer clips) is the one that
+# parameters may be chosen on. Explicit --out/--seed/--per-item override these.
+SETS = {"stress": {"out": DEFAULT_OUT, "seed": 9, "per_item": 8},
+        "synth_dev": {"out": DEFAULT_OUT.parent / "synth_dev", "seed": 23, "per_item": 3}}
 HEIGHTS = ("low", "mid", "high")
 REP_RANGES = (0.5, 0.65, 0.8, 1.0, 1.1, 1.2)
 # Holds stop at 0.7: half-way into a child's pose is still a hold, but the scripts interpolate from a start
@@ -82,8 +87,11 @@ def make_plan(seed: int = 9, per_item: int = 8) -> list[dict]:
     for j, (e, v) in enumerate(items()):
         m = get_motion(e, v)
         n = per_item
-        views = list(VIEWS_PER_ITEM[:n]) + [EXTRA_VIEWS[(j + i) % len(EXTRA_VIEWS)]
+        if n >= len(VIEWS_PER_ITEM):
+            views = list(VIEWS_PER_ITEM) + [EXTRA_VIEWS[(j + i) % len(EXTRA_VIEWS)]
                                             for i in range(n - len(VIEWS_PER_ITEM))]
+        else:  # a small set (the dev set): rotate through the five views across items, not side/side/oblique...
+            views = [DISTINCT_VIEWS[(j * n + i) % len(DISTINCT_VIEWS)] for i in range(n)]
         views = [views[i] for i in rng.permutation(n)]
         upright = _upright(e, v)
         ranges = REP_RANGES if m.kind == "reps" else HOLD_RANGES
@@ -274,10 +282,14 @@ def report(index: dict) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=Path(os.environ.get("POSECOACH_SYNTH_STRESS", DEFAULT_OUT)),
-                    help=f"folder for the set (default {DEFAULT_OUT}, or $POSECOACH_SYNTH_STRESS)")
-    ap.add_argument("--seed", type=int, default=9, help="plan seed (default 9)")
-    ap.add_argument("--per-item", type=int, default=8, help="clips per exercise/variant (default 8: 160 clips)")
+    ap.add_argument("--set", choices=sorted(SETS), default="stress",
+                    help="stress (default: seed 9, 8 per item, for reporting only) or synth_dev (seed 23, 3 per "
+                         "item, in ~/.cache/posecoach/synth_dev: the synthetic set parameters may be tuned on)")
+    ap.add_argument("--out", type=Path, default=None,
+                    help=f"folder for the set (default {DEFAULT_OUT}, or $POSECOACH_SYNTH_STRESS, for the stress set)")
+    ap.add_argument("--seed", type=int, default=None, help="plan seed (default: the set's, 9 for stress)")
+    ap.add_argument("--per-item", type=int, default=None,
+                    help="clips per exercise/variant (default: the set's, 8 for stress: 160 clips)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="clips rendered at once (all cores)")
     ap.add_argument("--nice", type=int, default=10, help="niceness of the workers (default 10)")
     ap.add_argument("--limit", type=int, default=None, help="only the first N clips of the plan (a trial run)")
@@ -288,6 +300,13 @@ def main() -> int:
     ap.add_argument("--report-only", action="store_true", help="rewrite --report from an existing index.json")
     args = ap.parse_args()
     from tqdm import tqdm
+
+    named = SETS[args.set]
+    if args.out is None:
+        args.out = Path(os.environ.get("POSECOACH_SYNTH_STRESS", DEFAULT_OUT)) if args.set == "stress" \
+            else named["out"]
+    args.seed = named["seed"] if args.seed is None else args.seed
+    args.per_item = named["per_item"] if args.per_item is None else args.per_item
 
     out = args.out.expanduser()
     if args.report_only:
@@ -304,6 +323,15 @@ def main() -> int:
     if args.plan_only:
         return 0
     todo = plan[:args.limit] if args.limit else plan
+    # Round-robin over exercises (the k-th clip of every exercise/variant before any (k+1)-th), so that a run cut
+    # short by the clock still leaves a set that covers every exercise, not the first few exercises completely.
+    rank: dict[str, int] = {}
+    order = []
+    for c in todo:
+        key = c["options"]["exercise"] + str(c["options"]["variant"])
+        order.append((rank.get(key, 0), len(order), c))
+        rank[key] = rank.get(key, 0) + 1
+    todo = [c for _, _, c in sorted(order, key=lambda t: t[:2])]
     # Earlier runs' records stay (with their timings) unless their clip is re-rendered; written after every clip,
     # so an interrupted run leaves a usable index of what is done ("complete": false until all are).
     old = {}

@@ -95,8 +95,12 @@ def test_periodicity_rescues_reps_a_shut_gate_refuses():
     assert rules_only.finish().complete_reps == 0
     result = shut.finish()
     assert result.complete_reps == len(truth.reps)
-    assert {r.source for r in result.reps if r.complete} == {"periodicity"}
+    # periodic motion counted them (alone, or with the zones on the person's own range, which a shut gate lets
+    # count only with periodic support), and the person is told why once
+    assert {r.source for r in result.reps if r.complete} <= {"periodicity", "both"}
     assert all(0.0 < r.confidence <= 1.0 for r in result.reps)
+    said = [c.text for c in result.cues if c.text.startswith("Counting your reps from your own movement")]
+    assert len(said) == 1 and "could not recognise the position" in said[0]
 
 
 def test_fused_counts_agree_with_rules_and_name_both():

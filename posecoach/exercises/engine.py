@@ -31,6 +31,7 @@ from .fault_monitor import FaultMonitor, FaultPhase
 from .guards import isnan
 from .hold_timer import HoldTimer
 from .key_signal import KeySignal, SignalSample
+from .own_range import OwnRangeCounter
 from .periodicity import PeriodicityCounter, PeriodicityOptions
 from .posture_gate import PostureGate
 from .rep_tally import RepTally
@@ -64,6 +65,7 @@ class Checker:
         self.counter = RuleRepCounter(sp, tuning)
         self.periodic = PeriodicityCounter(PeriodicityOptions(alternating=sp.one_sided))
         self.tally = RepTally(sp, mode=counting)
+        self.own = OwnRangeCounter(sp, tuning)  # the zones on the person's learned range (fused counting only)
         self.faults = FaultMonitor(sp, tuning)
         self.hold_timer = HoldTimer(sp, tuning)
         self.cues = CueBoard(tuning)
@@ -79,7 +81,11 @@ class Checker:
         self._safety_said = False
         self._ending = False
         self._events: list = []
-        for part in (self.signal, self.posture, self.view, self.counter, self.periodic, self.tally,
+        self._frames_valid = 0  # frames with a valid key value, and of those in position: why a gate refused
+        self._frames_in_position = 0
+        self._view_problem = ""
+        self._fallback_said = False
+        for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic, self.tally,
                      self.faults, self.hold_timer, self.cues):
             part.reset()
 
@@ -114,6 +120,8 @@ class Checker:
         self.signal.observe(body, dt)
         in_position = self.posture.update(body, dt)
         for problem in self.view.step(body, t, dt):
+            if problem.code == "camera_view":
+                self._view_problem = problem.message
             self._emit(self.faults.report(t, problem.code, problem.message, severity="info", kind="view"))
 
         raw, side = self.signal.read(body, self.counter.rep_side)
@@ -124,7 +132,12 @@ class Checker:
         gap = None if self.last_valid_t is None else t - self.last_valid_t
         self.last_valid_t = t
         sample = self.signal.push(t, dt, raw, side, in_position)
+        self._frames_valid += 1
+        self._frames_in_position += bool(in_position)
         self._emit_counted(self.counter.step(t, dt, gap, sample.p, sample.speed, in_position, side))
+        if self._own_listens:
+            for rep in self.own.step(t, dt, gap, sample.p, sample.speed, in_position, side):
+                self._emit_reps(self.tally.own_rep(rep, self.own.refused))
         self._judge_faults(body, t, side, sample)
         p_hold = sample.p_nom if self.spec.adaptive_window <= 0 else sample.p  # holds: the spec's tolerance
         self._emit(self.hold_timer.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
@@ -157,6 +170,10 @@ class Checker:
         self._emit(self.hold_timer.close(until=self.t if recent else None))
         self.result.variant = self.signal.variant
         return self.result
+
+    @property
+    def _own_listens(self) -> bool:
+        return self.tally.mode == "fused" and self.spec.kind != "hold"
 
     # ------------------------------------------------------------------ read-only views of the parts' state
     @property
@@ -230,6 +247,9 @@ class Checker:
     def _emit_reps(self, reps: list[Rep]) -> None:
         """Reps the tally decided: recorded, and a counted one said."""
         for rep in reps:
+            if rep.complete and (rep.source == "periodicity" or self.tally.is_own(rep)) and not self._fallback_said:
+                self._fallback_said = True
+                self._emit([Cue(self.t if self.t is not None else rep.end, self._fallback_reason(), "info", 2)])
             self._emit([rep])
             if rep.complete:
                 self._emit([Cue(rep.end if rep.source != "periodicity" else self.t, str(rep.index), "count",
@@ -250,6 +270,7 @@ class Checker:
         decides whether a rep under way goes on (see ``RuleRepCounter.cut``)."""
         self._emit(self.hold_timer.close())
         self.counter.cut(t, self.signal.p)
+        self.own.counter.cut(t, self.signal.p)
         self.signal.cut()
         self.periodic.cut()
 
@@ -263,6 +284,21 @@ class Checker:
             self._emit(self.hold_timer.close())
         if gap > self.tuning.lost_rep_grace and self.counter.state != "setup":
             self._emit_counted(self.counter.lost(t))
+        if gap > self.tuning.lost_rep_grace and self.own.counter.state != "setup":
+            self.own.counter.lost(t)  # an attempt on the learned range is never counted: nothing to emit
+
+    def _fallback_reason(self) -> str:
+        """Said once, when the periodicity counter counts a rep the rules did not: why the exercise's own rules
+        could not follow (a gate refused), so the person knows these reps are counted but not judged."""
+        head = "Counting your reps from your own movement: "
+        if any(r.complete and r.source != "periodicity" and not self.tally.is_own(r) for r in self.tally.reps):
+            return "A rep the exercise's checks missed was counted from your movement."
+        refused = self.counter.state == "setup" or self._frames_in_position < 0.5 * max(self._frames_valid, 1)
+        if refused:
+            return head + f"I could not recognise the position for this exercise. {self.spec.posture_cue}"
+        if self._view_problem:
+            return head + f"the camera angle hides what this exercise is judged on. {self._view_problem}"
+        return head + "your movement is smaller than this exercise's usual range, so form is not judged."
 
     def _phase_name(self) -> str:
         if self.counter.state == "setup":

@@ -26,6 +26,9 @@ class Rep:
     confidence: float = 1.0
     promoted: bool = False  # the zones saw an attempt; periodic motion as large as the other reps made it a rep
     range_share: float = float("nan")  # share of the exercise's nominal range reached (>= ~0.7: a full rep)
+    # "full": a counted rep that reached the exercise's top; "attempt": a counted rep of the person's own, smaller
+    # range (learned from their reps in this session, RepTally); "partial": an attempt that did not count
+    grade: str = ""
 
     @property
     def duration(self) -> float:

@@ -1,11 +1,25 @@
 """Hold time: time in the target posture, inside tolerance and still.
 
-A hold starts when the posture is reached (progress at least ``hold_threshold``) and still; it lasts while
-progress stays above ``hold_exit_threshold`` (hysteresis). For a hold exercise small drift is allowed; a pause at
-the top of a rep also ends when the movement resumes. A breaking fault or leaving the position stops the clock,
-and a gap longer than the spec's ``hold_grace`` closes the hold. Only spans of at least ``min_hold`` count.
+A hold starts when the posture is reached (progress at least ``hold_threshold``) and still. For a hold exercise
+(``tuning.hold_edges == "settle"``, the default) its edges are where the movement settles and resumes, not where
+a threshold is crossed:
+
+* entry: once still in the zone, the start is taken back to the first frame the approach came within
+  ``hold_settle_band`` of the level now held (a slow, eased-in approach is part of the hold once it has
+  settled), with the posture in tolerance since then;
+* exit: leaving tolerance (progress under ``hold_exit_threshold`` less ``hold_drift``, or the posture lost, for
+  longer than the spec's ``hold_grace``) ends the hold, as ever, but the end is put back to where the way out
+  began (the last still frame before progress started falling faster than ``still_speed``): a slow way out
+  crosses the threshold late. A dip that stays in tolerance (adjusting the arms) ends nothing, and a still
+  hold may sink ``hold_drift`` under the exit threshold (a bridge sinking a little) and still be held.
+For a rep exercise, a pause at the top ends when the movement resumes (speed above ``pause_exit_speed`` x
+``still_speed``) or progress falls under ``hold_exit_threshold``. Everywhere a breaking fault or leaving the
+position stops the clock, and a gap longer than the spec's ``hold_grace`` closes the hold. Only spans of at least
+``min_hold`` count.
 """
 from __future__ import annotations
+
+from collections import deque
 
 from .events import Cue, Hold
 from .spec import ExerciseSpec
@@ -16,6 +30,7 @@ class HoldTimer:
     def __init__(self, spec: ExerciseSpec, tuning: CheckerTuning = DEFAULT_TUNING):
         self.spec = spec
         self.tuning = tuning
+        self.settle = spec.kind == "hold" and tuning.hold_edges == "settle"
         self.reset()
 
     def reset(self) -> None:
@@ -24,6 +39,11 @@ class HoldTimer:
         self._announced = False
         self._side = "n/a"
         self.cue: Cue | None = None  # the hold's own cue, withdrawn from the screen when the hold ends
+        self._recent: deque[tuple[float, float, bool]] = deque()  # (t, p, allowed and slow): the approach
+        self._out_since: float | None = None  # the last settled frame before a movement out began
+        self._prev: tuple[float, float] | None = None  # last (t, p_hold), for the speed
+        self._prev_t: float | None = None  # the previous frame of an open hold
+        self._speed = 0.0
 
     @property
     def is_open(self) -> bool:
@@ -42,27 +62,31 @@ class HoldTimer:
         sp = self.spec
         # hold time needs the posture, not a completed setup (a person may start a session in the stretch)
         allowed = in_position and not broken
+        if self.settle:
+            # a frame of the approach may join the hold only if the person was in tolerance and no longer moving
+            # fast (passing through the band on the way somewhere else is not settling)
+            self._recent.append((t, p_hold, allowed and abs(speed) <= self.tuning.pause_exit_speed * sp.still_speed))
+            while self._recent and self._recent[0][0] < t - self.tuning.hold_settle_lookback:
+                self._recent.popleft()
+            # the way out is judged on the speed of the progress the hold is judged on (the given speed follows
+            # the adaptive progress, whose start moves when a long hold fills the baseline window)
+            hold_speed = self._hold_speed(t, p_hold)
         if self._start is None:
-            in_zone = allowed and p_hold >= sp.hold_threshold and abs(speed) <= sp.still_speed
-        elif sp.kind == "hold":
+            if allowed and p_hold >= sp.hold_threshold and abs(speed) <= sp.still_speed:
+                self._open(t, side, self._settled_since(t, p_hold) if self.settle else t)
+                return self._announce(t)
+            return []
+        if self.settle:
+            return self._step_settle(t, allowed, p_hold, hold_speed)
+        if sp.kind == "hold":
             in_zone = allowed and p_hold >= sp.hold_exit_threshold
         else:  # a pause at the top of a rep ends when the movement resumes
             in_zone = (allowed and p_hold >= sp.hold_exit_threshold
                        and abs(speed) <= self.tuning.pause_exit_speed * sp.still_speed)
         if in_zone:
-            if self._start is None:
-                self._start = t
-                self._side = side
-                self._announced = False
             self._last = t
-            if self.is_open and not self._announced:
-                self._announced = True
-                if sp.kind != "reps":
-                    tgt = f" for {sp.target_hold:g} seconds" if sp.target_hold else ""
-                    self.cue = Cue(t, f"Good, hold it{tgt}. Keep breathing.", "info", 1)
-                    return [self.cue]
-            return []
-        if self._start is not None and t - self._last > sp.hold_grace:
+            return self._announce(t)
+        if t - self._last > sp.hold_grace:
             return self.close()
         return []
 
@@ -72,7 +96,10 @@ class HoldTimer:
         if self._start is None:
             return []
         end = self._last
-        if until is not None:
+        if self._out_since is not None:
+            # the way out had begun before the posture left tolerance: the hold ended there
+            end = min(end, self._out_since)
+        elif until is not None:
             end = max(end, min(until, self._last + self.spec.hold_grace))
         out = []
         if end - self._start >= self.spec.min_hold:
@@ -80,4 +107,64 @@ class HoldTimer:
                             side=self._side if self.spec.one_sided else "n/a"))
         self._start = None
         self._last = None
+        self._out_since = None
         return out
+
+    # --------------------------------------------------------------------------------------------- pieces
+    def _open(self, t: float, side: str, start: float) -> None:
+        self._start = start
+        self._last = t
+        self._side = side
+        self._announced = False
+        self._out_since = None
+        self._prev_t = t
+
+    def _announce(self, t: float) -> list[Cue]:
+        sp = self.spec
+        if self.is_open and not self._announced:
+            self._announced = True
+            if sp.kind != "reps":
+                tgt = f" for {sp.target_hold:g} seconds" if sp.target_hold else ""
+                self.cue = Cue(t, f"Good, hold it{tgt}. Keep breathing.", "info", 1)
+                return [self.cue]
+        return []
+
+    def _hold_speed(self, t: float, p: float) -> float:
+        prev, self._prev = self._prev, (t, p)
+        if prev is None or t <= prev[0] or t - prev[0] > self.tuning.ema_restart_gap:
+            self._speed = 0.0
+        else:
+            dt = t - prev[0]
+            self._speed += min(1.0, dt / self.tuning.speed_tau) * ((p - prev[1]) / dt - self._speed)
+        return self._speed
+
+    def _settled_since(self, t: float, p: float) -> float:
+        """The first frame of the approach, going back from now, that was already within the settle band of
+        ``p``, slow, with the posture in tolerance (the hold began there: the rest was the movement settling)."""
+        band = self.tuning.hold_settle_band
+        start = t
+        for tk, pk, ok in reversed(self._recent):
+            if not ok or abs(pk - p) > band:
+                break
+            start = tk
+        return start
+
+    def _step_settle(self, t: float, allowed: bool, p: float, speed: float) -> list[Cue | Hold]:
+        """An open hold of a hold exercise. Leaving tolerance (progress under the exit threshold less the drift
+        allowed, or out of position, for longer than the grace) ends it, as ever; the end is then put back to
+        where the way out began (the last settled frame before the person started moving out), since a slow way
+        out crosses the threshold late. A dip that does not leave tolerance (adjusting the arms) ends nothing."""
+        sp, tu = self.spec, self.tuning
+        inside = allowed and p >= sp.hold_exit_threshold - tu.hold_drift
+        if speed < -sp.still_speed:  # no longer still, and on the way out (deeper is still the hold)
+            if self._out_since is None:
+                self._out_since = self._prev_t
+        elif abs(speed) <= sp.still_speed and inside:
+            self._out_since = None  # settled again in the posture: that was no way out
+        self._prev_t = t
+        if inside:
+            self._last = t
+            return self._announce(t)
+        if t - self._last > sp.hold_grace:
+            return self.close()
+        return []

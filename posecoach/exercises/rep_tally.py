@@ -37,6 +37,15 @@ class TallyOptions:
     rescue_confidence: float = 0.6  # autocorrelation a periodic peak needs to count without the rules
     run_min: int = 3  # periodic peaks in a row, unexplained by the rules, before they count
     match_margin: float = 0.25  # periods a peak may fall outside a rule rep's span and still be that rep
+    # The person's own range (adaptive small-range reps): an attempt the zones saw counts, graded "attempt", when
+    # it reaches ``adapt_ratio`` of the person's typical range (the median reach of their reps so far, complete
+    # or not), once ``adapt_min_reps`` such reps show it is their range and not a one-off; never below the
+    # spec's ``partial_min`` (the rule counter reports nothing smaller).
+    adapt_ratio: float = 0.75
+    adapt_min_reps: int = 2
+    # Reps on the person's learned range (OwnRangeCounter) count once ``own_run`` of them agree (a lone one may be
+    # getting into position), while the spec's zones have counted nothing.
+    own_run: int = 2
 
 
 class RepTally:
@@ -59,6 +68,11 @@ class RepTally:
         self._held: list[Rep] = []  # rule attempts that a later periodic peak may still confirm
         self._known: set[float] = set()  # peaks seen from the periodicity counter
         self._next_settle = -math.inf  # when the next unsettled peak settles
+        self._reach: list[float] = []  # range_share of every rep the zones saw (the person's own range)
+        self._rule_counted = 0  # reps the spec's own zones counted
+        self._own: list[Rep] = []  # reps counted on the person's learned range (OwnRangeCounter)
+        self._own_held: list[tuple[Rep, bool]] = []  # ... waiting for a run, or periodic support (gate shut)
+        self._adapted = 0  # attempts counted at the person's own range
 
     @property
     def count(self) -> int:
@@ -70,11 +84,17 @@ class RepTally:
         attempt (a rep that ends after the last frame is not complete, whatever the motion before it promised).
         Returns what is decided now."""
         if self.mode == "rules":
-            return [self._record(replace(rep, index=self.count + 1 if rep.complete else 0))]
+            return [self._record(replace(rep, index=self.count + 1 if rep.complete else 0,
+                                         grade="full" if rep.complete else "partial"))]
         if self.mode == "periodicity":
             return []
         peak = self._match(rep)
+        if not at_end and math.isfinite(rep.range_share):
+            self._reach.append(rep.range_share)
         if rep.complete:
+            self._rule_counted += 1
+            if any(_overlap(rep, r) for r in self._own):
+                return []  # counted already on the person's own range: the same movement
             m = self.options.match_margin
             for i, r in enumerate(self.reps):
                 period = r.end - r.start  # a periodicity rep spans one period around its peak
@@ -85,11 +105,26 @@ class RepTally:
                     return []
             return [self._count(rep, "both" if peak is not None else "rules", peak)]
         if at_end:
-            return [self._record(replace(rep, index=0))]
+            return [self._record(replace(rep, index=0, grade="partial"))]
         if peak is not None and self._confirms(peak, rep):
             return [self._count(rep, "both", peak, promoted=True)]
         self._held.append(rep)
-        return []
+        return self._adapt()
+
+    def own_rep(self, rep: Rep, refused: bool) -> list[Rep]:
+        """A rep of the rule machine run on the person's learned range (``OwnRangeCounter``). It counts only while
+        the spec's zones have counted nothing (where they follow the person, they are the better judge), and
+        when it was counted with the posture gate shut (``refused``), only with a periodic peak inside it."""
+        if self.mode != "fused" or not rep.complete or self._rule_counted:
+            return []
+        for i, r in enumerate(self.reps):
+            if r.complete and _overlap(rep, r):  # counted already (by the periodicity counter, or adapted)
+                if r.source == "periodicity":
+                    self.reps[i] = replace(r, source="both")
+                self._own.append(rep)
+                return []
+        self._own_held.append((rep, refused))
+        return self._own_supported()
 
     def periodic(self, current: list[PeriodicRep], now: float) -> list[Rep]:
         """The periodicity counter's committed peaks so far (their confidence may have grown since they were
@@ -104,7 +139,7 @@ class RepTally:
             return []  # nothing new to decide (keeps the per-frame cost flat over a long session)
         self._periodic = list(current)
         self._support(new)
-        out = []
+        out = self._own_supported()
         for rep in list(self._held):  # an attempt the rules saw may be confirmed by a peak committed later
             peak = self._match(rep)
             if peak is not None and self._confirms(peak, rep):
@@ -116,11 +151,13 @@ class RepTally:
         """End of the source, with the periodicity counter's final peaks: runs are settled, and attempts still
         held are decided as attempts."""
         if self.mode != "fused":
-            return [self._record(replace(r, index=0)) for r in self._held]
+            return [self._record(replace(r, index=0, grade="partial")) for r in self._held]
         self._periodic = list(current)
-        out = self._rescue(math.inf)
+        out = self._own_supported()
+        self._own_held = []
+        out += self._rescue(math.inf) + self._adapt()
         for rep in self._held:
-            out.append(self._record(replace(rep, index=0, source="rules")))
+            out.append(self._record(replace(rep, index=0, source="rules", grade="partial")))
         self._held = []
         return out
 
@@ -181,7 +218,8 @@ class RepTally:
         if len(cur) >= o.run_min:
             runs.append(cur)
         out = []
-        rules_follow = any(r.complete and r.source != "periodicity" for r in self.reps)
+        # reps on the learned range are no sign that the spec's zones follow: they fill in like periodic ones
+        rules_follow = any(r.complete and r.source != "periodicity" and not self.is_own(r) for r in self.reps)
         for run in runs:
             # Where the rules count nothing at all (a variant, view or range their zones do not foresee), a run
             # counts whole, its attempts included: the person's own range is smaller than the spec's (a small
@@ -209,6 +247,55 @@ class RepTally:
                     out.append(self._count_alone(p))
         return out
 
+    def _own_supported(self) -> list[Rep]:
+        """Held reps on the learned range that count now: ``own_run`` of them seen (counted or held), and those
+        seen with the posture gate shut only with a periodic peak inside."""
+        if self._rule_counted:
+            self._own_held = []
+        if not self._own_held or len(self._own) + len(self._own_held) < self.options.own_run:
+            return []
+        # like the reps of a run they reach about as far as each other (a lone shallow one was getting ready)
+        reach = sorted([r.range_share for r in self._own] + [r.range_share for r, _ in self._own_held])
+        floor = self.options.adapt_ratio * reach[len(reach) // 2]
+        if sum(1 for x in reach if x >= floor) < self.options.own_run:
+            return []
+        out = []
+        for item in list(self._own_held):
+            rep, refused = item
+            if rep.range_share >= floor and (not refused or self._match(rep) is not None):
+                self._own_held.remove(item)
+                out.append(self._count_own(rep))
+        return out
+
+    def _count_own(self, rep: Rep) -> Rep:
+        self._own.append(rep)
+        peak = self._match(rep)
+        return self._count(rep, "both" if peak is not None else "rules", peak,
+                           grade="full" if rep.range_share >= self.spec.full else "attempt")
+
+    def _adapt(self) -> list[Rep]:
+        """Held attempts that the person's own range makes reps (graded "attempt"): each reaching
+        ``adapt_ratio`` of their typical reach, once ``adapt_min_reps`` of them (counted before or now) agree.
+        A person whose reps reach the top keeps a typical reach near it, so their odd short one stays a partial."""
+        o = self.options
+        if self.mode != "fused" or not self._held or o.adapt_min_reps <= 0 or not self._reach:
+            return []
+        typical = sorted(self._reach)[len(self._reach) // 2]
+        # an attempt that reached the top is one whose return went unseen (a cut, the person lost): not a small
+        # range; ``_confirms`` decides those
+        small = [r for r in self._held if o.adapt_ratio * typical <= r.range_share < self.spec.full
+                 and not any(_overlap(r, x) for x in self._own)]
+        if self._adapted + len(small) < o.adapt_min_reps:
+            return []
+        out = []
+        for rep in sorted(small, key=lambda r: r.start):
+            self._held.remove(rep)
+            peak = self._match(rep)
+            self._adapted += 1
+            self._rule_counted += 1
+            out.append(self._count(rep, "both" if peak is not None else "rules", peak, grade="attempt"))
+        return out
+
     @staticmethod
     def _room_for_a_rep(p: PeriodicRep, ruled: list[float]) -> bool:
         """A missed rep leaves a gap between the counted reps around it about twice their usual spacing."""
@@ -220,8 +307,12 @@ class RepTally:
 
     def _complete_rule_rep_at(self, p: PeriodicRep) -> bool:
         m = self.options.match_margin
-        return any(r.complete and r.source != "periodicity" and r.start - m * p.period <= p.peak <= r.end + m * p.period
-                   for r in self.reps)
+        return any(r.complete and r.source != "periodicity" and not self.is_own(r)
+                   and r.start - m * p.period <= p.peak <= r.end + m * p.period for r in self.reps)
+
+    def is_own(self, r: Rep) -> bool:
+        """Counted on the person's learned range (``own_rep``), not by the spec's zones."""
+        return any(r.start == o.start and r.end == o.end for o in self._own)
 
     def _held_at(self, p: PeriodicRep) -> Rep | None:
         m = self.options.match_margin
@@ -233,22 +324,33 @@ class RepTally:
         return next((i for i, r in enumerate(self.reps) if r.source != "periodicity"
                      and r.start - m * p.period <= p.peak <= r.end + m * p.period), None)
 
-    def _count(self, rep: Rep, source: str, peak: PeriodicRep | None, promoted: bool = False) -> Rep:
+    def _count(self, rep: Rep, source: str, peak: PeriodicRep | None, promoted: bool = False,
+               grade: str = "") -> Rep:
         if peak is not None:
             self._used.add(peak.peak)
         confidence = 1.0 if peak is None else max(0.5, min(1.0, peak.confidence))
+        if not grade:  # a rep the zones closed, or one whose return a cut hid, reached the top
+            grade = "full" if rep.complete or promoted or not rep.range_share < self.spec.full else "attempt"
         return self._record(replace(rep, index=self.count + 1, complete=True, source=source,
-                                    confidence=round(confidence, 3), promoted=promoted))
+                                    confidence=round(confidence, 3), promoted=promoted, grade=grade))
 
     def _count_alone(self, p: PeriodicRep) -> Rep:
         self._used.add(p.peak)
         sp = self.spec
         rom = p.key_range * abs(sp.top - sp.start) if math.isfinite(p.key_range) else math.nan
+        share = p.key_range if math.isfinite(p.key_range) else math.nan
         rep = Rep(index=self.count + 1, start=round(p.peak - p.period / 2, 3), peak=p.peak,
                   end=round(p.peak + p.period / 2, 3), complete=True, range_of_motion=rom,
-                  source="periodicity", confidence=round(min(1.0, p.confidence), 3))
+                  source="periodicity", confidence=round(min(1.0, p.confidence), 3), range_share=share,
+                  grade="full" if share >= sp.full else "attempt")
         return self._record(rep)
 
     def _record(self, rep: Rep) -> Rep:
         self.reps.append(rep)
         return rep
+
+
+def _overlap(a: Rep, b: Rep) -> bool:
+    """Two reps that share more than half of the shorter one's span are the same movement."""
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return shared > 0.5 * max(min(a.end - a.start, b.end - b.start), 1e-9)

@@ -33,7 +33,8 @@ def report_dict(result: SessionResult, *, frames: int, fps: float, duration: flo
              "faults": list(r.faults), "counted_by": r.source, "confidence": _r(r.confidence, 2),
              "range_of_motion": None if r.range_of_motion != r.range_of_motion else _r(r.range_of_motion, 1),
              "range_share": None if r.range_share != r.range_share else _r(r.range_share, 2),
-             "full_range": None if r.range_share != r.range_share else bool(r.range_share >= FULL_RANGE)}
+             "full_range": None if r.range_share != r.range_share else bool(r.range_share >= FULL_RANGE),
+             "grade": r.grade or ("full" if r.complete else "partial")}
             for r in reps
         ],
         "holds": [{"start": _r(h.start), "end": _r(h.end), "seconds": _r(h.seconds), "side": h.side}

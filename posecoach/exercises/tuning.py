@@ -64,7 +64,19 @@ class CheckerTuning:
     lost_hold_grace: float = 1.0
     """Seconds without a usable pose before an open hold is closed."""
     pause_exit_speed: float = 1.5
-    """A pause at the top of a rep ends when the speed exceeds this multiple of the spec's ``still_speed``."""
+    """A pause at the top of a rep ends when the speed exceeds this multiple of the spec's ``still_speed``; a hold
+    (``hold_edges="settle"``) ends when the person moves out of it faster than this ; a frame of the approach faster than this is not yet settled."""
+    hold_edges: str = "settle"
+    """Where a hold starts and ends: "settle" (where the key measure settles and where the movement out resumes,
+    HoldTimer) or "threshold" (where progress crosses the spec's hold thresholds: the behaviour before)."""
+    hold_settle_band: float = 0.1
+    """A hold's start is taken back to when progress came within this much of the level it is held at (the
+    approach had settled), as long as the posture was in tolerance since then."""
+    hold_settle_lookback: float = 2.0
+    """...but at most this many seconds back."""
+    hold_drift: float = 0.1
+    """A still hold may drift this far below the spec's exit threshold (fatigue: a bridge sinking a little) before
+    it ends; moving out ends it at once."""
 
     # --- FaultMonitor
     fault_repeat: float = 5.0

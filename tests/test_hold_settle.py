@@ -1,0 +1,80 @@
+"""HoldTimer, hold exercises: the hold's edges are where the movement settles and resumes (issue 9, item 4)."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from posecoach.exercises.events import Hold
+from posecoach.exercises.hold_timer import HoldTimer
+from posecoach.exercises.tuning import DEFAULT_TUNING
+
+from parts_helpers import spec
+
+FPS = 30.0
+
+
+def holds(p, inpos=None, edges="settle", **changes):
+    """Runs a progress trace (one value per 1/30 s; speed is its filtered derivative, as KeySignal makes it)."""
+    tuning = dataclasses.replace(DEFAULT_TUNING, hold_edges=edges)
+    h = HoldTimer(spec(kind="hold", full=0.7, target_hold=None, min_hold=0.5, hold_grace=0.4, **changes), tuning)
+    out, speed = [], 0.0
+    for i, v in enumerate(p):
+        if i:
+            speed += min(1.0, (1 / FPS) / 0.1) * ((v - p[i - 1]) * FPS - speed)
+        out += h.step(i / FPS, "left", in_position=True if inpos is None else bool(inpos[i]), broken=False,
+                      p_hold=float(v), speed=speed)
+    out += h.close()
+    return [(h.start, h.end) for h in out if isinstance(h, Hold)]
+
+
+def ramp(a, b, seconds):
+    return list(np.linspace(a, b, int(round(seconds * FPS)), endpoint=False))
+
+
+def test_an_eased_in_hold_starts_where_the_approach_settled_not_at_the_threshold():
+    # a fast approach to 0.8, then a slow settle from 0.72 to 0.8 over a second, held 4 s, then out
+    p = ramp(0.0, 0.72, 1.0) + ramp(0.72, 0.8, 1.0) + [0.8] * 120 + ramp(0.8, 0.0, 1.0) + [0.0] * 30
+    (start, end), = holds(p)
+    (t_start, t_end), = holds(p, edges="threshold")
+    assert start < t_start  # the settle counts
+    assert 1.0 <= start <= 1.3
+
+
+def test_a_hold_ends_where_the_way_out_begins():
+    p = [0.0] * 15 + ramp(0.0, 0.8, 1.0) + [0.8] * 120 + ramp(0.8, 0.0, 2.0) + [0.0] * 30
+    (start, end), = holds(p)
+    out_begins = (15 + 30 + 120) / FPS
+    assert end == pytest.approx(out_begins, abs=0.1)
+    (_, t_end), = holds(p, edges="threshold")
+    assert t_end > end + 0.3  # the threshold (0.5) is crossed well into the way out
+
+
+def test_a_still_hold_that_sinks_a_little_is_still_held():
+    # held at 0.8, sinking slowly to 0.45 (under the 0.5 exit threshold, within the 0.1 drift allowed), then out
+    p = ramp(0.0, 0.8, 1.0) + [0.8] * 60 + ramp(0.8, 0.45, 6.0) + [0.45] * 30 + ramp(0.45, 0.0, 0.5) + [0.0] * 30
+    (start, end), = holds(p)
+    assert end == pytest.approx((30 + 60 + 180 + 30) / FPS, abs=0.15)
+    (_, t_end), = holds(p, edges="threshold")
+    assert t_end < end - 1.5  # the threshold version stops at 0.5, 1.9 s before the person moves
+
+
+def test_jitter_and_breathing_do_not_end_a_hold():
+    rng = np.random.default_rng(3)
+    held = 0.8 + 0.03 * np.sin(np.arange(300) / FPS * 2 * np.pi / 4.0) + rng.normal(0, 0.01, 300)
+    p = ramp(0.0, 0.8, 1.0) + list(held) + ramp(0.8, 0.0, 1.0) + [0.0] * 30
+    got = holds(p)
+    assert len(got) == 1 and got[0][1] - got[0][0] == pytest.approx(10.0, abs=0.4)
+
+
+def test_leaving_the_position_stops_the_clock_at_once():
+    p = ramp(0.0, 0.8, 1.0) + [0.8] * 150
+    inpos = [True] * 120 + [False] * 60
+    (start, end), = holds(p, inpos)
+    assert end == pytest.approx(119 / FPS, abs=0.05)
+
+
+def test_threshold_mode_is_the_old_behaviour():
+    p = [0.8] * 60 + [0.1] * 30
+    assert holds(p, edges="threshold") == [(0.0, 1.967)]
