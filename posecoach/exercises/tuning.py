@@ -65,7 +65,8 @@ class CheckerTuning:
     """Seconds without a usable pose before an open hold is closed."""
     pause_exit_speed: float = 1.5
     """A pause at the top of a rep ends when the speed exceeds this multiple of the spec's ``still_speed``; a hold
-    (``hold_edges="settle"``) ends when the person moves out of it faster than this ; a frame of the approach faster than this is not yet settled."""
+    (``hold_edges="settle"``) ends when the person moves out of it faster than this; a frame of the approach
+    faster than this is not yet settled."""
     hold_edges: str = "settle"
     """Where a hold starts and ends: "settle" (where the key measure settles and where the movement out resumes,
     HoldTimer) or "threshold" (where progress crosses the spec's hold thresholds: the behaviour before)."""
