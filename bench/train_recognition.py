@@ -3,7 +3,7 @@
     python bench/train_recognition.py [--clips 900] [--hidden 64] [--out posecoach/recognition/recognition_model.npz]
 
 Needs the ``train`` extra (scikit-learn) for fitting; the result is a small .npz that posecoach runs in numpy.
-The windows are cached under ~/.cache/posecoach/recognition_train (keyed by clip count and seed), so trying
+The windows are cached under ~/.cache/posecoach/recognition_train (keyed by seed and generator source), so trying
 other classifier settings does not regenerate them.
 """
 from __future__ import annotations
@@ -35,8 +35,12 @@ def _one(seed: int):
 def dataset(clips: int, seed: int, workers: int, only_cached: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Windows of ``clips`` random clips, generated in chunks that are cached as they finish (so a long run can
     be used before it ends: ``only_cached``)."""
-    # Keyed by the feature layout and seed: delete the folder after changing the generator.
-    key = hashlib.sha256(f"{feature_size()}-{seed}".encode()).hexdigest()[:16]
+    # Keyed by the feature layout, the seed and the generator's source (the synth package and the clip script), so
+    # windows of an older synthetic exerciser are never trained on after its motions change.
+    gen = hashlib.sha256()
+    for f in sorted((ROOT / "posecoach/synth").glob("*.py")) + [ROOT / "bench/recognition_data.py"]:
+        gen.update(f.read_bytes())
+    key = hashlib.sha256(f"{feature_size()}-{seed}-{gen.hexdigest()}".encode()).hexdigest()[:16]
     folder = Path.home() / ".cache/posecoach/recognition_train" / key
     folder.mkdir(parents=True, exist_ok=True)
     chunk = 10

@@ -109,6 +109,12 @@ class VideoFile:
         return self.frame_count / self.fps if self.fps else 0.0
 
 
+# The model's default rate in analyze and batch: the lowest rate whose counts and holds on the dev clips' tune half
+# are no worse than every frame's (bench/bench_analysis_rate.py; 20 and 15 each lost a clip within one; results in
+# bench/results/analysis_rate.md). Videos at 24-30 fps lose little; 50-60 fps ones run the model on under half.
+DEFAULT_ANALYSIS_FPS = 24.0
+
+
 class AnalysisRate:
     """Keeps at most ``fps`` frames a second, by their timestamps: ``keep(t)`` is true for the first frame of each
     1/fps slot. A 30 fps video at 15 keeps every other frame; 25 fps at 15 keeps 3 of every 5, spaced as

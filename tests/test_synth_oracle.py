@@ -73,21 +73,16 @@ def _known(table: dict[str, tuple[str, list[str]]]) -> dict[tuple[str, str, str,
 KNOWN_REPS = _known({
     "twist": (TWIST_2D, [f"supine_twist {v} {n} {s}" for v, n in (("side", "clean"), ("oblique", "clean"),
                                                                     ("oblique", "realistic")) for s in (1, 3)]),
-    "pushup": (PUSHUP_DEPTH, ["pushup side clean 1", "pushup side clean 3"]
-               + [f"pushup oblique {n} {s}" for n in ("clean", "realistic") for s in (1, 3)]),
     "lunge": (LUNGE_FAR, ["lunge side realistic 1", "lunge side realistic 3", "lunge oblique clean 3",
                           "lunge oblique realistic 3", "lunge front clean 3", "lunge front realistic 1"]),
-    "pelvic": (PELVIC, ["pelvic_tilt side clean 1", "pelvic_tilt side clean 3"]),
     "far": (FAR_LIMB, ["knee_to_chest side realistic 1", "knee_to_chest side realistic 3",
-                       "bird_dog oblique realistic 1", "situp oblique realistic 3"]),
+                       "bird_dog oblique realistic 1"]),
     "other": (UNDIAGNOSED, ["forward_bend oblique realistic 1", "forward_bend side realistic 1"]),
 })
 KNOWN_HOLD = _known({
-    "tail": (HOLD_TAIL, ["childs_pose side clean 1", "childs_pose side clean 3", "childs_pose oblique clean 1",
-                         "cobra side clean 1",
+    "tail": (HOLD_TAIL, ["childs_pose side clean 1", "cobra side clean 1",
                          "forward_bend side clean 1", "forward_bend side clean 3", "forward_bend side realistic 1",
-                         "forward_bend side realistic 3", "hip_stretch side clean 1", "hip_stretch side clean 3",
-                         "hip_stretch oblique realistic 1", "hip_stretch oblique realistic 3"]),
+                         "forward_bend side realistic 3", "hip_stretch oblique realistic 1"]),
     "far": (FAR_LIMB, ["bird_dog side realistic 1", "bird_dog side realistic 3", "knee_to_chest side realistic 1",
                        "knee_to_chest side realistic 3"]),
     "twist": (TWIST_2D, [f"supine_twist {v} {n} {s}" for v in ("side", "oblique", "feet")

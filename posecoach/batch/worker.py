@@ -22,6 +22,7 @@ os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 from posecoach.batch.inputs import ClipJob  # noqa: E402
 from posecoach.estimation import EstimatorOptions  # noqa: E402
+from posecoach.sources import DEFAULT_ANALYSIS_FPS  # noqa: E402
 
 NOBODY = "nobody was found in the video"
 
@@ -30,7 +31,7 @@ NOBODY = "nobody was found in the video"
 class BatchSettings:
     """What changes a clip's result (a record made with other settings is redone)."""
 
-    analysis_fps: float | None = 15.0
+    analysis_fps: float | None = DEFAULT_ANALYSIS_FPS  # as in analyze, so a batch record equals its analyze
     model: str | None = None
     smoothing: str = "one_euro"
     people: int = 1

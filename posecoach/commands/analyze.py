@@ -12,11 +12,8 @@ from pathlib import Path
 
 from posecoach.cli import (EXIT_MODEL, EXIT_NOBODY, EXIT_OUTPUT, CliError, _add_exercise_file, _check_exercise,
                            _estimator_options, _progress, positive_float)
+from posecoach.sources import DEFAULT_ANALYSIS_FPS
 
-# The model's default rate in analyze: the lowest rate whose counts and holds on the dev clips' tune half are no
-# worse than every frame's (bench/bench_analysis_rate.py; 20 and 15 each lost a clip within one; results in
-# bench/results/analysis_rate.md). Videos at 24-30 fps lose little; 50-60 fps ones run the model on under half.
-DEFAULT_ANALYSIS_FPS = 24.0
 DEMO_NAME = "glute_bridge_side.mp4"
 DEMO_EXERCISE = "glute_bridge"
 
