@@ -12,6 +12,7 @@ import numpy as np
 
 from posecoach.recognition.features import RATE, WINDOW, frame_descriptors, resample, track_points, window_features
 from posecoach.recognition.model import OTHER, REST
+from posecoach.synth import motion_table as MT
 from posecoach.synth import motions as M
 from posecoach.synth.landmarks import LandmarkNoise, landmark_frames
 from dataclasses import replace
@@ -24,7 +25,7 @@ _ARMS = {"shoulder_flex_l": 8.0, "shoulder_flex_r": 8.0}
 
 
 def _others() -> list[M.Motion]:
-    st, su, pr, se = M.STANDING, M.SUPINE, M.PRONE, M._HAM_SEATED
+    st, su, pr, se = M.STANDING, M.SUPINE, M.PRONE, MT._HAM_SEATED
     sf = M.SUPINE_FLAT
     mk = lambda i, start, peak, sided="none", tempo=(1.2, 0.6, 1.2, 0.6): M.Motion(  # noqa: E731
         f"other{i}", "reps", start, peak, tempo=tempo, sided=sided, default_reps=5, anchor="pelvis")
@@ -53,7 +54,7 @@ def _others() -> list[M.Motion]:
 def _idles() -> list[M.Motion]:
     """Still or barely moving: lying, standing, kneeling, sitting (labelled rest)."""
     out = []
-    for i, p in enumerate((M.STANDING, M.SUPINE, M.SUPINE_FLAT, M.ALL_FOURS, M.PRONE, M._HAM_SEATED)):
+    for i, p in enumerate((M.STANDING, M.SUPINE, M.SUPINE_FLAT, M.ALL_FOURS, M.PRONE, MT._HAM_SEATED)):
         out.append(M.Motion(f"idle{i}", "hold", p, p.but(shoulder_flex_l=p.params.get("shoulder_flex_l", 0) + 6),
                             tempo=(2.0, 0.0, 2.0, 2.0), default_hold=8.0, default_reps=1, anchor="pelvis"))
     return out
