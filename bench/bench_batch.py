@@ -1,9 +1,11 @@
 """Many clips: a loop of single `posecoach analyze` calls vs `posecoach batch` (pool) vs `--engine ray`, side by
 side in one run, with no landmark cache (each run gets its own empty POSECOACH_CACHE), and the peak memory of each
 (the sum of RSS over the process tree, sampled every 0.25 s). Then a long batch (the clips twice: with their
-exercise, and as pose tracking only, so 2N distinct jobs) to see whether memory stays flat.
+exercise, and as pose tracking only, so 2N distinct jobs) to see whether memory stays flat; with
+``--memory-jobs N`` that long batch is instead N distinct short clips cut from the bundled sample videos (2 s each,
+each stamped with its number so no two have the same content), for a batch of hundreds of clips in minutes.
 
-    nice -n 10 python bench/bench_batch.py [--clips 40] [--workers N] [--out bench/results/batch.md]
+    python bench/bench_batch.py [--clips 40] [--workers N] [--memory-jobs 500] [--out bench/results/batch.md]
 
 Clips: the shortest N of ../shared/videos whose labelled exercise posecoach checks (by path; never copied).
 Writes bench/results/batch.md. Run it once, on a machine as quiet as you can get: the load is recorded.
@@ -110,14 +112,94 @@ def env_with_cache(tmp: Path, name: str) -> dict:
     return env
 
 
+def short_clips(n: int, folder: Path) -> Path:
+    """``n`` distinct 2 s clips cut from the bundled sample videos (each stamped with its number in a corner, so no
+    two share a content hash), listed with their exercise in a CSV; written once and reused."""
+    import cv2
+
+    folder.mkdir(parents=True, exist_ok=True)
+    listing = folder / f"clips_{n}.csv"
+    if listing.exists():
+        return listing
+    samples = sorted((REPO / "sample_videos").glob("*.mp4"))
+    frames = {}
+    for p in samples:
+        cap = cv2.VideoCapture(str(p))
+        fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+        seq = []
+        ok, img = cap.read()
+        while ok:
+            seq.append(img)
+            ok, img = cap.read()
+        cap.release()
+        frames[p] = (fps, seq)
+    rows = []
+    for i in range(n):
+        p = samples[i % len(samples)]
+        fps, seq = frames[p]
+        length = int(2 * fps)
+        start = (i // len(samples)) * int(fps // 2) % max(1, len(seq) - length)
+        out = folder / f"{i:04d}_{p.stem}.mp4"
+        w = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (seq[0].shape[1], seq[0].shape[0]))
+        for img in seq[start:start + length]:
+            img = img.copy()
+            cv2.putText(img, str(i), (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (255, 255, 255), 2)
+            w.write(img)
+        w.release()
+        exercise = p.stem.replace("_side", "").replace("_oblique", "").replace("_hips_sagging", "")
+        rows.append(f"{out},{exercise}\n")
+    listing.write_text("path,exercise\n" + "".join(rows))
+    return listing
+
+
+def long_batch(args, clips, listing: Path, tmp: Path, py: list[str], workers: list[str]) -> dict:
+    """One long pool batch with memory sampled every 0.5 s: peaks per quarter, medians of the first and last."""
+    if args.memory_jobs:
+        inputs = [str(short_clips(args.memory_jobs, Path.home() / ".cache/posecoach/bench_batch_clips"))]
+        jobs, what = args.memory_jobs, (f"{args.memory_jobs} distinct 2 s clips cut from sample_videos, each with "
+                                        f"its exercise")
+    else:
+        plain = tmp / "again.txt"
+        plain.write_text("".join(f"{c['path']}\n" for c in clips))  # no exercise: other jobs, same videos
+        inputs, jobs = [str(listing), str(plain)], 2 * len(clips)
+        what = f"the {len(clips)} clips with their exercise, then as pose tracking only"
+    mem = TreeMemory(interval=0.5)
+    t = run(py + ["batch", *inputs, "--out", str(tmp / "long"), "--no-cache", "-q"] + workers,
+            env_with_cache(tmp, "long"), mem)
+    mem.stop()
+    s = mem.samples
+    q = max(1, len(s) // 4)
+    records = [json.loads(p.read_text()) for p in (tmp / "long" / "clips").glob("*.json")]
+    print(f"long: {t:.0f} s", file=sys.stderr, flush=True)
+    return {"wall": t, "jobs": jobs, "what": what, "peak": mem.peak_mb, "done": len(records),
+            "failed": sum(1 for r in records if r.get("error")),
+            "quarters": [max(x[1] for x in s[i * q:(i + 1) * q] or [(0, 0, 0)]) / 2**20 for i in range(4)],
+            "median_first": statistics.median(x[1] for x in s[:q]) / 2**20,
+            "median_last": statistics.median(x[1] for x in s[-q:]) / 2**20,
+            "after_60s": [round(x[1] / 2**20) for x in s if x[0] >= 60][::max(1, len(s) // 12)]}
+
+
+def long_lines(long: dict, clips) -> list[str]:
+    return [f"## Memory over a long batch ({long['jobs']} jobs: {long['what']}; pool)", "",
+            f"{long['wall']:.0f} s wall ({long['done']} records, {long['failed']} failed); peak {long['peak']:.0f} MB. "
+            "Peak of each quarter of the run: " + ", ".join(f"{x:.0f}" for x in long["quarters"])
+            + f" MB; median of the first quarter {long['median_first']:.0f} MB, of the last "
+            f"{long['median_last']:.0f} MB. Samples after the first minute (MB): "
+            f"{', '.join(str(x) for x in long['after_60s'])}."]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clips", type=int, default=40)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--skip-long", action="store_true", help="skip the long (memory) batch")
+    ap.add_argument("--memory-jobs", type=int, default=0,
+                    help="the long batch: this many distinct 2 s clips cut from sample_videos (0: the clips twice)")
+    ap.add_argument("--skip-compare", action="store_true", help="only the long (memory) batch")
     ap.add_argument("--out", default=str(REPO / "bench" / "results" / "batch.md"))
     args = ap.parse_args()
     from bench.machine import describe
+    from posecoach.sources import DEFAULT_ANALYSIS_FPS
 
     clips = pick_clips(args.clips)
     if len(clips) < args.clips:
@@ -131,6 +213,15 @@ def main() -> int:
     workers = ["--workers", str(args.workers)] if args.workers else []
     results: dict[str, dict] = {}
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+    if args.skip_compare:
+        long = long_batch(args, clips, listing, tmp, py, workers)
+        lines = [f"## Memory over a long batch ({stamp})", "", f"Machine: {describe()}.", "",
+                 f"Load average at the start: {load_start[0]:.2f}; at the end: {os.getloadavg()[0]:.2f}.", "",
+                 *long_lines(long, clips)]
+        Path(args.out).write_text("\n".join(lines) + "\n")
+        print("\n".join(lines))
+        return 0
 
     # (a) a loop of single analyze calls
     mem = TreeMemory()
@@ -171,23 +262,8 @@ def main() -> int:
     same_ray = sum(1 for c in pool if c in ray_ and key(pool[c]) == key(ray_[c]))
     same_loop = sum(1 for c in pool if c in loop and key(pool[c]) == key(loop[c]))
 
-    # (d) a long batch: the clips twice (2N distinct jobs), memory over time
-    long = None
-    if not args.skip_long:
-        plain = tmp / "again.txt"
-        plain.write_text("".join(f"{c['path']}\n" for c in clips))  # no exercise: other jobs, same videos
-        mem = TreeMemory(interval=0.5)
-        t = run(py + ["batch", str(listing), str(plain), "--out", str(tmp / "long"), "--no-cache", "-q"] + workers,
-                env_with_cache(tmp, "long"), mem)
-        mem.stop()
-        s = mem.samples
-        q = max(1, len(s) // 4)
-        long = {"wall": t, "jobs": 2 * len(clips), "peak": mem.peak_mb,
-                "quarters": [max(x[1] for x in s[i * q:(i + 1) * q] or [(0, 0, 0)]) / 2**20 for i in range(4)],
-                "median_first": statistics.median(x[1] for x in s[:q]) / 2**20,
-                "median_last": statistics.median(x[1] for x in s[-q:]) / 2**20,
-                "after_60s": [round(x[1] / 2**20) for x in s if x[0] >= 60][::max(1, len(s) // 12)]}
-        print(f"long: {t:.0f} s", file=sys.stderr, flush=True)
+    # (d) a long batch, memory over time
+    long = None if args.skip_long else long_batch(args, clips, listing, tmp, py, workers)
     load_end = os.getloadavg()
 
     # report
@@ -195,12 +271,13 @@ def main() -> int:
     lines = [f"# Many clips: loop of analyze vs batch (pool) vs batch on Ray ({stamp})", "",
              f"Machine: {describe()}.", "",
              f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in load_start)}; at the end: "
-             f"{', '.join(f'{x:.2f}' for x in load_end)} (a shared 2-core machine: other sessions were running; "
-             f"the three runs were timed one after the other in one run of this script, under `nice -n 10`).", "",
+             f"{', '.join(f'{x:.2f}' for x in load_end)} (the "
+             f"runs' own workers count in it; the three runs were timed one after the other in one run of this "
+             f"script).", "",
              f"Clips: the {len(clips)} shortest of ../shared/videos whose labelled exercise posecoach checks "
              f"({clips[0]['duration']:.1f}-{clips[-1]['duration']:.1f} s each, {video_s:.0f} s of video in all; "
              f"sizes from {min(c['size'] for c in clips)} to {max(c['size'] for c in clips)}), each with its "
-             f"labelled exercise; analysis at the default 15 fps; no landmark cache (a fresh POSECOACH_CACHE per "
+             f"labelled exercise; analysis at the default {DEFAULT_ANALYSIS_FPS:g} fps; no landmark cache (a fresh POSECOACH_CACHE per "
              f"run, and --no-cache). Workers: {args.workers or os.cpu_count()} (one per core).", "",
              "| run | wall s | clips/min | x real time | vs pool | peak memory (sum of RSS, process tree) | "
              "sum of per-clip wall s | load avg (1 min) after |",
@@ -217,19 +294,13 @@ def main() -> int:
     lines += ["", f"- pool throughput / loop throughput: **{loop_t / base:.2f}x** (target >= 1.7x)",
               f"- Ray wall time / pool wall time: **{ray_t / base:.2f}** (target <= 1.2, i.e. within 20%)",
               f"- same reps, partial reps and hold seconds (0.1 s) per clip: pool vs Ray {same_ray}/{len(pool)}, "
-              f"pool vs the loop {same_loop}/{len(pool)} (a batch worker reuses its landmarker from clip to clip; "
-              f"see posecoach/batch/landmarker.py)"]
+              f"pool vs the loop {same_loop}/{len(pool)} (each clip gets a new landmarker, as in analyze)"]
     for label, r in results.items():
         if "quarters" in r:
             lines.append(f"- {label}: peak memory in each quarter of the run: "
                          + ", ".join(f"{x:.0f}" for x in r["quarters"]) + " MB")
     if long:
-        lines += ["", f"## Memory over a long batch ({long['jobs']} jobs: the {len(clips)} clips with their "
-                  f"exercise, then as pose tracking only; pool)", "",
-                  f"{long['wall']:.0f} s wall; peak {long['peak']:.0f} MB. Peak of each quarter of the run: "
-                  + ", ".join(f"{x:.0f}" for x in long["quarters"]) + " MB; median of the first quarter "
-                  f"{long['median_first']:.0f} MB, of the last {long['median_last']:.0f} MB. Samples after the first "
-                  f"minute (MB): {', '.join(str(x) for x in long['after_60s'])}."]
+        lines += [""] + long_lines(long, clips)
     Path(args.out).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
