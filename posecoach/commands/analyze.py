@@ -127,7 +127,11 @@ def _print_summary(report: dict, an, print=print) -> None:
                 reps += f" (+{report['partial_reps']} partial)"
             parts.append(reps)
         if report.get("hold_seconds") or not parts:
-            parts.append(f"held {report.get('hold_seconds', 0):.1f} s in correct posture")
+            held = f"held {report.get('hold_seconds', 0):.1f} s in correct posture"
+            shallow = sum(h["seconds"] for h in report.get("holds", []) if h.get("grade") == "shallow")
+            if shallow:
+                held += f" ({shallow:.1f} s of it less deep than the exercise asks)"
+            parts.append(held)
         print(f"{report['exercise']}: " + ", ".join(parts))
         faults = {}
         for f in report.get("faults", []):

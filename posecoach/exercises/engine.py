@@ -30,6 +30,7 @@ from .events import Cue, Feedback, FormFault, Hold, JointReading, Rep, SessionRe
 from .fault_monitor import FaultMonitor, FaultPhase
 from .guards import isnan
 from .hold_timer import HoldTimer
+from .shallow_hold import ShallowHold
 from .key_signal import KeySignal, SignalSample
 from .own_range import OwnRangeCounter
 from .periodicity import PeriodicityCounter, PeriodicityOptions
@@ -68,6 +69,8 @@ class Checker:
         self.own = OwnRangeCounter(sp, tuning)  # the zones on the person's learned range (fused counting only)
         self.faults = FaultMonitor(sp, tuning)
         self.hold_timer = HoldTimer(sp, tuning)
+        # a hold exercise's stays at the person's own, smaller depth (only where the spec's zone saw none)
+        self.shallow = ShallowHold(sp, tuning) if sp.kind == "hold" and counting == "fused" else None
         self.cues = CueBoard(tuning)
         self.reset()
 
@@ -88,6 +91,8 @@ class Checker:
         for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic, self.tally,
                      self.faults, self.hold_timer, self.cues):
             part.reset()
+        if self.shallow is not None:
+            self.shallow.reset()
 
     def update(self, frame: PoseFrame) -> Feedback:
         t = float(frame.timestamp)
@@ -142,6 +147,10 @@ class Checker:
         p_hold = sample.p_nom if self.spec.adaptive_window <= 0 else sample.p  # holds: the spec's tolerance
         self._emit(self.hold_timer.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
                                         p_hold=p_hold, speed=sample.speed))
+        if self.shallow is not None:
+            self._emit(self.shallow.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
+                                         p_hold=p_hold, speed=sample.speed, full_holds=self.result.holds,
+                                         full_open=self.hold_timer.is_open))
         self.sample = dataclasses.replace(sample, state=self.counter.state)
         return self._phase_name(), body
 
@@ -168,6 +177,7 @@ class Checker:
         recent = self.t is not None and self.last_valid_t is not None and \
             self.t - self.last_valid_t <= self.tuning.lost_hold_grace
         self._emit(self.hold_timer.close(until=self.t if recent else None))
+        self._close_shallow(until=self.t if recent else None)
         self.result.variant = self.signal.variant
         return self.result
 
@@ -228,6 +238,10 @@ class Checker:
                 self.cues.withdraw(self.hold_timer.cue)  # "Good, hold it" is no longer true
             self._events.append(e)
 
+    def _close_shallow(self, until: float | None = None) -> None:
+        if self.shallow is not None:
+            self._emit(self.shallow.close(self.result.holds, until=until))
+
     def _emit_counted(self, items: list) -> None:
         """The rule counter's output: cues as they are, ended reps judged for tempo and numbered."""
         for item in items:
@@ -269,6 +283,7 @@ class Checker:
         """A cut starts a new shot: a hold in progress ends, the key signal starts over, and the counter
         decides whether a rep under way goes on (see ``RuleRepCounter.cut``)."""
         self._emit(self.hold_timer.close())
+        self._close_shallow()
         self.counter.cut(t, self.signal.p)
         self.own.counter.cut(t, self.signal.p)
         self.signal.cut()
@@ -282,6 +297,7 @@ class Checker:
         gap = t - self.last_valid_t
         if gap > self.tuning.lost_hold_grace:
             self._emit(self.hold_timer.close())
+            self._close_shallow()
         if gap > self.tuning.lost_rep_grace and self.counter.state != "setup":
             self._emit_counted(self.counter.lost(t))
         if gap > self.tuning.lost_rep_grace and self.own.counter.state != "setup":

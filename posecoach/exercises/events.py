@@ -42,6 +42,9 @@ class Hold:
     start: float
     end: float
     side: str = "n/a"
+    # "" (or "full"): held in the exercise's own zone; "shallow": a still stay in the posture at the person's own,
+    # smaller depth (ShallowHold), counted and told as such
+    grade: str = ""
 
     @property
     def seconds(self) -> float:

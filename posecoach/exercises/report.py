@@ -37,7 +37,8 @@ def report_dict(result: SessionResult, *, frames: int, fps: float, duration: flo
              "grade": r.grade or ("full" if r.complete else "partial")}
             for r in reps
         ],
-        "holds": [{"start": _r(h.start), "end": _r(h.end), "seconds": _r(h.seconds), "side": h.side}
+        "holds": [{"start": _r(h.start), "end": _r(h.end), "seconds": _r(h.seconds), "side": h.side,
+                   "grade": h.grade or "full"}
                   for h in result.holds],
         "hold_seconds": _r(result.hold_seconds),
         "faults": [{"time": _r(f.time), "code": f.code, "message": f.message, "severity": f.severity}

@@ -1,0 +1,50 @@
+"""Holds at the person's own, smaller depth (exercises/shallow_hold.py): counted and told as such, never on top
+of a full hold, never for a stay too shallow to be a stretch. Synthetic landmark sequences, no MediaPipe."""
+from __future__ import annotations
+
+import pytest
+
+from posecoach.exercises import make_checker
+from posecoach.exercises.registry import get_exercise
+from posecoach.exercises.shallow_hold import shallow_spec
+from posecoach.frame_step import FrameStep
+from posecoach.synth import generate
+
+
+def _run(exercise: str, range_scale: float, counting: str = "fused", seed: int = 4):
+    frames, truth = generate(exercise, hold=10.0, seed=seed, fps=15.0, range_scale=range_scale)
+    step = FrameStep(make_checker(exercise, counting=counting), "one_euro")
+    for f in frames:
+        step(f)
+    return step.finish(), sum(h["end"] - h["start"] for h in truth.holds)
+
+
+@pytest.mark.parametrize("exercise,range_scale", [("childs_pose", 0.6), ("hamstring_stretch", 0.7)])
+def test_a_shallow_stay_is_timed_and_told(exercise, range_scale):
+    res, truth = _run(exercise, range_scale)
+    assert res.holds and all(h.grade == "shallow" for h in res.holds)
+    assert abs(res.hold_seconds - truth) <= 0.2 * truth, (res.hold_seconds, truth)
+    assert any("not as deep as this stretch asks" in c.text for c in res.cues)
+    rules, _ = _run(exercise, range_scale, counting="rules")  # the spec's zone alone: the silent zero it fixes
+    assert rules.hold_seconds == 0.0
+
+
+def test_a_full_hold_is_not_counted_twice():
+    fused, truth = _run("childs_pose", 1.0)
+    rules, _ = _run("childs_pose", 1.0, counting="rules")
+    assert fused.holds == rules.holds and all(h.grade == "" for h in fused.holds)
+    assert abs(fused.hold_seconds - truth) <= 0.15 * truth
+
+
+def test_too_shallow_to_be_a_stretch_counts_nothing():
+    res, _ = _run("childs_pose", 0.3)
+    assert res.hold_seconds == 0.0
+
+
+def test_the_shallow_zone_keeps_the_specs_exit_ratio():
+    spec = get_exercise("childs_pose")
+    low = shallow_spec(spec)
+    assert low.hold_threshold == pytest.approx(0.4)
+    assert low.hold_exit_threshold / low.hold_threshold == pytest.approx(spec.hold_exit_threshold
+                                                                         / spec.hold_threshold)
+    assert shallow_spec(spec, min_range=2.0).hold_threshold == spec.hold_threshold  # never above the spec's zone
