@@ -48,3 +48,12 @@ def test_the_shallow_zone_keeps_the_specs_exit_ratio():
     assert low.hold_exit_threshold / low.hold_threshold == pytest.approx(spec.hold_exit_threshold
                                                                          / spec.hold_threshold)
     assert shallow_spec(spec, min_range=2.0).hold_threshold == spec.hold_threshold  # never above the spec's zone
+
+
+def test_the_clock_on_screen_runs_during_a_shallow_hold():
+    frames, _ = generate("childs_pose", hold=10.0, seed=4, fps=15.0, range_scale=0.6)
+    step = FrameStep(make_checker("childs_pose"), "one_euro")
+    shown = [step(f).feedback for f in frames]
+    shown = [fb for fb in shown if fb is not None]
+    assert any(fb.holding and fb.phase == "holding" for fb in shown)
+    assert max(fb.hold_seconds for fb in shown) > 8.0  # the 10 s stay, as it is timed

@@ -319,13 +319,18 @@ class Checker:
     def _phase_name(self) -> str:
         if self.counter.state == "setup":
             return "setup"
-        if self.hold_timer.is_open:
+        if self.hold_timer.is_open or self._shallow_seconds() > 0:
             return "holding"
         return "active"
 
+    def _shallow_seconds(self) -> float:
+        if self.shallow is None:
+            return 0.0
+        return self.shallow.open_seconds(self.result.holds, self.hold_timer.is_open)
+
     def _feedback(self, t: float, phase: str, body: Body | None = None) -> Feedback:
         sp = self.spec
-        hold_now = self.hold_timer.seconds
+        hold_now = self.hold_timer.seconds or self._shallow_seconds()  # the clock also runs for a shallow hold
         hold_total = sum(h.seconds for h in self.result.holds) + hold_now
         rep = self.counter.rep
         value = self.signal.value
@@ -340,7 +345,7 @@ class Checker:
         return Feedback(
             time=t, exercise=sp.id, phase=phase, reps=self.result.complete_reps,
             partial_reps=self.result.partial_reps, target_reps=sp.target_reps, hold_seconds=round(hold_now, 3),
-            hold_total=round(hold_total, 3), target_hold=sp.target_hold, holding=self.hold_timer.is_open,
+            hold_total=round(hold_total, 3), target_hold=sp.target_hold, holding=hold_now > 0,
             side=(rep.side if rep is not None and sp.one_sided else self.signal.side),
             cue=self.cues.current(t), joints=tuple(joints), in_position=self.posture.in_position,
             required_view=sp.required_view, key_value=float(value), events=tuple(self._events),

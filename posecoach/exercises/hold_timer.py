@@ -51,6 +51,11 @@ class HoldTimer:
         return self._start is not None and self._last is not None and self._last - self._start >= self.spec.min_hold
 
     @property
+    def started(self) -> float | None:
+        """Where the hold under way began (None: none under way)."""
+        return self._start
+
+    @property
     def seconds(self) -> float:
         """Length of the current hold (0 while none is open)."""
         return self._last - self._start if self.is_open else 0.0

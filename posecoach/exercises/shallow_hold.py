@@ -48,6 +48,14 @@ class ShallowHold:
                                             speed=speed) if isinstance(e, Hold)]
         return self._keep(ended, full_holds, full_open)
 
+    def open_seconds(self, full_holds: list[Hold], full_open: bool) -> float:
+        """Length of the shallow hold under way, for the clock on screen: 0 unless it is open and would count
+        (no full hold open now or recorded since it began)."""
+        start = self.timer.started
+        if full_open or not self.timer.is_open or start is None or any(f.end > start for f in full_holds):
+            return 0.0
+        return self.timer.seconds
+
     def close(self, full_holds: list[Hold], until: float | None = None) -> list[Cue | Hold]:
         return self._keep(self.timer.close(until=until), full_holds, False)
 

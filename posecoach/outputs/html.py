@@ -99,6 +99,7 @@ class HoldRow:
     start: str
     held: str
     side: str
+    depth: str = "full"  # "full", or "shallower than asked" for a hold at the person's own depth
 
 
 @dataclass(frozen=True)
@@ -313,7 +314,8 @@ def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[
                      duration=f"{r.duration:.1f} s", range=_f(r.range_of_motion, rom_nd),
                      faults=", ".join(c.replace("_", " ") for c in r.faults) or "–") for r in reps],
         holds=[HoldRow(t=h.start, number=k + 1, start=_clock(h.start), held=f"{h.seconds:.1f} s",
-                       side=_side(h.side)) for k, h in enumerate(holds)],
+                       side=_side(h.side), depth="shallower than asked" if h.grade == "shallow" else "full")
+               for k, h in enumerate(holds)],
         faults=_fault_groups(faults))
 
 
