@@ -133,6 +133,8 @@ def _print_summary(report: dict, an, print=print) -> None:
                 held += f" ({shallow:.1f} s of it less deep than the exercise asks)"
             parts.append(held)
         print(f"{report['exercise']}: " + ", ".join(parts))
+        if report.get("why_nothing"):
+            print(f"  {report['why_nothing']}")
         faults = {}
         for f in report.get("faults", []):
             faults.setdefault(f["code"], f["message"])

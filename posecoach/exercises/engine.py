@@ -31,6 +31,7 @@ from .fault_monitor import FaultMonitor, FaultPhase
 from .guards import isnan
 from .hold_timer import HoldTimer
 from .shallow_hold import ShallowHold
+from .why_nothing import WhyNothing
 from .key_signal import KeySignal, SignalSample
 from .own_range import OwnRangeCounter
 from .periodicity import PeriodicityCounter, PeriodicityOptions
@@ -72,6 +73,7 @@ class Checker:
         # a hold exercise's stays at the person's own, smaller depth (only where the spec's zone saw none)
         self.shallow = ShallowHold(sp, tuning) if sp.kind == "hold" and counting == "fused" else None
         self.cues = CueBoard(tuning)
+        self.why = WhyNothing(sp)  # a zero gets a reason
         self.reset()
 
     # ------------------------------------------------------------------------------------------------ API
@@ -89,7 +91,7 @@ class Checker:
         self._view_problem = ""
         self._fallback_said = False
         for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic, self.tally,
-                     self.faults, self.hold_timer, self.cues):
+                     self.faults, self.hold_timer, self.cues, self.why):
             part.reset()
         if self.shallow is not None:
             self.shallow.reset()
@@ -131,12 +133,14 @@ class Checker:
 
         raw, side = self.signal.read(body, self.counter.rep_side)
         if isnan(raw):
+            self.why.frame(dt, pose=True)
             self._missing(t)
             visible = any(body.ok(s, "shoulder", "hip") for s in SIDES)
             return (self._phase_name() if visible else "no_person"), body
         gap = None if self.last_valid_t is None else t - self.last_valid_t
         self.last_valid_t = t
         sample = self.signal.push(t, dt, raw, side, in_position)
+        self.why.frame(dt, pose=True, readable=True, in_position=in_position, p_nom=sample.p_nom)
         self._frames_valid += 1
         self._frames_in_position += bool(in_position)
         self._emit_counted(self.counter.step(t, dt, gap, sample.p, sample.speed, in_position, side))
@@ -179,6 +183,11 @@ class Checker:
         self._emit(self.hold_timer.close(until=self.t if recent else None))
         self._close_shallow(until=self.t if recent else None)
         self.result.variant = self.signal.variant
+        why = self.why.reason(counted=self.result.complete_reps > 0 or bool(self.result.holds),
+                              view_problem=self._view_problem)
+        if why and not self.result.why_nothing:
+            self.result.why_nothing = why
+            self._emit([Cue(t, why, "info", 2)])
         return self.result
 
     @property

@@ -115,6 +115,7 @@ class SessionResult:
     faults: list[FormFault] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
     variant: str = ""
+    why_nothing: str = ""  # when nothing was counted while a person was in view: why (WhyNothing)
 
     @property
     def complete_reps(self) -> int:

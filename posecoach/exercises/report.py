@@ -40,6 +40,7 @@ def report_dict(result: SessionResult, *, frames: int, fps: float, duration: flo
         "holds": [{"start": _r(h.start), "end": _r(h.end), "seconds": _r(h.seconds), "side": h.side,
                    "grade": h.grade or "full"}
                   for h in result.holds],
+        "why_nothing": result.why_nothing,
         "hold_seconds": _r(result.hold_seconds),
         "faults": [{"time": _r(f.time), "code": f.code, "message": f.message, "severity": f.severity}
                    for f in result.faults],
