@@ -34,7 +34,7 @@ def test_too_small_a_movement_says_how_much():
     frames = [{"pose": True, "readable": True, "in_position": True, "p_nom": 0.1 + 0.2 * math.sin(k / 5) ** 2}
               for k in range(100)]
     why = _session("squat", frames).reason(counted=False)
-    assert "reached about 20% of this exercise's usual range" in why
+    assert "reached about 19% of this exercise's usual range" in why
 
 
 def test_nothing_said_when_counted_or_barely_seen():

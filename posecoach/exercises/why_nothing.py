@@ -60,9 +60,10 @@ class WhyNothing:
         else:
             reached, needed = self.hi, min(OwnRangeOptions.min_range, sp.hold_threshold)
         if reached < needed:
-            how = (f"your movement reached about {100 * max(reached, 0.0):.0f}% of this exercise's usual range"
-                   if sp.kind != "hold" else
-                   f"you went about {100 * max(reached, 0.0):.0f}% as deep as this stretch asks")
-            return head + (f"{how}, less than it needs to count. Go a little further if it is comfortable; if you "
-                           f"did, the camera angle may shrink it. {view_problem or self.view_advice}").strip()
+            share = math.floor(100 * max(reached, 0.0))  # floored: never "45%, less than the 45% it needs"
+            how = (f"your movement reached about {share}% of this exercise's usual range" if sp.kind != "hold"
+                   else f"you went about {share}% as deep as this stretch asks")
+            return head + (f"{how}, less than the {100 * needed:.0f}% it needs to count. Go a little further if "
+                           f"it is comfortable; if you did, the camera angle may shrink it. "
+                           f"{view_problem or self.view_advice}").strip()
         return ""

@@ -293,7 +293,8 @@ def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[
     ctx = ReportContext(
         title=title or f"{name}: posecoach report", name=name, file_name=Path(str(analysis.video)).name,
         length=_clock(analysis.duration), frames=frames, analysed_at=time.strftime("%Y-%m-%d %H:%M"),
-        version=__version__, warnings=list(rep.get("warnings") or ()), cards=_cards(rep, res, facts, holds, faults),
+        version=__version__, cards=_cards(rep, res, facts, holds, faults),
+        warnings=list(rep.get("warnings") or ()) + ([rep["why_nothing"]] if rep.get("why_nothing") else []),
         video=VideoView(video_src, video_src.lower().endswith(".webm")) if video_src else None,
         checked=res is not None,
         thumbs=[Thumb(m.time, _clock(m.time), m.reason,
