@@ -19,6 +19,14 @@ os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 
 
+def live_exit_code(ended_by: str) -> int:
+    """The exit code of a live session (live, start): 130 when interrupted, the device code when the camera
+    dropped out, else 0."""
+    if ended_by == "interrupted":
+        return EXIT_INTERRUPTED
+    return EXIT_DEVICE if ended_by == "camera dropped" else 0
+
+
 def positive_int(text: str) -> int:
     try:
         v = int(text)

@@ -1,7 +1,7 @@
 """``posecoach live``: the live coach (the work is in ``posecoach.live.run_live``; this maps the options onto it)."""
 from __future__ import annotations
 
-from posecoach.cli import (EXIT_DEVICE, EXIT_INTERRUPTED, CliError, _add_exercise_file, _check_exercise,
+from posecoach.cli import (CliError, _add_exercise_file, _check_exercise, live_exit_code,
                            _estimator_options, positive_float)
 
 
@@ -39,9 +39,7 @@ def run(args) -> int:
             msg += f" over {len(s['sets'])} sets"
     print(msg)
     print(f"saved: {res.session_dir}")
-    if res.ended_by == "interrupted":
-        return EXIT_INTERRUPTED
-    return EXIT_DEVICE if res.ended_by == "camera dropped" else 0
+    return live_exit_code(res.ended_by)
 
 
 def add_parser(sub, model_opts) -> None:

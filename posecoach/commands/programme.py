@@ -57,7 +57,7 @@ def cmd_programme(args) -> int:
 
 
 def cmd_start(args) -> int:
-    from posecoach.cli import EXIT_DEVICE, EXIT_INTERRUPTED, CliError, _estimator_options
+    from posecoach.cli import CliError, _estimator_options, live_exit_code
     from posecoach.history import HistoryError, connect
     from posecoach.programme.pain import valid_rating
     from posecoach.programme.run import run_programme
@@ -96,9 +96,7 @@ def cmd_start(args) -> int:
           f"{'-' if res.pain_after is None else res.pain_after} after")
     print(f"next time: {res.next_time}")
     print(f"saved: {res.live.session_dir} and the history (session {res.session_id})")
-    if res.ended_by == "interrupted":
-        return EXIT_INTERRUPTED
-    return EXIT_DEVICE if res.ended_by == "camera dropped" else 0
+    return live_exit_code(res.ended_by)
 
 
 def add_parser(sub, model_opts) -> None:
