@@ -30,17 +30,17 @@ from .events import Cue, Feedback, FormFault, Hold, JointReading, Rep, SessionRe
 from .fault_monitor import FaultMonitor, FaultPhase
 from .guards import isnan
 from .hold_timer import HoldTimer
-from .shallow_hold import ShallowHold
-from .why_nothing import WhyNothing
 from .key_signal import KeySignal, SignalSample
 from .own_range import OwnRangeCounter
 from .periodicity import PeriodicityCounter, PeriodicityOptions
 from .posture_gate import PostureGate
 from .rep_tally import RepTally
 from .rule_counter import RepEnd, RuleRepCounter
+from .shallow_hold import ShallowHold
 from .spec import ExerciseSpec
 from .tuning import DEFAULT_TUNING, CheckerTuning
 from .view_monitor import ViewMonitor
+from .why_nothing import WhyNothing
 
 COUNT_CUE_PRIORITY = 3  # the rep count beats every other cue on screen
 SAFETY_CUE_PRIORITY = 0  # said once at the start, replaced by anything
