@@ -20,8 +20,10 @@ def run(args) -> int:
         raise CliError("--hold must be a positive number of seconds")
     if args.rest < 0 or args.summary_seconds < 0:
         raise CliError("--rest and --summary-seconds cannot be negative")
+    if args.auto and exercises:
+        raise CliError("--auto recognises the exercise; leave out --exercise/--exercises (or --auto)")
     voice = None
-    if exercises:
+    if exercises or args.auto:
         from posecoach.voice import make_voice
 
         voice = make_voice(mute=args.mute, count_aloud=args.count_aloud)
@@ -29,10 +31,10 @@ def run(args) -> int:
                    session_dir=args.session_dir, estimator_options=_estimator_options(args),
                    mirror=None if args.mirror is None else args.mirror == "on", max_seconds=args.seconds,
                    sets=args.sets, rest_seconds=args.rest, voice=voice, summary_seconds=args.summary_seconds,
-                   reps=args.reps, hold=args.hold, loop=args.loop)
+                   reps=args.reps, hold=args.hold, loop=args.loop, auto=args.auto)
     s = res.summary
     msg = f"session ended ({res.ended_by}): {res.frames} frames in {res.seconds:.1f} s ({res.fps:.1f} fps)"
-    if exercises:
+    if exercises or s.get("sets"):
         counts = [f"{s.get('reps', 0)} reps"] if any(x.get("target_reps") for x in s.get("sets", [])) else []
         msg += "; " + ", ".join(counts + [f"{s.get('hold_seconds', 0):.1f} s held"])
         if len(s.get("sets", [])) > 1:
@@ -60,6 +62,9 @@ def add_parser(sub, model_opts) -> None:
                     help="mirror the camera view like a selfie screen (default: on for cameras, off for files)")
     lv.add_argument("--seconds", type=positive_float, default=None, help="stop after this many seconds")
     lv.add_argument("--exercises", help="a routine: comma-separated exercise ids, done in order (after --exercise)")
+    lv.add_argument("--auto", action="store_true",
+                    help="recognise the exercise from the pose and check that one, switching when you start "
+                         "another (recognition is right on about 3 clips in 4: --exercise is surer)")
     lv.add_argument("--sets", type=int, default=1, help="sets of each exercise (default 1)")
     lv.add_argument("--reps", type=int, default=None, help="reps per set (default: each exercise's own target)")
     lv.add_argument("--hold", type=float, default=None,

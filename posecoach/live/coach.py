@@ -3,12 +3,16 @@ cues, and the events that go in the session's log."""
 from __future__ import annotations
 
 import math
+from collections import deque
 
 from posecoach.frame_step import FrameStep
 from posecoach.live.routine import Routine, set_complete
 from posecoach.live.recording import SessionRecording, event_record
 from posecoach.live.window import KEYS_HELP
 from posecoach.pose import PoseFrame
+
+
+REPLAY_FRAMES = 600  # 20 s at 30 fps: longer than the recogniser's window and its confirmation
 
 
 class Coach:
@@ -18,7 +22,7 @@ class Coach:
     """
 
     def __init__(self, routine: Routine | None, recording: SessionRecording, voice=None, rest_seconds: float = 30.0,
-                 smoothing: str = "one_euro"):
+                 smoothing: str = "one_euro", auto=None):
         from posecoach.render.hud import BannerAnnotator
         from posecoach.render.overlay import CoachOverlay
 
@@ -33,6 +37,12 @@ class Coach:
         self.rest_until: float | None = None  # in source time (a camera's clock, or a stand-in file's own timeline)
         self.set_frames = 0
         self._last_cue = None
+        # live --auto (live/auto.py): the recognised exercise becomes the routine; sets of earlier ones are kept
+        self.auto = auto
+        self._done_before: list[dict] = []
+        # the smoothed frames seen before the first exercise was recognised (the recogniser needs a few seconds):
+        # replayed into its checker, so the reps done while it made up its mind still count
+        self._before_first: deque[PoseFrame] = deque(maxlen=REPLAY_FRAMES)
 
     def update_rest(self, timestamp: float, now: float) -> None:
         """End the rest once the source's clock reaches its end (``now``: when the frame was taken in)."""
@@ -47,9 +57,14 @@ class Coach:
         if not (self.paused or resting or routine is None):
             return self._coach(frame, img, estimator, fps)
         pose = None
-        if routine is None:  # pose tracking only
+        if routine is None:  # pose tracking only (with --auto, until an exercise is recognised)
             self.frame_step.checker = None
-            pose = self.frame_step(PoseFrame(frame.index, frame.timestamp, estimator.estimate(frame))).pose
+            r = self.frame_step(PoseFrame(frame.index, frame.timestamp, estimator.estimate(frame)))
+            pose = r.pose
+            if self.auto is not None:
+                self._before_first.append(r.frame)
+                if self._recognised(r.frame):
+                    routine = self.routine
         img = self.overlay.annotate(img, pose, None, fps=fps, mirrored=frame.mirrored,
                                     title=routine.title() if routine else None)
         if self.paused:
@@ -73,6 +88,9 @@ class Coach:
             rec = event_record(ev)
             rec.update(exercise=routine.spec.id, set=routine.set_i)
             self.recording.log(rec)
+        if self.auto is not None and self._recognised(r.frame):  # another exercise: its set starts next frame
+            img = self.overlay.annotate(img, pose, None, fps=fps, mirrored=frame.mirrored, title=self.routine.title())
+            return img, False
         if voice is not None and fb.cue is not None and fb.cue is not self._last_cue:
             voice.cue(fb.cue)
         self._last_cue = fb.cue
@@ -116,6 +134,31 @@ class Coach:
             voice.say(f"{reps} reps" + (f" of {tgt}" if tgt else ""), force=True)
         return False
 
+    def _recognised(self, frame: PoseFrame) -> bool:
+        """Feed the recogniser; on a newly recognised exercise, end the set in progress and start that one."""
+        exercise = self.auto(frame)
+        if exercise is None:
+            return False
+        first = self.routine is None
+        if not first:
+            self.end_set("another exercise recognised")
+            self._done_before += self.routine.done
+        self.routine = Routine([exercise], 1)
+        self.set_frames = 0
+        self.recording.log_event("ExerciseRecognised", exercise=exercise)
+        if first:
+            for f in self._before_first:  # the checker is pure: it can be given the frames it missed
+                fb = self.routine.checker.update(f)
+                self.set_frames += 1
+                for ev in (fb.events or ()):
+                    rec = event_record(ev)
+                    rec.update(exercise=exercise, set=1, replayed=True)
+                    self.recording.log(rec)
+            self._before_first.clear()
+        if self.voice is not None:
+            self.voice.say(f"{self.routine.spec.name}.", force=True)
+        return True
+
     def end_set(self, how: str) -> None:
         rec = self.routine.close_set(self.set_frames, how)
         self.set_frames = 0
@@ -125,10 +168,10 @@ class Coach:
     def close(self, ended_by: str) -> list[dict]:
         """End the set in progress as the session ended; the sets done, for the summary."""
         if self.routine is None:
-            return []
+            return list(self._done_before)
         try:
             if self.set_frames > 0 or not self.routine.done:
                 self.end_set(ended_by)
         except Exception as e:  # the summary must still be written
             self.recording.log({"type": "Error", "message": f"closing the set failed: {e}"})
-        return self.routine.done
+        return self._done_before + self.routine.done

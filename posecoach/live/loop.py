@@ -44,11 +44,13 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
              estimator_options: EstimatorOptions | None = None, mirror: bool | None = None,
              max_seconds: float | None = None, window_name: str = "posecoach", sets: int = 1,
              rest_seconds: float = 30.0, voice=None, summary_seconds: float = 8.0,
-             reps: int | None = None, hold: float | None = None, loop: bool = False, keys=None) -> LiveResult:
+             reps: int | None = None, hold: float | None = None, loop: bool = False, keys=None,
+             auto: bool = False) -> LiveResult:
     """Run a live session. ``exercise``: one id, or a list for a routine; ``reps`` / ``hold``: per-set targets
     instead of each exercise's own. ``loop``: replay a file standing in for a camera until the session ends.
     ``voice``: a voice.Voice or None.
-    ``keys``: for tests, a callable(frame_number) -> key code or -1 used instead of the window's keyboard."""
+    ``keys``: for tests, a callable(frame_number) -> key code or -1 used instead of the window's keyboard.
+    ``auto``: without ``exercise``, check whichever exercise the recogniser sees (live/auto.py)."""
     exercises = [exercise] if isinstance(exercise, str) else list(exercise or [])
     routine = Routine(exercises, sets, reps, hold) if exercises else None
     # The camera first: with neither a camera nor a screen, "no camera" is the problem to report.
@@ -62,7 +64,12 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
                                  video_fps=getattr(source, "fps", 30.0) or 30.0)
     window = LiveWindow(window_name, shown=display, keys=keys, pace=display and not is_camera)
     estimator_options = estimator_options or EstimatorOptions()
-    coach = Coach(routine, recording, voice, rest_seconds, smoothing=estimator_options.smoothing)
+    auto_exercise = None
+    if auto and routine is None:  # --exercise wins over recognition
+        from posecoach.live.auto import AutoExercise
+
+        auto_exercise = AutoExercise()
+    coach = Coach(routine, recording, voice, rest_seconds, smoothing=estimator_options.smoothing, auto=auto_exercise)
     res = LiveResult(session_dir=recording.folder)
     rate = _FrameRate()
     last_img = None
@@ -111,7 +118,8 @@ def run_live(camera: str | int = 0, exercise: str | list[str] | None = None, *, 
         res.seconds = recording.elapsed()
         res.fps = res.frames / res.seconds if res.seconds > 0 else 0.0
         res.sets = coach.close(res.ended_by)
-        res.summary = session_summary(res, exercises, routine.sets if routine else 0, record)
+        seen = exercises or list(dict.fromkeys(x["exercise"] for x in res.sets))  # with --auto: as recognised
+        res.summary = session_summary(res, seen, routine.sets if routine else (1 if seen else 0), record)
         recording.save_summary(res.summary)
         if voice is not None:
             voice.close()
