@@ -65,8 +65,8 @@ class Coach:
                 self._before_first.append(r.frame)
                 if self._recognised(r.frame):
                     routine = self.routine
-        img = self.overlay.annotate(img, pose, None, fps=fps, mirrored=frame.mirrored,
-                                    title=routine.title() if routine else None)
+        title = routine.title() if routine else ("Which exercise? Watching..." if self.auto is not None else None)
+        img = self.overlay.annotate(img, pose, None, fps=fps, mirrored=frame.mirrored, title=title)
         if self.paused:
             img = self.banner.annotate(img, "PAUSED", "Press P to carry on.\n" + KEYS_HELP)
         elif resting:
