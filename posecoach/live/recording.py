@@ -103,9 +103,10 @@ class SessionRecording:
         finally:
             self._events.close()
 
-    def save_summary_card(self, last_img, summary: dict, on_screen: bool):
+    def save_summary_card(self, last_img, summary: dict, on_screen: bool, rows: list | None = None):
         """The summary card drawn over the last picture, saved as ``summary.png``; None if it could not be made.
-        ``on_screen``: the card will also be shown in the window, so it says how to close it."""
+        ``on_screen``: the card will also be shown in the window, so it says how to close it. ``rows``: the card's
+        rows (default: the live session's, ``summary_rows``)."""
         if last_img is None:
             return None
         try:
@@ -113,7 +114,8 @@ class SessionRecording:
 
             from posecoach.render.hud import SummaryAnnotator
 
-            card = SummaryAnnotator().annotate(last_img.copy(), "Session summary", summary_rows(summary),
+            card = SummaryAnnotator().annotate(last_img.copy(), "Session summary",
+                                               summary_rows(summary) if rows is None else rows,
                                                footer=f"Saved in {self.folder}"
                                                + (". Press any key to close." if on_screen else ""))
             ok, png = cv2.imencode(".png", card)

@@ -109,7 +109,7 @@ def run_programme(programme: Programme, camera: str | int = 0, *, pain_before: i
         recording.save_summary(summary)
         if voice is not None:
             voice.close()
-        card = _summary_card(recording, last_img, summary, display)
+        card = recording.save_summary_card(last_img, summary, display, rows=summary_card_rows(summary))
         window.close(card if ended_by != "interrupted" else None, summary_seconds)
     return ProgrammeResult(res, writer.session_id, ended_by, guided.pain_before, guided.pain_after,
                            plan.level.reason, next_time, res.sets)
@@ -142,24 +142,3 @@ def summary_card_rows(summary: dict) -> list[tuple[str, str]]:
     for i, part in enumerate(textwrap.wrap(summary.get("next_time", ""), 48)):  # a long sentence on short rows
         rows.append(("Next time" if i == 0 else "", part))
     return rows
-
-
-def _summary_card(recording, last_img, summary: dict, on_screen: bool):
-    """The end card (pain, the sets, the progression message), saved as summary.png."""
-    if last_img is None:
-        return None
-    try:
-        import cv2
-
-        from posecoach.atomic import write_bytes
-        from posecoach.render.hud import SummaryAnnotator
-
-        card = SummaryAnnotator().annotate(last_img.copy(), "Session summary", summary_card_rows(summary),
-                                           footer=f"Saved in {recording.folder}"
-                                           + (". Press any key to close." if on_screen else ""))
-        ok, png = cv2.imencode(".png", card)
-        if ok:
-            write_bytes(recording.folder / "summary.png", png.tobytes(), what="summary card")
-        return card
-    except Exception:
-        return None
