@@ -103,7 +103,7 @@ class Checker:
         # and fidgeting out
         if self.tally.mode != "rules":  # the rules alone (a benchmark's baseline) do not pay for it
             self.periodic.update(t, frame.pose, self.sample.p if self.sample is not None else float("nan"))
-            self._emit_reps(self.tally.periodic(self.periodic.reps, t))
+            self._emit_reps(self.tally.periodic(self.periodic.reps, t, self.periodic.period, self.periodic.strength))
         return self._feedback(t, phase, body)
 
     def _step(self, frame: PoseFrame, t: float) -> tuple[str, Body | None]:

@@ -58,6 +58,11 @@ class PeriodicityOptions:
     # which peaks at every rep where the main axis peaks only every other one. Not for movements done with
     # both sides at once: there a pause at the top makes the resting pose ambiguous and the distance peaks twice.
     alternating: bool = False
+    # A run's first rep is usually found only once later reps make the window periodic, by then too old to be
+    # committed (see ``_analyse``); the run is then extended backwards, one period at a time, from its earliest
+    # peak, over old peaks as prominent as the run's own (``backfill_prominence`` of the window's range).
+    backfill: bool = True
+    backfill_prominence: float = 0.5
 
     @property
     def window(self) -> float:
@@ -198,6 +203,7 @@ class PeriodicityCounter:
         # would otherwise turn every old trough-to-trough midpoint into a rep, half a minute after the fact
         too_old = now - 1.5 * period - o.hop
         new = []
+        old_unseen = []
         for i, tp, prom in zip(peaks, times, props["prominences"]):
             if tp > confirm_before:
                 continue
@@ -210,6 +216,7 @@ class PeriodicityCounter:
                     self.reps[seen] = replace(old, confidence=round(float(strength), 3))
                 continue
             if tp < too_old:
+                old_unseen.append((i, tp, prom))
                 continue
             rep = PeriodicRep(peak=round(float(tp), 3), period=round(float(period), 3),
                               confidence=round(float(strength), 3), channel=name,
@@ -217,8 +224,36 @@ class PeriodicityCounter:
                               key_range=_range_around(key, i, half))
             self.reps.append(rep)
             new.append(rep)
+        if o.backfill and old_unseen and self.reps:
+            new += self._backfill(old_unseen, now, period, strength, name, span, key, half)
         self.reps.sort(key=lambda r: r.peak)
         return new
+
+    def _backfill(self, old_unseen, now, period, strength, name, span, key, half) -> list[PeriodicRep]:
+        """Old peaks that extend a run backwards: each one period (0.6-1.6 periods) before the earliest peak of
+        the run, with no committed peak within 1.6 periods before it (so a window that misreads half the period
+        cannot put a rep between two known ones), and as prominent as a rep. Only a run whose earliest peak is
+        recent (within 3.5 periods: a run just established) is extended; a run long past stays as it was."""
+        o = self.options
+        out = []
+        for i, tp, prom in sorted(old_unseen, key=lambda x: -x[1]):
+            if prom / span < o.backfill_prominence:
+                continue
+            later = [r.peak for r in self.reps if r.peak > tp]
+            earlier = [r.peak for r in self.reps if r.peak < tp]
+            if not later or (earlier and tp - max(earlier) < 1.6 * period):
+                continue
+            gap = min(later) - tp
+            if min(later) < now - 3.5 * period:
+                continue
+            if not 0.6 * period <= gap <= 1.6 * period:
+                continue
+            rep = PeriodicRep(peak=round(float(tp), 3), period=round(float(period), 3),
+                              confidence=round(float(strength), 3), channel=name,
+                              prominence=round(float(prom) / span, 3), key_range=_range_around(key, i, half))
+            self.reps.append(rep)
+            out.append(rep)
+        return out
 
     def _channels(self, now: float):
         """The window resampled to the fixed rate: the pose's main axis and the key measure, each with its floor."""

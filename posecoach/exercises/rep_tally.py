@@ -46,6 +46,20 @@ class TallyOptions:
     # Reps on the person's learned range (OwnRangeCounter) count once ``own_run`` of them agree (a lone one may be
     # getting into position), while the spec's zones have counted nothing.
     own_run: int = 2
+    # A complete rule rep whose top comes within ``double_gap`` periods of the last counted one (and within half
+    # of the person's usual spacing), while the periodicity counter is sure of the rhythm (``rhythm_confidence``),
+    # is the same movement counted twice (a pause at the top that jitters across a zone's edge); it is recorded
+    # as an attempt, not counted.
+    double_gap: float = 0.3
+    rhythm_confidence: float = 0.8
+    # A sure periodic peak (``promote_confidence``) of a full range, one period before the first rule rep of a
+    # run or after its last, is a rep the rules' set-up or a late return missed (the first rep of a set begun
+    # without a pause): it counts. ``edge_reps`` off restores the rules' edges.
+    edge_reps: bool = True
+    # A rule rep spanning two periodic peaks (the return between two reps never reached the start zone) holds two
+    # reps: the second peak counts when it is ``split_gap`` periods or more from the first.
+    split_reps: bool = True
+    split_gap: float = 0.6
 
 
 class RepTally:
@@ -73,6 +87,7 @@ class RepTally:
         self._own: list[Rep] = []  # reps counted on the person's learned range (OwnRangeCounter)
         self._own_held: list[tuple[Rep, bool]] = []  # ... waiting for a run, or periodic support (gate shut)
         self._adapted = 0  # attempts counted at the person's own range
+        self._rhythm = (math.nan, 0.0)  # the periodicity counter's current period and strength
 
     @property
     def count(self) -> int:
@@ -103,6 +118,8 @@ class RepTally:
                     # rep, now seen by both
                     self.reps[i] = replace(r, source="both")
                     return []
+            if peak is None and self._double(rep):
+                return [self._record(replace(rep, index=0, complete=False, grade="partial"))]
             return [self._count(rep, "both" if peak is not None else "rules", peak)]
         if at_end:
             return [self._record(replace(rep, index=0, grade="partial"))]
@@ -126,9 +143,11 @@ class RepTally:
         self._own_held.append((rep, refused))
         return self._own_supported()
 
-    def periodic(self, current: list[PeriodicRep], now: float) -> list[Rep]:
+    def periodic(self, current: list[PeriodicRep], now: float, period: float = math.nan,
+                 strength: float = 0.0) -> list[Rep]:
         """The periodicity counter's committed peaks so far (their confidence may have grown since they were
-        committed), and the time now. Returns what is decided."""
+        committed), the time now, and the counter's current period and strength. Returns what is decided."""
+        self._rhythm = (period, strength)
         new = [p for p in current if p.peak not in self._known]
         self._known.update(p.peak for p in new)
         if self.mode == "rules":
@@ -227,14 +246,19 @@ class RepTally:
             # between reps they counted; runs outside their reps are someone doing something else (standing up,
             # talking with their hands), and an attempt among counted reps is a shallower rep, and stays one.
             ruled = [p.peak for p in run if self._complete_rule_rep_at(p)]
-            for p in run:
+            for k, p in enumerate(run):
                 if p.peak in self._used:
                     continue
                 if self._rule_rep_at(p) is not None:
+                    if self._second_in_rule_rep(p, run[k - 1] if k else None):
+                        out.append(self._count_alone(p))
+                        continue
                     self._used.add(p.peak)
                     continue
                 if ruled:
                     if ruled[0] < p.peak < ruled[-1] and self._held_at(p) is None and self._room_for_a_rep(p, ruled):
+                        out.append(self._count_alone(p))
+                    elif self._edge_rep(p, ruled) and self._held_at(p) is None:
                         out.append(self._count_alone(p))
                     continue
                 if rules_follow:
@@ -295,6 +319,46 @@ class RepTally:
             self._rule_counted += 1
             out.append(self._count(rep, "both" if peak is not None else "rules", peak, grade="attempt"))
         return out
+
+    def _double(self, rep: Rep) -> bool:
+        """The same movement counted twice: its top within ``double_gap`` periods of the last counted rep's, while
+        the rhythm is sure. An alternating exercise's main axis may read a pair of reps as one period, so there
+        the gap is measured against half of it."""
+        o = self.options
+        period, strength = self._rhythm
+        if not (strength >= o.rhythm_confidence and math.isfinite(period)):
+            return False
+        if self.spec.one_sided:
+            period /= 2.0
+        tops = sorted(r.peak for r in self.reps if r.complete)
+        if len(tops) < 2:
+            return False
+        # the counter's period may be a multiple of the true one (it locks on every other rep for a while): the
+        # gap must also be short against the person's own spacing of their reps so far
+        usual = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]
+        gap = rep.peak - tops[-1]
+        return 0.0 <= gap < o.double_gap * period and gap < 0.5 * usual
+
+    def _edge_rep(self, p: PeriodicRep, ruled: list[float]) -> bool:
+        """A sure, full-range periodic peak one period before the first rule rep of its run or after the last."""
+        o = self.options
+        if not o.edge_reps or p.confidence < o.promote_confidence or not p.key_range >= self.spec.full:
+            return False
+        gap = ruled[0] - p.peak if p.peak < ruled[0] else p.peak - ruled[-1]
+        return 0.6 * p.period <= gap <= 1.6 * p.period
+
+    def _second_in_rule_rep(self, p: PeriodicRep, before: PeriodicRep | None) -> bool:
+        """Two periodic peaks inside one complete rule rep: the rule counter merged two reps whose return between
+        them never reached its start zone; the second peak is a rep of its own."""
+        o = self.options
+        if not o.split_reps or before is None or before.peak not in self._used:
+            return False
+        i = self._rule_rep_at(p)
+        r = self.reps[i]
+        if not r.complete or self.is_own(r):
+            return False
+        inside = r.start <= before.peak <= r.end and r.start <= p.peak <= r.end
+        return inside and p.peak - before.peak >= o.split_gap * p.period
 
     @staticmethod
     def _room_for_a_rep(p: PeriodicRep, ruled: list[float]) -> bool:
