@@ -168,7 +168,7 @@ def test_yes_switches_counts_what_was_done_and_takes_up_the_exercise_left_later(
     state = {"asked": 0}
 
     def answer(g):
-        if g.question is not None:
+        if g.offers.question is not None:
             state["asked"] += 1
             return ord("y")
         if g.phase == "exercise" and g.routine.spec.id == "squat" and state["asked"]:
@@ -202,7 +202,7 @@ def test_no_stays_and_does_not_ask_again_for_a_while(tmp_path, catcow_frames):
     # 40 squats: the periodic motion the squat checker counts (gate shut) never ends the set in these 160 s
     prog = {"title": "T", "steps": [{"exercise": "squat", "reps": 40}, {"exercise": "cat_cow", "reps": 3}]}
     res, g, events = _session(tmp_path, catcow_frames, prog,
-                              lambda g: ord("n") if g.question is not None else -1, n=2400)
+                              lambda g: ord("n") if g.offers.question is not None else -1, n=2400)
     offers = [e for e in events if e["type"] == "SwitchOffer"]
     answers = [e["answer"] for e in events if e["type"] == "SwitchAnswer"]
     assert len(offers) == 1 and answers == ["stay"], "2400 frames = 160 s, one question within the 120 s cooldown"
@@ -221,7 +221,7 @@ def test_no_answer_is_staying(tmp_path, catcow_frames):
 
 def test_an_exercise_not_in_today_session_gets_a_note_not_a_switch(tmp_path, catcow_frames):
     prog = {"title": "T", "steps": [{"exercise": "squat", "reps": 3}]}
-    res, g, events = _session(tmp_path, catcow_frames, prog, lambda g: ord("y") if g.note is not None else -1,
+    res, g, events = _session(tmp_path, catcow_frames, prog, lambda g: ord("y") if g.offers.note is not None else -1,
                               n=900)
     offers = [e for e in events if e["type"] == "SwitchOffer"]
     assert [(o["kind"], o["exercise"]) for o in offers] == [("note", "cat_cow")]
@@ -233,7 +233,7 @@ def test_an_exercise_not_in_today_session_gets_a_note_not_a_switch(tmp_path, cat
 
 def test_no_switch_turns_it_off_and_the_right_exercise_is_never_questioned(tmp_path, catcow_frames):
     _, g, events = _session(tmp_path, catcow_frames, SQUAT_THEN_CATCOW, None, n=900, switch=False)
-    assert g.watch is None and not any(e["type"] == "SwitchOffer" for e in events)
+    assert g.offers is None and not any(e["type"] == "SwitchOffer" for e in events)
     # the avatar doing the cat-cow of a cat-cow-first session: counted, never questioned
     prog = {"title": "T", "steps": [{"exercise": "cat_cow", "reps": 3, "sets": 3, "rest": 1},
                                     {"exercise": "squat", "reps": 3}]}

@@ -12,7 +12,6 @@ step left is taken up again right after it, at the set it was in (the interrupte
 from __future__ import annotations
 
 import time
-from collections import deque
 
 from posecoach.live.coach import Coach
 from posecoach.live.window import command_for
@@ -21,15 +20,14 @@ from posecoach.programme.demo import placement
 from posecoach.programme.pain import hurt_message, pain_stop
 from posecoach.programme.plan import Plan, ProgrammeRoutine
 from posecoach.programme.progression import SessionOutcome, next_level
-from posecoach.programme.switch import ANSWER_SECONDS, NOTE_SECONDS, SwitchWatch, shown_exercise_counted
+from posecoach.programme.offers import SwitchOffers
+from posecoach.programme.switch import SwitchWatch
 
 # How long each screen stays up, in seconds of the camera's clock (N moves on sooner).
 TIMES = {"plan": 6.0, "demo": 8.0, "hurt": 6.0, "pain_after": 30.0, "closing": 8.0}
 HURT_KEY, ADD_KEYS, REMOVE_KEYS = ord("h"), (ord("+"), ord("=")), (ord("-"), ord("_"))
 ENTER_KEYS = (13, 10, ord(" "))
-YES_KEYS, NO_KEYS = (ord("y"), ord("Y")), (ord("n"), ord("N"))  # answers to "switch?" (N is "next" otherwise)
 SWITCHED = "switched"  # how a set or an exercise left for another one ended
-RECENT_FRAMES = 1200  # 40 s at 30 fps: the quiet time, the recogniser's run and the time to answer
 
 
 class _Tee:
@@ -69,25 +67,22 @@ class GuidedSession:
         self.phase, self._t0, self._t = "", None, 0.0
         self._ex_i, self._need_set = -1, True
         # Is another of today's exercises being done? (``watch``: a SwitchWatch, for tests; ``switch=False``: off)
-        self.watch = watch if watch is not None else (SwitchWatch(self._exercises(), _recogniser()) if switch
-                                                      else None)
-        self.question = self.note = None  # the switch offer on screen, if any (switch.Offer)
-        self.switches: list[dict] = []  # every offer and its answer, for the summary
-        self._recent: deque = deque(maxlen=RECENT_FRAMES)  # the running set's smoothed frames, for a switch
-        if self.watch is not None:
-            self.coach.on_checked = self._watch
+        self.offers = None
+        if watch is not None or switch:
+            self.offers = SwitchOffers(self, watch or SwitchWatch([p.exercise for p in plan.steps], _recogniser()))
+            self.coach.on_checked = self.offers.on_checked
         if pain_before is not None:
             self._rate("before", pain_before)
         else:
             self._enter("pain_before")
-            self._say("How is your back pain right now? Press a number from 0 to 9.")
+            self.say("How is your back pain right now? Press a number from 0 to 9.")
 
     # --- phases -------------------------------------------------------------------------------------------------
     def _enter(self, phase: str) -> None:
         self.phase, self._t0 = phase, None
         self.recording.log_event("Phase", phase=phase)
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
         if self.voice is not None:
             self.voice.say(text, force=True)
 
@@ -107,10 +102,7 @@ class GuidedSession:
             self.coach.rest_until = None
             self.recording.log_event("RestEnd", replaced_by="demo")
         self._enter("demo")
-        self._say(f"Next: {r.spec.name}. {r.spec.guidance}")
-
-    def _exercises(self) -> list[str]:
-        return [p.exercise for p in self.plan.steps]
+        self.say(f"Next: {r.spec.name}. {r.spec.guidance}")
 
     def _end_exercise(self) -> None:
         mine = [s for s in self.routine.done if s.get("step") == self._ex_i and s["ended"] != SWITCHED]
@@ -127,7 +119,7 @@ class GuidedSession:
 
     def _to_pain_after(self) -> None:
         self._enter("pain_after")
-        self._say("Well done. How is your back pain now? Press a number from 0 to 9.")
+        self.say("Well done. How is your back pain now? Press a number from 0 to 9.")
 
     def _rate(self, moment: str, n: int) -> None:
         self.writer.pain(moment, n)
@@ -138,7 +130,7 @@ class GuidedSession:
             if stop:
                 return self._close("pain", stop)
             self._enter("plan")
-            self._say(self.plan.level.reason)
+            self.say(self.plan.level.reason)
         else:
             self.pain_after = n
             stop = pain_stop(self.pain_before, n)
@@ -164,7 +156,7 @@ class GuidedSession:
         self.message = stop_message or ("Next time: " + self.next_time())
         self.recording.log_event("SessionEnd", ended_by=ended_by, message=self.message)
         self._enter("closing")
-        self._say(self.message)
+        self.say(self.message)
 
     # --- frames -------------------------------------------------------------------------------------------------
     def step(self, frame, img, estimator, fps: float | None = None):
@@ -223,12 +215,15 @@ class GuidedSession:
         if self._need_set and coach.rest_until is None:
             self.writer.start_set(r.set_i)
             self._need_set = False
-            self._set_started(frame.timestamp)
+            if self.offers is not None:
+                self.offers.set_started(frame.timestamp)
         coach.rest_seconds = r.rest
         coach.update_rest(frame.timestamp, time.perf_counter())
         img, done = coach.step(frame, img, estimator, fps)
         self._after_coach(done)
-        return self._draw_offer(img, frame.timestamp), False
+        if self.offers is not None and self.phase == "exercise":
+            img = self.offers.draw(img, frame.timestamp)
+        return img, False
 
     def _after_coach(self, done: bool) -> None:
         """After the coach ended a set: a new exercise gets its demonstration; the end of the routine, the pain
@@ -249,73 +244,16 @@ class GuidedSession:
         elif kind == "SetEnd" and self.routine.done:
             self.writer.end_set(self.routine.done[-1])
             self._need_set = True
-            self._withdraw("set ended")
+            if self.offers is not None:
+                self.offers.withdraw("set ended")
 
-    # --- another exercise than the one on screen? -------------------------------------------------------------
-    def _set_started(self, t: float) -> None:
-        if self.watch is not None:
-            self.watch.start_set(t)
-        self._recent.clear()
+    @property
+    def switches(self) -> list[dict]:
+        """Every switch offer and its answer (for the summary)."""
+        return self.offers.log if self.offers is not None else []
 
-    def _watch(self, r) -> None:
-        """Coach.on_checked: each checked frame of a running set goes to the switch watch."""
-        routine = self.routine
-        self._recent.append(r.frame)
-        counted = shown_exercise_counted(r.feedback)
-        if counted and self.question is not None:  # the exercise on screen is being done after all
-            self._withdraw("the exercise on screen was counted")
-        pending = set(routine.pending()) - {routine.spec.id}
-        offer = self.watch(r.frame, routine.spec.id, pending, counted)
-        if offer is None or self.question is not None or self.note is not None:
-            return
-        name = _name(offer.exercise)
-        if offer.kind == "ask":
-            self.question = offer
-            self._say(f"Looks like you are doing {name}. Press Y to switch, N to stay.")
-        else:
-            self.note = offer
-            self.switches.append({"t": round(offer.at, 2), "from": routine.spec.id, "doing": offer.exercise,
-                                  "answer": "done today" if offer.in_session else "not in today's session"})
-            self._say(f"That looks like {name}, " + ("which is done for today." if offer.in_session else
-                                                      "which is not in today's session."))
-        self.recording.log_event("SwitchOffer", kind=offer.kind, exercise=offer.exercise, on_screen=routine.spec.id)
-
-    def _draw_offer(self, img, t: float):
-        if self.phase != "exercise":
-            return img
-        if self.question is not None and t - self.question.at >= ANSWER_SECONDS:
-            self._answer(False, "no answer")
-        if self.note is not None and t - self.note.at >= NOTE_SECONDS:
-            self.note = None
-        on_screen = self.routine.spec.name
-        if self.question is not None:
-            return screens.switch_question(img, _name(self.question.exercise), on_screen,
-                                           (t - self.question.at) / ANSWER_SECONDS)
-        if self.note is not None:
-            return screens.switch_note(img, _name(self.note.exercise), on_screen, self.note.in_session)
-        return img
-
-    def _withdraw(self, why: str) -> None:
-        if self.question is not None:
-            self._log_answer(self.question, "withdrawn: " + why)
-        self.question = self.note = None
-
-    def _log_answer(self, q, answer: str) -> None:
-        self.switches.append({"t": round(q.at, 2), "from": self.routine.spec.id, "doing": q.exercise,
-                              "answer": answer})
-        self.recording.log_event("SwitchAnswer", exercise=q.exercise, on_screen=self.routine.spec.id, answer=answer)
-
-    def _answer(self, yes: bool, how: str) -> None:
-        q, self.question = self.question, None
-        self._log_answer(q, how)
-        if not yes:
-            self.watch.mute(q.exercise, self._t)
-            if how == "stay":
-                self._say(f"OK, staying with {self.routine.spec.name}.")
-            return
-        self._switch_to(q.exercise)
-
-    def _switch_to(self, exercise: str) -> None:
+    # --- another of today's exercises being done --------------------------------------------------------------
+    def switch_to(self, exercise: str) -> None:
         """Y: end the set on screen as switched, make the step of ``exercise`` the current one (the step left comes
         right after it), and give its checker the frames since the one on screen last counted anything."""
         r, coach = self.routine, self.coach
@@ -323,8 +261,7 @@ class GuidedSession:
         if step is None:
             return
         left = r.spec
-        since = self.watch.quiet_from if self.watch.quiet_from is not None else self._t
-        missed = [f for f in self._recent if f.timestamp >= since]
+        missed = self.offers.missed_frames(self._t)
         if coach.rest_until is None and coach.set_frames > 0:
             coach.end_set(SWITCHED)
         self.writer.end_exercise(SWITCHED)
@@ -334,11 +271,11 @@ class GuidedSession:
         self.writer.start_exercise(r.ex_i, r.spec.id, t.sets, t.reps, t.hold)
         self.writer.start_set(r.set_i)
         self._need_set = False
-        self._set_started(self._t)
+        self.offers.set_started(self._t)
         coach.rest_until = None
         coach.replay(missed)
         self.recording.log_event("ExerciseSwitch", exercise=exercise, left=left.id, step=step, replayed=len(missed))
-        self._say(f"Switching to {r.spec.name}. {left.name} comes after it.")
+        self.say(f"Switching to {r.spec.name}. {left.name} comes after it.")
 
     # --- keys ---------------------------------------------------------------------------------------------------
     def key(self, code: int) -> str | None:
@@ -349,9 +286,8 @@ class GuidedSession:
         ph, cmd = self.phase, command_for(code)
         if cmd == "quit":
             return "quit"
-        if ph == "exercise" and self.question is not None and code in YES_KEYS + NO_KEYS:
-            self._answer(code in YES_KEYS, "switch" if code in YES_KEYS else "stay")
-            return None
+        if ph == "exercise" and self.offers is not None and self.offers.key(code, self._t):
+            return None  # Y / N answered the question on screen
         if ph in ("pain_before", "pain_after") and ord("0") <= code <= ord("9"):
             self._rate(ph.split("_")[1], code - ord("0"))
         elif ph == "demo" and code == HURT_KEY:  # it hurts just to watch or get into position: skip it
@@ -373,7 +309,7 @@ class GuidedSession:
         self.recording.log_event("Hurt", exercise=r.spec.id)
         self.coach.rest_until = None
         self._enter("hurt")
-        self._say(hurt_message(r.spec.name))
+        self.say(hurt_message(r.spec.name))
 
     def _exercise_key(self, code: int, cmd: str | None) -> None:
         r = self.routine
@@ -403,12 +339,6 @@ class GuidedSession:
         if self._ex_i >= 0 and self.phase in ("demo", "exercise", "hurt"):
             self.writer.end_exercise("stopped")
         return sets
-
-
-def _name(exercise: str) -> str:
-    from posecoach.exercises import get_exercise
-
-    return get_exercise(exercise).name
 
 
 def _recogniser():
