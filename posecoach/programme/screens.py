@@ -125,25 +125,25 @@ def _bottom_panel(img: np.ndarray, title: str, paragraphs: list[str], color, pro
     u = unit(img)
     H, W = img.shape[:2]
     m = int(12 * u)
-    pw = int(min(W - 2 * m, 700 * u))
+    pw = W  # a sheet along the whole bottom: it covers the cue line, the question is what to read now
     sc, th = 0.62 * u, thickness(u, 0.55)
-    tsc, tth = fit_scale(title, pw - 2 * m, 1.0 * u, thickness(u, 1.0)), thickness(u, 1.0)
-    lines = [ln for p in paragraphs for ln in wrap(p, pw - 2 * m, sc, th, max_lines=3)]
+    tsc, tth = fit_scale(title, pw - 4 * m, 1.0 * u, thickness(u, 1.0)), thickness(u, 1.0)
+    lines = [ln for p in paragraphs for ln in wrap(p, pw - 4 * m, sc, th, max_lines=3)]
     lh = int(text_size("Ag", sc, th)[1] * 1.8)
     tht = text_size(title, tsc, tth)[1]
     ph = tht + 3 * m + lh * len(lines) + (int(18 * u) if progress is not None else 0)
-    x0, y1 = (W - pw) // 2, H - int(3 * m)  # above the bottom edge, clear of the overlay's status line
+    x0, y1 = 0, H - 1
     y0 = max(m, y1 - ph)
-    shade(img, x0, y0, x0 + pw, y1, alpha=0.82)
-    cv2.rectangle(img, (x0, y0), (x0 + pw, y1), color, max(2, int(3 * u)), cv2.LINE_AA)
-    put_text(img, title, (x0 + m, y0 + m + tht), tsc, WHITE, tth)
+    shade(img, x0, y0, x0 + pw, y1, alpha=1.0)  # opaque: the cue line under it would read through
+    cv2.rectangle(img, (x0, y0), (x0 + pw - 1, y1), color, max(2, int(3 * u)), cv2.LINE_AA)
+    put_text(img, title, (x0 + 2 * m, y0 + m + tht), tsc, WHITE, tth)
     y = y0 + 2 * m + tht
     for ln in lines:
-        put_text(img, ln, (x0 + m, y + lh - int(lh * 0.3)), sc, WHITE, th, outline=False)
+        put_text(img, ln, (x0 + 2 * m, y + lh - int(lh * 0.3)), sc, WHITE, th, outline=False)
         y += lh
     if progress is not None:
         by = min(y + int(4 * u), y1 - int(12 * u))
-        cv2.rectangle(img, (x0 + m, by), (x0 + pw - m, by + int(8 * u)), (90, 90, 90), -1)
-        fx = x0 + m + int((pw - 2 * m) * min(1.0, max(0.0, 1.0 - progress)))  # time left to answer
-        cv2.rectangle(img, (x0 + m, by), (fx, by + int(8 * u)), color, -1)
+        cv2.rectangle(img, (x0 + 2 * m, by), (x0 + pw - 2 * m, by + int(8 * u)), (90, 90, 90), -1)
+        fx = x0 + 2 * m + int((pw - 4 * m) * min(1.0, max(0.0, 1.0 - progress)))  # time left to answer
+        cv2.rectangle(img, (x0 + 2 * m, by), (fx, by + int(8 * u)), color, -1)
     return img
