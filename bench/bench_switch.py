@@ -116,7 +116,7 @@ def main(argv=None) -> int:
     def evaluate(th: Thresholds, rule: int):
         wrong_same = secs_same = 0.0
         asked_right, wrong_other, n_other, delays = 0, 0, 0, []
-        for clip, e, shown, times, recs, counted, anyc in scen:
+        for _clip, e, shown, times, recs, counted, anyc in scen:
             w = SwitchWatch(supported, None, th)
             w.start_set(times[0])
             pending = supported - {shown}
