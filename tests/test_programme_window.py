@@ -133,3 +133,75 @@ def test_start_runs_a_whole_session_in_the_window(tmp_path):
             proc.wait()
         xvfb.terminate()
         xvfb.wait(timeout=10)
+
+
+SWITCH_PROGRAMME = """
+title = "Switch test"
+[[steps]]
+exercise = "squat"
+reps = 3
+[[steps]]
+exercise = "glute_bridge"
+reps = 2
+"""
+
+
+def test_start_asks_to_switch_when_another_exercise_of_today_is_done(tmp_path):
+    """The squat is on screen, the clip shows a glute bridge (today's second exercise): the coach asks, Y switches,
+    the bridge is counted (the reps done before the question too), and the squat is taken up after it."""
+    _need("Xvfb", "xdotool", "import")
+    video = clip()
+    prog = tmp_path / "switch_test.toml"
+    prog.write_text(SWITCH_PROGRAMME)
+    xvfb, n = _start_xvfb()
+    env = {**os.environ, "DISPLAY": f":{n}", "POSECOACH_HOME": str(tmp_path / "home")}
+    sess, db = tmp_path / "session", tmp_path / "home" / "history.sqlite3"
+    proc = None
+
+    def key(k):
+        win = subprocess.run(["xdotool", "search", "--name", "^posecoach$"], env=env, capture_output=True,
+                             text=True).stdout.split()
+        assert win, "no posecoach window"
+        subprocess.run(["xdotool", "key", "--window", win[0], k], env=env, check=True, timeout=10)
+
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "posecoach", "start", str(prog), "--camera", str(video),
+                                 "--loop", "--mute", "--session-dir", str(sess), "--pain-before", "2",
+                                 "--demo-seconds", "2", "--plan-seconds", "1", "--summary-seconds", "1"],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _wait_for(sess, _phase_is("exercise"), "the squat set", proc, timeout=240)
+        _wait_for(sess, lambda ev: any(e.get("type") == "SwitchOffer" for e in ev), "the question", proc,
+                  timeout=120)
+        time.sleep(0.8)  # let the window draw it
+        path = tmp_path / "start_switch_question.png"
+        img = _screenshot(env, path)[:720, :960]
+        _keep(path)
+        amber = np.abs(img.astype(int) - (0, 180, 255)).max(axis=2) < 30
+        assert amber.sum() > 2000, "the amber question panel is on screen"
+        assert amber[360:].sum() > 0.9 * amber.sum(), "along the bottom, the person stays in view"
+        key("y")
+        _wait_for(sess, lambda ev: any(e.get("type") == "ExerciseSwitch" for e in ev), "the switch", proc, timeout=30)
+        ev = _wait_for(sess, lambda ev: any(e.get("type") == "SetEnd" and e.get("exercise") == "glute_bridge"
+                                            for e in ev), "the bridge set", proc, timeout=120)
+        offer = next(e for e in ev if e.get("type") == "SwitchOffer")
+        assert (offer["kind"], offer["exercise"], offer["on_screen"]) == ("ask", "glute_bridge", "squat")
+        _wait_for(sess, lambda ev: sum(e.get("type") == "Phase" and e.get("phase") == "demo" for e in ev) >= 2,
+                  "the squat taken up again", proc, timeout=60)
+        key("q")
+        out, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        summary = json.loads((sess / "summary.json").read_text())
+        sets = [(s["exercise"], s["ended"]) for s in summary["sets"]]
+        assert sets[:2] == [("squat", "switched"), ("glute_bridge", "target reached")]
+        assert summary["switches"][0]["answer"] == "switch"
+        conn = sqlite3.connect(db)
+        rows = [tuple(r) for r in conn.execute("SELECT exercise, ended FROM exercises ORDER BY id")]
+        assert rows[:2] == [("squat", "switched"), ("glute_bridge", "done")] and rows[2][0] == "squat"
+        assert conn.execute("SELECT COUNT(*) FROM reps r JOIN sets s ON r.set_id = s.id JOIN exercises e ON "
+                            "s.exercise_id = e.id WHERE e.exercise = 'glute_bridge' AND r.full = 1").fetchone()[0] >= 2
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        xvfb.terminate()
+        xvfb.wait(timeout=10)

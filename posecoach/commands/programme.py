@@ -88,7 +88,8 @@ def cmd_start(args) -> int:
     res = run_programme(programme, camera, pain_before=pain, display=not args.no_display, db=conn, today=args.day,
                         session_dir=args.session_dir, estimator_options=_estimator_options(args),
                         mirror=None if args.mirror is None else args.mirror == "on", loop=args.loop, voice=voice,
-                        times=times, summary_seconds=args.summary_seconds, max_seconds=args.seconds)
+                        times=times, summary_seconds=args.summary_seconds, max_seconds=args.seconds,
+                        switch=not args.no_switch)
     s = res.live.summary
     print(f"{programme.title}: session ended ({res.ended_by}); {s.get('reps', 0)} reps, "
           f"{s.get('hold_seconds', 0):.0f} s held over {len(res.sets)} sets; pain "
@@ -112,7 +113,9 @@ def add_parser(sub, model_opts) -> None:
                        description="Runs today's session: a pain check-in (keys 0-9), then each exercise's "
                                    "demonstration and its sets with rests, a pain check-in after, and what changes "
                                    "next time. Keys: h this hurts (stops the exercise), + / - correct the count, "
-                                   "n next, p pause, q quit. Everything is saved to the history as it happens.")
+                                   "n next, p pause, q quit; y / n answer \"switch to ...?\" when the coach sees "
+                                   "another of today's exercises being done. Everything is saved to the history "
+                                   "as it happens.")
     s.add_argument("name", nargs="?", help="programme name or .toml path (default: the last one used, else "
                                            "starter_week)")
     s.add_argument("--camera", "-c", default="0", help="camera index, or a video file to stand in for one")
@@ -122,6 +125,9 @@ def add_parser(sub, model_opts) -> None:
     s.add_argument("--loop", action="store_true", help="replay a video file standing in for a camera")
     s.add_argument("--mirror", choices=["on", "off"], default=None, help="mirror the view like a selfie screen")
     s.add_argument("--mute", action="store_true", help="no spoken instructions or cues")
+    s.add_argument("--no-switch", action="store_true",
+                   help="do not watch for another of today's exercises being done (normally the coach asks: "
+                        "Y switches to it, N stays)")
     s.add_argument("--session-dir", help="where to save the session's events and summary")
     s.add_argument("--db", help="history database (default: $POSECOACH_HOME/history.sqlite3, "
                                 "~/.local/share/posecoach)")

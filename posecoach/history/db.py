@@ -43,7 +43,7 @@ CREATE TABLE exercises (
     position INTEGER NOT NULL,
     exercise TEXT NOT NULL,
     target_sets INTEGER, target_reps INTEGER, target_hold REAL,
-    ended TEXT                         -- done | skipped | hurt | stopped
+    ended TEXT                         -- done | skipped | hurt | stopped | switched (taken up later)
 );
 CREATE TABLE sets (
     id INTEGER PRIMARY KEY,

@@ -17,8 +17,9 @@ def session_outcomes(conn: sqlite3.Connection, programme: str) -> list[SessionOu
         pain = {r["moment"]: r["rating"] for r in
                 conn.execute("SELECT moment, rating FROM pain WHERE session_id = ? ORDER BY id", (sid,))}
         hurt = conn.execute("SELECT COUNT(*) FROM pain WHERE session_id = ? AND moment = 'hurt'", (sid,)).fetchone()[0]
-        skipped = conn.execute("SELECT COUNT(*) FROM exercises WHERE session_id = ? AND ended != 'done'",
-                               (sid,)).fetchone()[0]
+        # a row left for a switch ("switched") is taken up again in a row of its own, which counts
+        skipped = conn.execute("SELECT COUNT(*) FROM exercises WHERE session_id = ? AND ended NOT IN ('done', "
+                               "'switched')", (sid,)).fetchone()[0]
         codes = set()
         for r in conn.execute("SELECT faults FROM reps JOIN sets ON reps.set_id = sets.id JOIN exercises "
                               "ON sets.exercise_id = exercises.id WHERE exercises.session_id = ? AND faults != ''",

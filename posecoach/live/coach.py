@@ -43,6 +43,8 @@ class Coach:
         # the smoothed frames seen before the first exercise was recognised (the recogniser needs a few seconds):
         # replayed into its checker, so the reps done while it made up its mind still count
         self._before_first: deque[PoseFrame] = deque(maxlen=REPLAY_FRAMES)
+        # called with each checked frame's FrameResult (a programme's switch watch, programme/guided.py)
+        self.on_checked = None
 
     def update_rest(self, timestamp: float, now: float) -> None:
         """End the rest once the source's clock reaches its end (``now``: when the frame was taken in)."""
@@ -88,6 +90,8 @@ class Coach:
             rec = event_record(ev)
             rec.update(exercise=routine.spec.id, set=routine.set_i)
             self.recording.log(rec)
+        if self.on_checked is not None:
+            self.on_checked(r)
         if self.auto is not None and self._recognised(r.frame):  # another exercise: its set starts next frame
             img = self.overlay.annotate(img, pose, None, fps=fps, mirrored=frame.mirrored, title=self.routine.title())
             return img, False
@@ -147,17 +151,23 @@ class Coach:
         self.set_frames = 0
         self.recording.log_event("ExerciseRecognised", exercise=exercise)
         if first:
-            for f in self._before_first:  # the checker is pure: it can be given the frames it missed
-                fb = self.routine.checker.update(f)
-                self.set_frames += 1
-                for ev in (fb.events or ()):
-                    rec = event_record(ev)
-                    rec.update(exercise=exercise, set=1, replayed=True)
-                    self.recording.log(rec)
+            self.replay(self._before_first)
             self._before_first.clear()
         if self.voice is not None:
             self.voice.say(f"{self.routine.spec.name}.", force=True)
         return True
+
+    def replay(self, frames) -> None:
+        """Give the current set's checker smoothed frames it missed (it is pure, so it can be): the reps done
+        while the recogniser made up its mind count. Their events are logged as replayed."""
+        routine = self.routine
+        for f in frames:
+            fb = routine.checker.update(f)
+            self.set_frames += 1
+            for ev in (fb.events or ()):
+                rec = event_record(ev)
+                rec.update(exercise=routine.spec.id, set=routine.set_i, replayed=True)
+                self.recording.log(rec)
 
     def end_set(self, how: str) -> None:
         rec = self.routine.close_set(self.set_frames, how)

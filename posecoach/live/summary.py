@@ -47,8 +47,8 @@ def summary_rows(summary: dict) -> list[tuple[str, str]]:
             parts.append(f"{s['hold_seconds']:.0f} s held")
         nf = len({f["code"] for f in s.get("faults", []) if f.get("severity") != "info"})
         parts.append("good form" if nf == 0 else f"{nf} fault{'s' if nf > 1 else ''}")
-        if s.get("ended") == "reset":
-            parts.append("(reset)")
+        if s.get("ended") in ("reset", "switched"):
+            parts.append(f"({s['ended']})")
         rows.append((label, ", ".join(parts)))
     m, sec = divmod(int(summary.get("seconds", 0)), 60)
     rows.append(("Time", f"{m}:{sec:02d}  ({summary.get('fps', 0):.0f} fps)"))

@@ -4,6 +4,10 @@ rests) -> pain check-in after -> closing message; the pain check-in before comes
 ``GuidedSession`` takes the frames and keys; it never opens a camera or a window, so a test drives it with
 injected poses (a stub estimator) in milliseconds. The sets themselves are the live Coach's (checker, cues,
 rest countdown); everything the person does goes into the history as it happens, through ``writer``.
+
+While a set runs, a SwitchWatch (programme/switch.py) looks for another exercise of today's session being done
+instead: the coach asks (Y switches, N stays) and, on Y, the step switched to becomes the current one and the
+step left is taken up again right after it, at the set it was in (the interrupted set is kept as "switched").
 """
 from __future__ import annotations
 
@@ -16,11 +20,14 @@ from posecoach.programme.demo import placement
 from posecoach.programme.pain import hurt_message, pain_stop
 from posecoach.programme.plan import Plan, ProgrammeRoutine
 from posecoach.programme.progression import SessionOutcome, next_level
+from posecoach.programme.offers import SwitchOffers
+from posecoach.programme.switch import SwitchWatch
 
 # How long each screen stays up, in seconds of the camera's clock (N moves on sooner).
 TIMES = {"plan": 6.0, "demo": 8.0, "hurt": 6.0, "pain_after": 30.0, "closing": 8.0}
 HURT_KEY, ADD_KEYS, REMOVE_KEYS = ord("h"), (ord("+"), ord("=")), (ord("-"), ord("_"))
 ENTER_KEYS = (13, 10, ord(" "))
+SWITCHED = "switched"  # how a set or an exercise left for another one ended
 
 
 class _Tee:
@@ -47,7 +54,7 @@ class GuidedSession:
 
     def __init__(self, plan: Plan, recording, writer, demos: dict | None = None, voice=None,
                  pain_before: int | None = None, previous: list[SessionOutcome] | None = None,
-                 times: dict | None = None, smoothing: str = "one_euro"):
+                 times: dict | None = None, smoothing: str = "one_euro", switch: bool = True, watch=None):
         self.plan, self.writer, self.voice = plan, writer, voice
         self.recording = recording
         self.demos = demos or {}
@@ -59,18 +66,23 @@ class GuidedSession:
         self.hurt, self.ended_by, self.message = False, None, ""
         self.phase, self._t0, self._t = "", None, 0.0
         self._ex_i, self._need_set = -1, True
+        # Is another of today's exercises being done? (``watch``: a SwitchWatch, for tests; ``switch=False``: off)
+        self.offers = None
+        if watch is not None or switch:
+            self.offers = SwitchOffers(self, watch or SwitchWatch([p.exercise for p in plan.steps], _recogniser()))
+            self.coach.on_checked = self.offers.on_checked
         if pain_before is not None:
             self._rate("before", pain_before)
         else:
             self._enter("pain_before")
-            self._say("How is your back pain right now? Press a number from 0 to 9.")
+            self.say("How is your back pain right now? Press a number from 0 to 9.")
 
     # --- phases -------------------------------------------------------------------------------------------------
     def _enter(self, phase: str) -> None:
         self.phase, self._t0 = phase, None
         self.recording.log_event("Phase", phase=phase)
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
         if self.voice is not None:
             self.voice.say(text, force=True)
 
@@ -90,10 +102,10 @@ class GuidedSession:
             self.coach.rest_until = None
             self.recording.log_event("RestEnd", replaced_by="demo")
         self._enter("demo")
-        self._say(f"Next: {r.spec.name}. {r.spec.guidance}")
+        self.say(f"Next: {r.spec.name}. {r.spec.guidance}")
 
     def _end_exercise(self) -> None:
-        mine = [s for s in self.routine.done if s.get("step") == self._ex_i]
+        mine = [s for s in self.routine.done if s.get("step") == self._ex_i and s["ended"] != SWITCHED]
         ok = mine and all(s["ended"] == "target reached" for s in mine) and len(mine) >= self.routine.plan.steps[
             self._ex_i].target.sets
         self.writer.end_exercise("done" if ok else "skipped")
@@ -107,7 +119,7 @@ class GuidedSession:
 
     def _to_pain_after(self) -> None:
         self._enter("pain_after")
-        self._say("Well done. How is your back pain now? Press a number from 0 to 9.")
+        self.say("Well done. How is your back pain now? Press a number from 0 to 9.")
 
     def _rate(self, moment: str, n: int) -> None:
         self.writer.pain(moment, n)
@@ -118,7 +130,7 @@ class GuidedSession:
             if stop:
                 return self._close("pain", stop)
             self._enter("plan")
-            self._say(self.plan.level.reason)
+            self.say(self.plan.level.reason)
         else:
             self.pain_after = n
             stop = pain_stop(self.pain_before, n)
@@ -129,9 +141,9 @@ class GuidedSession:
     def outcome(self) -> SessionOutcome:
         """This session as progression will see it."""
         codes = {f for s in self.routine.done for r in s.get("rep_events", ()) for f in r.get("faults", ())}
-        done_all = (self.ended_by == "done" and not self.hurt
-                    and all(s["ended"] == "target reached" for s in self.routine.done)
-                    and len(self.routine.done) >= self.plan.planned_sets)
+        sets = [s for s in self.routine.done if s["ended"] != SWITCHED]  # a switched set is done again later
+        done_all = (self.ended_by == "done" and not self.hurt and all(s["ended"] == "target reached" for s in sets)
+                    and len(sets) >= self.plan.planned_sets)
         return SessionOutcome(completed=done_all, faults=len(codes), pain_before=self.pain_before,
                               pain_after=self.pain_after, hurt=self.hurt, stopped_for_pain=self.ended_by == "pain")
 
@@ -144,7 +156,7 @@ class GuidedSession:
         self.message = stop_message or ("Next time: " + self.next_time())
         self.recording.log_event("SessionEnd", ended_by=ended_by, message=self.message)
         self._enter("closing")
-        self._say(self.message)
+        self.say(self.message)
 
     # --- frames -------------------------------------------------------------------------------------------------
     def step(self, frame, img, estimator, fps: float | None = None):
@@ -203,10 +215,14 @@ class GuidedSession:
         if self._need_set and coach.rest_until is None:
             self.writer.start_set(r.set_i)
             self._need_set = False
+            if self.offers is not None:
+                self.offers.set_started(frame.timestamp)
         coach.rest_seconds = r.rest
         coach.update_rest(frame.timestamp, time.perf_counter())
         img, done = coach.step(frame, img, estimator, fps)
         self._after_coach(done)
+        if self.offers is not None and self.phase == "exercise":
+            img = self.offers.draw(img, frame.timestamp)
         return img, False
 
     def _after_coach(self, done: bool) -> None:
@@ -228,6 +244,38 @@ class GuidedSession:
         elif kind == "SetEnd" and self.routine.done:
             self.writer.end_set(self.routine.done[-1])
             self._need_set = True
+            if self.offers is not None:
+                self.offers.withdraw("set ended")
+
+    @property
+    def switches(self) -> list[dict]:
+        """Every switch offer and its answer (for the summary)."""
+        return self.offers.log if self.offers is not None else []
+
+    # --- another of today's exercises being done --------------------------------------------------------------
+    def switch_to(self, exercise: str) -> None:
+        """Y: end the set on screen as switched, make the step of ``exercise`` the current one (the step left comes
+        right after it), and give its checker the frames since the one on screen last counted anything."""
+        r, coach = self.routine, self.coach
+        step = r.pending().get(exercise)
+        if step is None:
+            return
+        left = r.spec
+        missed = self.offers.missed_frames(self._t)
+        if coach.rest_until is None and coach.set_frames > 0:
+            coach.end_set(SWITCHED)
+        self.writer.end_exercise(SWITCHED)
+        r.switch_to(step)
+        self._ex_i = r.ex_i
+        t = r.planned.target
+        self.writer.start_exercise(r.ex_i, r.spec.id, t.sets, t.reps, t.hold)
+        self.writer.start_set(r.set_i)
+        self._need_set = False
+        self.offers.set_started(self._t)
+        coach.rest_until = None
+        coach.replay(missed)
+        self.recording.log_event("ExerciseSwitch", exercise=exercise, left=left.id, step=step, replayed=len(missed))
+        self.say(f"Switching to {r.spec.name}. {left.name} comes after it.")
 
     # --- keys ---------------------------------------------------------------------------------------------------
     def key(self, code: int) -> str | None:
@@ -238,6 +286,8 @@ class GuidedSession:
         ph, cmd = self.phase, command_for(code)
         if cmd == "quit":
             return "quit"
+        if ph == "exercise" and self.offers is not None and self.offers.key(code, self._t):
+            return None  # Y / N answered the question on screen
         if ph in ("pain_before", "pain_after") and ord("0") <= code <= ord("9"):
             self._rate(ph.split("_")[1], code - ord("0"))
         elif ph == "demo" and code == HURT_KEY:  # it hurts just to watch or get into position: skip it
@@ -259,7 +309,7 @@ class GuidedSession:
         self.recording.log_event("Hurt", exercise=r.spec.id)
         self.coach.rest_until = None
         self._enter("hurt")
-        self._say(hurt_message(r.spec.name))
+        self.say(hurt_message(r.spec.name))
 
     def _exercise_key(self, code: int, cmd: str | None) -> None:
         r = self.routine
@@ -289,3 +339,9 @@ class GuidedSession:
         if self._ex_i >= 0 and self.phase in ("demo", "exercise", "hurt"):
             self.writer.end_exercise("stopped")
         return sets
+
+
+def _recogniser():
+    from posecoach.recognition.stream import Recogniser
+
+    return Recogniser()

@@ -54,6 +54,10 @@ class ProgrammeRoutine(Routine):
         self.specs = [get_exercise(p.exercise) for p in plan.steps]
         self._make = make_checker
         self.ex_i, self.set_i = 0, 1
+        # The steps in the order they are done: the plan's, until the person switches to a later step (switch_to)
+        self.order = list(range(len(self.specs)))
+        self._pos = 0  # where in ``order`` the current step is
+        self._resume: dict[int, int] = {}  # a step left for a switch -> the set it is taken up again at
         self.corrections = 0  # the person's own corrections of the current set's count
         self.checker = self._new_checker()
         self.done: list[dict] = []
@@ -96,11 +100,53 @@ class ProgrammeRoutine(Routine):
         rec["step"] = self.ex_i  # a programme may do one exercise at two places
         return rec
 
+    def next_label(self) -> str | None:
+        if self.set_i < self.sets:
+            return f"{self.spec.name}, set {self.set_i + 1} of {self.sets}"
+        following = self._following()
+        return None if following is None else self.specs[following].name
+
+    def advance(self) -> bool:
+        """Move to the next set, or the next step in ``order``; False when there is none."""
+        if self.set_i < self.sets:
+            self.set_i += 1
+        elif not self._go_on():
+            return False
+        self.checker = self._new_checker()
+        return True
+
     def next_exercise(self) -> bool:
         """Skip the rest of this exercise's sets; False when it was the last."""
-        if self.ex_i + 1 >= len(self.specs):
+        if not self._go_on():
             return False
-        self.ex_i += 1
-        self.set_i = 1
         self.checker = self._new_checker()
+        return True
+
+    def pending(self) -> dict[str, int]:
+        """Exercises of the steps still ahead (not started, or left for a switch) -> the first such step."""
+        out: dict[str, int] = {}
+        for i in self.order[self._pos + 1:]:
+            out.setdefault(self.specs[i].id, i)
+        return out
+
+    def switch_to(self, step: int) -> None:
+        """Make ``step`` (one still ahead) the current one; the step left is taken up right after it, at the
+        set it was in (that set is done again: the one left was interrupted)."""
+        if step not in self.order[self._pos + 1:]:
+            raise ValueError(f"step {step} is not ahead in today's session")
+        self._resume[self.ex_i] = self.set_i
+        self.order.remove(step)
+        self.order.insert(self._pos, step)
+        self.ex_i, self.set_i = step, self._resume.pop(step, 1)
+        self.checker = self._new_checker()
+
+    def _following(self) -> int | None:
+        return self.order[self._pos + 1] if self._pos + 1 < len(self.order) else None
+
+    def _go_on(self) -> bool:
+        following = self._following()
+        if following is None:
+            return False
+        self._pos += 1
+        self.ex_i, self.set_i = following, self._resume.pop(following, 1)
         return True

@@ -33,12 +33,14 @@ def run_programme(programme: Programme, camera: str | int = 0, *, pain_before: i
                   display: bool = True, db=None, today: str | None = None, session_dir=None, estimator=None,
                   estimator_options=None, mirror: bool | None = None, loop: bool = False, voice=None,
                   keys=None, times: dict | None = None, summary_seconds: float = 8.0,
-                  max_seconds: float | None = None, demos: dict | None = None, source=None) -> ProgrammeResult:
+                  max_seconds: float | None = None, demos: dict | None = None, source=None,
+                  switch: bool = True) -> ProgrammeResult:
     """Run today's session. ``db``: a history connection or path (default: the user's history); ``today``: the
     ISO date it counts for (tests simulate days); ``estimator``: a ready pose estimator (tests inject one;
     default MediaPipe from ``estimator_options``); ``keys``: callable(frame_number) -> key code, for tests;
     ``demos``: demonstration frames per exercise (default: rendered once and cached); ``source``: frames to use
-    instead of opening ``camera`` (tests)."""
+    instead of opening ``camera`` (tests); ``switch``: offer to switch when another of today's exercises is being
+    done (programme/switch.py)."""
     from posecoach.history import SessionWriter, connect
     from posecoach.history.query import first_day, session_outcomes
     from posecoach.programme.demo import prepare_demos
@@ -63,7 +65,7 @@ def run_programme(programme: Programme, camera: str | int = 0, *, pain_before: i
     writer = SessionWriter(conn, programme.name, day=today, week=plan.week, level=plan.level.level,
                            reason=plan.level.reason, planned_sets=plan.planned_sets)
     smoothing = getattr(estimator_options, "smoothing", "one_euro")
-    guided = GuidedSession(plan, recording, writer, demos, voice, pain_before, previous, times, smoothing)
+    guided = GuidedSession(plan, recording, writer, demos, voice, pain_before, previous, times, smoothing, switch)
     window = LiveWindow("posecoach", shown=display, keys=keys, pace=display and not is_camera)
     res = LiveResult(session_dir=recording.folder)
     rate, last_img = _FrameRate(), None
@@ -104,7 +106,7 @@ def run_programme(programme: Programme, camera: str | int = 0, *, pain_before: i
         summary = session_summary(res, programme.exercises(), max(p.target.sets for p in plan.steps), None)
         summary.update(programme=programme.name, week=plan.week, level=plan.level.level, reason=plan.level.reason,
                        pain_before=guided.pain_before, pain_after=guided.pain_after, next_time=next_time,
-                       history_session=writer.session_id)
+                       history_session=writer.session_id, switches=guided.switches)
         res.summary = summary
         recording.save_summary(summary)
         if voice is not None:

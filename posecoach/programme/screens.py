@@ -5,7 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from posecoach.render.style import BLUE, GREEN, RED, WHITE, fit_scale, put_text, shade, text_size, thickness, unit, wrap
+from posecoach.render.style import (AMBER, BLUE, GREEN, RED, WHITE, fit_scale, put_text, shade, text_size, thickness,
+                                    unit, wrap)
 
 PAIN_KEYS_HELP = "Press 0-9: 0 = no pain, 9 = very bad."
 
@@ -103,4 +104,46 @@ def demo_screen(img: np.ndarray, frames: list, t: float, name: str, target: str,
     bx0, bx1, by = m, W - m, H - m - int(6 * u)
     cv2.rectangle(img, (bx0, by), (bx1, by + int(6 * u)), (90, 90, 90), -1)
     cv2.rectangle(img, (bx0, by), (bx0 + int((bx1 - bx0) * min(1.0, max(0.0, progress))), by + int(6 * u)), GREEN, -1)
+    return img
+
+
+def switch_question(img: np.ndarray, doing: str, on_screen: str, progress: float) -> np.ndarray:
+    """"Looks like you are doing X": a panel along the bottom, so the person and the count stay in view, with
+    the keys and a bar for the time left to answer."""
+    return _bottom_panel(img, f"Switch to {doing}?",
+                         [f"Looks like you are doing {doing} \u2014 press Y to switch, N to stay with {on_screen}."],
+                         AMBER, progress)
+
+
+def switch_note(img: np.ndarray, doing: str, on_screen: str, in_session: bool) -> np.ndarray:
+    """The gentle note for an exercise that is not to be switched to: not in today's session, or already behind."""
+    why = "that is done for today" if in_session else "that is not in today's session"
+    return _bottom_panel(img, f"That looks like {doing}", [f"{why[0].upper()}{why[1:]}. Now: {on_screen}."], BLUE)
+
+
+def _bottom_panel(img: np.ndarray, title: str, paragraphs: list[str], color, progress: float | None = None):
+    u = unit(img)
+    H, W = img.shape[:2]
+    m = int(12 * u)
+    pw = W  # a sheet along the whole bottom: it covers the cue line, the question is what to read now
+    sc, th = 0.62 * u, thickness(u, 0.55)
+    tsc, tth = fit_scale(title, pw - 4 * m, 1.0 * u, thickness(u, 1.0)), thickness(u, 1.0)
+    lines = [ln for p in paragraphs for ln in wrap(p, pw - 4 * m, sc, th, max_lines=3)]
+    lh = int(text_size("Ag", sc, th)[1] * 1.8)
+    tht = text_size(title, tsc, tth)[1]
+    ph = tht + 3 * m + lh * len(lines) + (int(18 * u) if progress is not None else 0)
+    x0, y1 = 0, H - 1
+    y0 = max(m, y1 - ph)
+    shade(img, x0, y0, x0 + pw, y1, alpha=1.0)  # opaque: the cue line under it would read through
+    cv2.rectangle(img, (x0, y0), (x0 + pw - 1, y1), color, max(2, int(3 * u)), cv2.LINE_AA)
+    put_text(img, title, (x0 + 2 * m, y0 + m + tht), tsc, WHITE, tth)
+    y = y0 + 2 * m + tht
+    for ln in lines:
+        put_text(img, ln, (x0 + 2 * m, y + lh - int(lh * 0.3)), sc, WHITE, th, outline=False)
+        y += lh
+    if progress is not None:
+        by = min(y + int(4 * u), y1 - int(12 * u))
+        cv2.rectangle(img, (x0 + 2 * m, by), (x0 + pw - 2 * m, by + int(8 * u)), (90, 90, 90), -1)
+        fx = x0 + 2 * m + int((pw - 4 * m) * min(1.0, max(0.0, 1.0 - progress)))  # time left to answer
+        cv2.rectangle(img, (x0 + 2 * m, by), (fx, by + int(8 * u)), color, -1)
     return img
