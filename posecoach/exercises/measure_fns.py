@@ -126,6 +126,36 @@ def pelvic_roll(body: Body, side: str) -> float:
             + joint_angle(body.p(side, "hip"), body.p(side, "knee"), body.p(side, "ankle")))
 
 
+@measure_fn("shoulder_rise", reads=("shoulder", "hip", "ear"))
+def shoulder_rise(body: Body, side: str) -> float:
+    """Deep breathing: where the shoulder sits along the hip-to-ear line (0 = at the hip, 1 = at the ear).
+
+    A deep breath lifts the chest and draws the shoulders toward the ears, carrying arms folded in a self-hug;
+    the hip and the ear hardly move, so the share grows on the way in and shrinks on the way out, lying or
+    seated, from the side or obliquely (the three points stay near one line, foreshortened alike)."""
+    hip, ear = body.p(side, "hip"), body.p(side, "ear")
+    axis = ear - hip
+    n2 = float(axis @ axis)
+    if n2 < 1e-9:
+        return float("nan")
+    return float((body.p(side, "shoulder") - hip) @ axis / n2)
+
+
+# gate: none. Rolling toward the far side hides that side's hip and shoulder a little; their reported positions
+# still say which side is lower, and the pair, not one point, is the reading.
+@measure_fn("roll_tilt", reads=("both.hip", "both.shoulder"), gate=(), unit="torso", show=("hip", "shoulder"))
+def roll_tilt(body: Body, side: str) -> float:
+    """Back roll: how far the body has rolled onto ``side``, in torso lengths (0 = flat on the back).
+
+    Rolling about the spine drops one side's hip and shoulder and lifts the other's; in the image the pair
+    separates vertically, the rolled-to side lower, whichever side the camera is on (the floor is always down).
+    The mean of the hips' and the shoulders' separation, negative when rolled the other way."""
+    o = other(side)
+    dy = 0.5 * ((body.p(side, "hip")[1] - body.p(o, "hip")[1])
+                + (body.p(side, "shoulder")[1] - body.p(o, "shoulder")[1]))
+    return float(dy / body.scale)
+
+
 # ---------------------------------------------------------------------------------------------- standing
 @measure_fn("hip_over_knee", reads=("hip", "knee"), unit="torso")
 def hip_over_knee(body: Body, side: str) -> float:
@@ -174,6 +204,18 @@ def hamstring_variant(body: Body) -> str:
     if min(legs) < 35:
         return "seated"
     return ""
+
+
+@variant_fn("bridge_arms", reads=("both.shoulder", "both.hip", "both.wrist"))
+def bridge_arms(body: Body) -> str:
+    """Glute bridge: "arms_raised" when a hand points at the ceiling (well above the shoulder-hip line), ""
+    for the plain bridge (arms on the floor) or when unsure."""
+    # the better-seen arm only: a far arm hidden behind the body is reported anywhere (tens of pixels astray)
+    s = max(SIDES, key=lambda q: body.v(q, "wrist"))
+    if body.v(s, "wrist") < body.vis_min:
+        return ""
+    up = body.up_offset(body.p(s, "wrist"), body.p(s, "hip"), body.p(s, "shoulder"))
+    return "arms_raised" if up > 0.6 else ""
 
 
 @measure_fn("hamstring_depth", reads=(*_BOTH_LEGS, "both.wrist"), gate=("hip", "knee"))

@@ -42,6 +42,12 @@ class CheckerTuning:
     """Time constant of the filter on the progress speed (progress units per second)."""
     baseline_percentile: float = 10.0
     """The adaptive start of the range is this percentile of recent progress values while in position."""
+    movement_dead_band: float = 0.1
+    """Speed of progress (units per second) below which the named movement direction (inhale / exhale) is
+    left as it was: a slow breath moves about 0.4 units per second, a still body's jitter far less."""
+    centre_window: float = 15.0
+    """Side mode "centred": seconds of a signed measure whose median is taken as its resting centre (several
+    rolls to each side, and the still start before them)."""
     mean_disagree: float = 0.5
     """In ``side_mode="mean"``, two sides further apart than this share of the start-to-top range are not
     averaged: the side nearest the camera is trusted."""
