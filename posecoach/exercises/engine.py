@@ -159,7 +159,7 @@ class Checker:
                                          p_hold=p_hold, speed=sample.speed, full_holds=self.result.holds,
                                          full_open=self.hold_timer.is_open))
         self.sample = dataclasses.replace(sample, state=self.counter.state)
-        self.movement.step(sample.p, sample.speed, in_position)
+        self.movement.step(t, sample.p, in_position)
         return self._phase_name(), body
 
     def finish(self) -> SessionResult:

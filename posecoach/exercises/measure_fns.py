@@ -175,6 +175,44 @@ def thigh_back(body: Body, side: str) -> float:
     return abs(math.degrees(math.atan2(d[0], d[1])))  # 0 = straight down
 
 
+@variant_fn("hip_stretch_variant", reads=("both.hip", "both.ankle"))
+def hip_stretch_variant(body: Body) -> str:
+    """Which standing hip stretch the pose shows, from where the hips are over the feet (along the way the
+    person faces, in torso lengths from the mid-ankle): "hip_flexor" with the hips eased forward over a split
+    stance (+0.3..0.45 on synthetic truth, leaning or not), "outer_hip" with the weight shifted back onto the
+    back leg's hip (the guides' version: -0.45..-0.55), "" standing square or unsure."""
+    off = (body.mid("hip")[0] - body.mid("ankle")[0]) * body.facing() / body.scale
+    if off > 0.15:
+        return "hip_flexor"
+    if off < -0.25:
+        return "outer_hip"
+    return ""
+
+
+@measure_fn("hip_stretch_depth", reads=("hip", "knee", "both.hip", "both.ankle", "both.shoulder"),
+            gate=("hip", "knee"))
+def hip_stretch_depth(body: Body, side: str) -> float:
+    """Standing hip stretch depth, 0 = standing, 1 = in the stretch, for whichever version the pose shows.
+
+    hip flexor (and unsure): the thigh's angle from the vertical, 8 deg -> 0, 30 deg -> 1 (``thigh_back``);
+    outer hip (the guides': front knee bent, weight back on the straight back leg, trunk bending forward down
+    it): the trunk's forward lean, 10 deg -> 0, 35 deg -> 1. The outer version reads the trunk, which both
+    sides share, so its side is not told apart."""
+    if hip_stretch_variant(body) == "outer_hip":
+        return (trunk_lean(body, side) - 10.0) / 25.0
+    return (thigh_back(body, side) - 8.0) / 22.0
+
+
+@measure_fn("upright_lean", reads=("both.shoulder", "both.hip", "both.ankle"), gate=("shoulder", "hip"),
+            unit="deg")
+def upright_lean(body: Body, side: str) -> float:
+    """Forward lean of the trunk (``trunk_lean``) where the stretch asks for an upright trunk; NaN (no
+    judgement) in the outer hip stretch, which bends forward on purpose."""
+    if hip_stretch_variant(body) == "outer_hip":
+        return float("nan")
+    return trunk_lean(body, side)
+
+
 @measure_fn("trunk_lean", reads=("both.shoulder", "both.hip"), gate=("shoulder", "hip"), unit="deg")
 def trunk_lean(body: Body, side: str) -> float:
     """Forward lean of the trunk (mid-hip to mid-shoulder) from upright, degrees; negative leaning back."""

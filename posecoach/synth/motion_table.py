@@ -229,6 +229,19 @@ _add(Motion(
     faults=(Fault("leaning_forward", "Keep your trunk upright; move the hips forward, not the shoulders.",
                   {"pitch": -28.0, "hip_flex_l": 28.0}),),
 ))
+# The guides' standing hip stretch: feet apart, one foot half a step back; the front knee bends and the weight
+# shifts back onto the straight back leg's hip while the trunk bends forward down that leg (the stretch is on
+# the outside of the back hip). The same stance as above with a shorter step; the left version has the right leg
+# back, like the hip flexor stretch's.
+_OUTER_HIP_START = STANDING.but(hip_flex_l=8.0, knee_flex_l=2.0, hip_flex_r=-10.0, knee_flex_r=2.0,
+                                contacts=("foot_l", "foot_r"), solve=("hip_flex_r",), lo=-40.0, hi=20.0)
+MOTION_VARIANTS[("hip_stretch", "outer_hip")] = Motion(
+    "hip_stretch", "hold", _OUTER_HIP_START,
+    _OUTER_HIP_START.but(pitch=58.0, hip_flex_l=70.0, knee_flex_l=40.0, knee_flex_r=2.0, spine_flex=12.0,
+                         neck_flex=10.0, shoulder_flex_l=55.0, shoulder_flex_r=55.0, lo=0.0, hi=80.0),
+    tempo=(2.0, 0.0, 2.0, 2.0), sided="blocks", side_meaning="the back leg (whose outer hip is stretched)",
+    default_hold=8.0, default_reps=1, anchor="heel_l", variant="outer_hip",
+)
 _add(Motion(
     "squat", "reps", STANDING,
     STANDING.but(pitch=55.0, hip_flex_l=125.0, hip_flex_r=125.0, knee_flex_l=112.0, knee_flex_r=112.0,
