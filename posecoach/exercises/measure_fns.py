@@ -163,7 +163,6 @@ def hip_over_knee(body: Body, side: str) -> float:
     return body.height_above(body.p(side, "hip"), body.p(side, "knee"))
 
 
-@measure_fn("thigh_back", reads=("hip", "knee"), unit="deg")
 def thigh_back(body: Body, side: str) -> float:
     """Hip stretch: how far the thigh points away from the vertical (degrees), behind or in front.
 
