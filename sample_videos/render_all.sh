@@ -12,3 +12,8 @@ posecoach synth plank --out sample_videos/plank_hips_sagging_side.mp4 --hold 10 
 posecoach synth squat --out sample_videos/squat_oblique.mp4 --reps 3 --view oblique --seed 8
 posecoach synth pushup --out sample_videos/pushup_side.mp4 --reps 3 --seed 9
 posecoach synth cobra --out sample_videos/cobra_side.mp4 --reps 2 --seed 10
+posecoach synth deep_breathing --out sample_videos/deep_breathing_side.mp4 --reps 3 --seed 11
+posecoach synth back_roll --out sample_videos/back_roll_side.mp4 --reps 4 --seed 12
+posecoach synth ball_position --out sample_videos/ball_position_side.mp4 --reps 2 --seed 13
+posecoach synth glute_bridge --out sample_videos/glute_bridge_arms_raised_side.mp4 --reps 3 --seed 14 --variant arms_raised
+posecoach synth hip_stretch --out sample_videos/hip_stretch_outer_hip_side.mp4 --hold 8 --seed 15 --variant outer_hip

@@ -27,6 +27,12 @@ SEGS = ("torso", "head", "thigh_l", "shank_l", "foot_l", "uarm_l", "farm_l",
         "thigh_r", "shank_r", "foot_r", "uarm_r", "farm_r")
 
 
+# Optional non-angle keys a posture may set (default 0, eased like the angles): ``shrug`` moves both shoulders
+# toward the head along the torso (frame heights: a deep breath), ``roll`` lowers the left hip and shoulder and
+# lifts the right ones by half of it each (frame heights: rolled onto the left side; negative: onto the right).
+EXTRAS = ("shrug", "roll")
+
+
 def P(**kw) -> dict:
     """A posture: segment directions in degrees. thigh= sets both thighs, thigh_l= only the left, etc."""
     out = with_({}, **kw)
@@ -53,6 +59,8 @@ def mirror_sides(p: dict) -> dict:
     d = dict(p)
     for s in ("thigh", "shank", "foot", "uarm", "farm"):
         d[s + "_l"], d[s + "_r"] = p[s + "_r"], p[s + "_l"]
+    if "roll" in p:
+        d["roll"] = -p["roll"]
     return d
 
 
@@ -78,6 +86,16 @@ POSTURES: dict[str, dict] = {
     "bridge": with_(SUPINE_HOOK, torso=158, thigh=-22, shank=72),
     "twist_l": with_(SUPINE_HOOK, thigh=-8, shank=60, uarm=0),
     "crunch": with_(SUPINE_HOOK, torso=-145, head=-150, uarm=-10, farm=-10),
+    "hug": with_(SUPINE_HOOK, uarm=-70, farm=170),
+    "breath_in": with_(SUPINE_HOOK, uarm=-70, farm=170, shrug=0.02),
+    "roll_l": with_(SUPINE_HOOK, thigh=-118, shank=-10, uarm=-50, farm=-20, roll=0.06),
+    "ball": with_(SUPINE_HOOK, thigh=-118, shank=-10, uarm=-50, farm=-20, head=235),
+    "bridge_arms_up": with_(SUPINE_HOOK, torso=158, thigh=-22, shank=72, uarm=-90, farm=-90),
+    "supine_arms_up": with_(SUPINE_HOOK, uarm=-90, farm=-90),
+    # the guides' hip stretch: the front (left) knee bent, the weight back over the straight back leg, the trunk
+    # bending forward down it
+    "hip_stretch_outer": with_(SPLIT, torso=-50, head=-30, thigh_l=55, shank_l=80, thigh_r=90, shank_r=90,
+                               uarm=120, farm=120),
     "strap_l": with_(SUPINE_FLAT, thigh_l=-72, shank_l=-72, uarm_l=-30, farm_l=-60),
     # hands and knees, front
     "quad": QUAD,
@@ -117,14 +135,16 @@ def skeleton(p: dict) -> np.ndarray:
     sh = hip + _vec(p["torso"], LEN["torso"])
     nose = sh + _vec(p["head"], LEN["head"])
     back_of_head = nose - 0.4 * _vec(p["head"], LEN["head"]) - 0.03 * np.sign(math.cos(math.radians(p["head"]))) * np.array([1.0, 0.0])
+    up_torso = _vec(p["torso"], 1.0)
     for side, dz, dx in (("l", -0.06, 0.004), ("r", 0.06, -0.004)):
         S = "LEFT" if side == "l" else "RIGHT"
-        h = hip + [dx, 0]
+        drop = np.array([0.0, 0.5 * p.get("roll", 0.0) * (1.0 if side == "l" else -1.0)])
+        h = hip + [dx, 0] + drop
         k = h + _vec(p["thigh_" + side], LEN["thigh"])
         a = k + _vec(p["shank_" + side], LEN["shank"])
         heel = a + _vec(p["foot_" + side] + 180, 0.02)
         toe = a + _vec(p["foot_" + side], LEN["foot"])
-        s = sh + [dx, 0]
+        s = sh + [dx, 0] + drop + p.get("shrug", 0.0) * up_torso
         e = s + _vec(p["uarm_" + side], LEN["uarm"])
         w = e + _vec(p["farm_" + side], LEN["farm"])
         hand = w + _vec(p["farm_" + side], LEN["hand"])
@@ -152,6 +172,9 @@ def _lerp_posture(a: dict, b: dict, u: float) -> dict:
     for k in SEGS:
         d = (b[k] - a[k] + 180.0) % 360.0 - 180.0
         out[k] = a[k] + d * u
+    for k in EXTRAS:
+        if k in a or k in b:
+            out[k] = a.get(k, 0.0) + (b.get(k, 0.0) - a.get(k, 0.0)) * u
     return out
 
 

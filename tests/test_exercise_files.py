@@ -157,7 +157,9 @@ def test_every_named_function_is_used_by_an_exercise_or_documented():
         used |= set(re.findall(r'fn = "(\w+)"', p.read_text())) | set(re.findall(r'(?:posture|variant_of) = "(\w+)"',
                                                                                  p.read_text()))
     unused = (set(MEASURE_FNS) | set(POSTURE_FNS) | set(VARIANT_FNS)) - used
-    assert unused <= {"any_posture", "seated_legs_long"}, unused
+    # postures kept for exercise files of one's own (standing_upright: the hip stretch used it until its outer hip
+    # version, which bends forward, came in)
+    assert unused <= {"any_posture", "seated_legs_long", "standing_upright"}, unused
 
 
 # ----------------------------------------------------------------------------------------------- facts

@@ -54,6 +54,44 @@ def sc_bridge():
     return s
 
 
+def sc_ball():
+    s = _lying_setup(Script("stand"))
+    for _ in range(3):
+        s.rep("ball", up=1.5, pause=4.0, down=1.5, hold_truth=True)
+    s.partial("knees_chest", frac=0.55)
+    return s
+
+
+def sc_back_roll():
+    # knees hugged first, then rolls: left and back, right and back (one rep each)
+    s = _lying_setup(Script("stand")).move("knees_chest", 1.5).hold(1.5)
+    for i in range(6):
+        side = "left" if i % 2 == 0 else "right"
+        s.rep("roll_l" if side == "left" else R("roll_l"), up=1.2, pause=0.4, down=1.2, rest=0.4, side=side)
+    return s
+
+
+def sc_deep_breathing():
+    # lies down, folds the arms, then slow breaths of about 7 s
+    s = _lying_setup(Script("stand")).move("hug", 1.5).hold(2.0)
+    for _ in range(4):
+        s.rep("breath_in", up=3.0, pause=0.5, down=3.0, rest=0.8)
+    return s
+
+
+def sc_bridge_arms_up():
+    s = Script("stand").hold(1.0).move("supine_arms_up", 2.5).hold(1.0)
+    for _ in range(4):
+        s.rep("bridge_arms_up", up=1.5, pause=2.0, down=1.5, hold_truth=True)
+    return s
+
+
+def sc_hip_stretch_outer():
+    s = Script("stand").hold(1.0).move("split", 1.5).hold(1.0)
+    s.held("hip_stretch_outer", 12.0, into=2.0, out=2.0)
+    return s
+
+
 def sc_twist():
     s = _lying_setup(Script("stand"))
     for _ in range(3):
@@ -170,12 +208,20 @@ SCENARIOS = {
     "glute_bridge": sc_bridge, "supine_twist": sc_twist, "situp": sc_situp, "bird_dog": sc_bird_dog,
     "cat_cow": sc_cat_cow, "childs_pose": sc_childs, "cobra": sc_cobra, "plank": sc_plank, "pushup": sc_pushup,
     "hamstring_stretch": sc_ham_lying, "forward_bend": sc_forward_bend, "back_extension": sc_back_ext,
-    "hip_stretch": sc_hip_stretch, "squat": sc_squat, "lunge": sc_lunge,
+    "hip_stretch": sc_hip_stretch, "squat": sc_squat, "lunge": sc_lunge, "ball_position": sc_ball,
+    "back_roll": sc_back_roll, "deep_breathing": sc_deep_breathing,
 }
 VARIANTS = {
     "hamstring_stretch:seated": ("hamstring_stretch", sc_ham_seated, "seated"),
     "hamstring_stretch:standing": ("hamstring_stretch", sc_ham_standing, "standing"),
     "hamstring_stretch:lying": ("hamstring_stretch", sc_ham_lying, "lying"),
+}
+# other exercises' variants: (exercise, scenario, variant found from the pose, counted like the exercise)
+OTHER_VARIANTS = {
+    "glute_bridge:arms_raised": ("glute_bridge", sc_bridge_arms_up, "arms_raised"),
+    "glute_bridge:plain": ("glute_bridge", sc_bridge, ""),
+    "hip_stretch:outer_hip": ("hip_stretch", sc_hip_stretch_outer, "outer_hip"),
+    "hip_stretch:hip_flexor": ("hip_stretch", sc_hip_stretch, "hip_flexor"),
 }
 
 CONDITIONS = {
@@ -229,6 +275,55 @@ def test_hamstring_variant_found_from_pose(name):
     result, fbs = run(exercise, render(script, seed=3, noise=0.003, jitter=0.02, dropouts=1, vis_dips=0))
     assert result.variant == variant
     assert abs(result.hold_seconds - script.truth.hold_seconds) <= 0.15 * script.truth.hold_seconds + 0.5
+
+
+@pytest.mark.parametrize("name", list(OTHER_VARIANTS))
+def test_variant_found_and_counted_like_the_exercise(name):
+    exercise, scenario, variant = OTHER_VARIANTS[name]
+    script = scenario()
+    result, _ = run(exercise, render(script, seed=5, noise=0.003, jitter=0.02, dropouts=1, vis_dips=0))
+    assert result.variant == variant
+    assert result.complete_reps == script.truth.n_reps
+    if script.truth.holds:
+        want = script.truth.hold_seconds
+        assert abs(result.hold_seconds - want) <= 0.15 * want + 0.5, (result.holds, script.truth.holds)
+
+
+def test_outer_hip_stretch_bends_forward_without_a_lean_fault():
+    """The guides' hip stretch bends forward on purpose: the hip flexor stretch's "keep upright" is not said."""
+    result, _ = run("hip_stretch", render(sc_hip_stretch_outer(), seed=2, noise=0.002, jitter=0.0, dropouts=0,
+                                          vis_dips=0))
+    assert result.hold_seconds > 10.0
+    assert not any(f.code == "leaning_forward" for f in result.faults)
+
+
+def test_deep_breathing_names_inhale_and_exhale():
+    """The checker publishes the breath's phase for the overlay's guide: inhale while the chest rises, exhale
+    while it falls (each breath's middle of the way in and of the way out), nothing before lying down."""
+    script = sc_deep_breathing()
+    frames = render(script, seed=4, noise=0.002, jitter=0.0, dropouts=0, vis_dips=0)
+    result, fbs = run("deep_breathing", frames)
+    assert result.complete_reps == 4
+    by_time = {round(fb.time, 3): fb.movement for fb in fbs}
+    times = sorted(by_time)
+
+    def at(t):
+        return by_time[min(times, key=lambda x: abs(x - t))]
+    assert at(0.5) == ""  # standing: not in the exercise yet
+    for r in script.truth.reps:
+        assert at(r["start"] + 1.5) == "inhale"
+        assert at(r["end"] - 1.5) == "exhale"
+
+
+def test_ball_position_head_not_tucked_is_a_fault():
+    s = _lying_setup(Script("stand"))
+    for _ in range(2):
+        s.rep("knees_chest", up=1.5, pause=4.0, down=1.5)  # knees up, head left on the mat
+    result, _ = run("ball_position", render(s, seed=6, noise=0.002, jitter=0.0, dropouts=0, vis_dips=0))
+    assert result.complete_reps == 2
+    assert any(f.code == "head_not_tucked" for f in result.faults)
+    tucked, _ = run("ball_position", render(sc_ball(), seed=6, noise=0.002, jitter=0.0, dropouts=0, vis_dips=0))
+    assert not any(f.code == "head_not_tucked" for f in tucked.faults)
 
 
 def test_setup_phase_counts_nothing_until_in_position():

@@ -38,16 +38,16 @@ def test_shipped_programmes_load_and_name_real_exercises():
     progs = {p.name: p for p in list_programmes()}
     assert {"starter_week", "standard_routine", "desk_break"} <= set(progs)
     std = progs["standard_routine"]
-    assert [s.exercise for s in std.steps] == ["knee_to_chest", "pelvic_tilt", "glute_bridge", "cat_cow",
-                                              "childs_pose", "cobra", "supine_twist", "hamstring_stretch",
-                                              "bird_dog", "plank"]
+    assert [s.exercise for s in std.steps] == ["deep_breathing", "knee_to_chest", "ball_position", "back_roll",
+                                              "pelvic_tilt", "glute_bridge", "cat_cow", "childs_pose", "cobra",
+                                              "supine_twist", "hamstring_stretch", "bird_dog", "plank"]
     for p in progs.values():
         for s in p.steps:
             get_exercise(s.exercise)
             t = s.target(1)
             assert t.reps or t.hold
     # week-by-week targets: the latest entry at or before the week wins
-    bridge = std.steps[2]
+    bridge = next(s for s in std.steps if s.exercise == "glute_bridge")
     assert bridge.target(1) == Target(1, 8, 5.0)
     assert bridge.target(3) == Target(2, 10, 5.0)
     assert bridge.target(9) == Target(2, 12, 5.0)

@@ -192,7 +192,9 @@ def add_parser(sub, model_opts) -> None:
                                    "when asked; landmarks are cached, so a re-analysis skips the model.")
     a.add_argument("video", help="video file (mp4, mov, webm, avi, ...)")
     a.add_argument("--exercise", "-e", help="exercise id or alias (see `posecoach exercises`); without it the "
-                                            "exercises are recognised, and each recognised segment is counted")
+                                            "exercises are recognised, and each recognised segment is counted "
+                                            "(deep_breathing, back_roll and ball_position are not recognised "
+                                            "yet: name them)")
     a.add_argument("--exercise-file", metavar="PATH.toml",
                    help="your own exercise file (see README, 'Adding an exercise'); followed unless --exercise "
                         "names another")

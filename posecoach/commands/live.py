@@ -64,7 +64,8 @@ def add_parser(sub, model_opts) -> None:
     lv.add_argument("--exercises", help="a routine: comma-separated exercise ids, done in order (after --exercise)")
     lv.add_argument("--auto", action="store_true",
                     help="recognise the exercise from the pose and check that one, switching when you start "
-                         "another (recognition is right on about 3 clips in 4: --exercise is surer)")
+                         "another (recognition is right on about 3 clips in 4: --exercise is surer; deep_breathing, "
+                         "back_roll and ball_position are not recognised yet)")
     lv.add_argument("--sets", type=int, default=1, help="sets of each exercise (default 1)")
     lv.add_argument("--reps", type=int, default=None, help="reps per set (default: each exercise's own target)")
     lv.add_argument("--hold", type=float, default=None,

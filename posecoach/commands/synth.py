@@ -159,7 +159,8 @@ def add_parser(sub, model_opts) -> None:
                    help="camera distance x this, 0.5-3 (>1: a smaller person in the frame)")
     s.add_argument("--fault", action="append", help="inject a form fault (repeatable)")
     s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same clip)")
-    s.add_argument("--variant", default=None, help="exercise variant, e.g. lying/seated/standing for hamstring_stretch")
+    s.add_argument("--variant", default=None, help="exercise variant: lying/seated/standing for hamstring_stretch, "
+                   "arms_raised for glute_bridge, outer_hip for hip_stretch (the guides' version)")
     s.add_argument("--width", type=positive_int, default=480, help="frame width in pixels (default 480)")
     s.add_argument("--height", type=positive_int, default=360, help="frame height in pixels (default 360)")
     s.add_argument("--fps", type=positive_float, default=15.0, help="frames per second (default 15)")

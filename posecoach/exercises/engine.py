@@ -11,6 +11,7 @@ One ``Checker`` follows one ``ExerciseSpec`` by composing parts that each do one
   ``FaultMonitor``    the spec's fault rules, tempo faults, and how often a fault is said
   ``HoldTimer``       time in the target posture, inside tolerance and still
   ``CueBoard``        which cue is on screen
+  ``MovementPhase``   the movement's direction in the exercise's words (inhale / exhale), for a pacing guide
 
 Per frame the checker gates on visibility (a landmark below ``vis_min`` never drives a count; such frames are
 dropouts), runs the parts in that order and records their events (``Rep``, ``Hold``, ``FormFault``, ``Cue``) in
@@ -32,6 +33,7 @@ from .guards import isnan
 from .hold_timer import HoldTimer
 from .key_signal import KeySignal, SignalSample
 from .own_range import OwnRangeCounter
+from .pacing import MovementPhase
 from .periodicity import PeriodicityCounter, PeriodicityOptions
 from .posture_gate import PostureGate
 from .rep_tally import RepTally
@@ -73,6 +75,7 @@ class Checker:
         # a hold exercise's stays at the person's own, smaller depth (only where the spec's zone saw none)
         self.shallow = ShallowHold(sp, tuning) if sp.kind == "hold" and counting == "fused" else None
         self.cues = CueBoard(tuning)
+        self.movement = MovementPhase(sp, tuning)
         self.why = WhyNothing(sp)  # a zero gets a reason
         self.reset()
 
@@ -91,7 +94,7 @@ class Checker:
         self._view_problem = ""
         self._fallback_said = False
         for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic, self.tally,
-                     self.faults, self.hold_timer, self.cues, self.why):
+                     self.faults, self.hold_timer, self.cues, self.movement, self.why):
             part.reset()
         if self.shallow is not None:
             self.shallow.reset()
@@ -156,6 +159,7 @@ class Checker:
                                          p_hold=p_hold, speed=sample.speed, full_holds=self.result.holds,
                                          full_open=self.hold_timer.is_open))
         self.sample = dataclasses.replace(sample, state=self.counter.state)
+        self.movement.step(t, sample.p, in_position)
         return self._phase_name(), body
 
     def finish(self) -> SessionResult:
@@ -346,7 +350,7 @@ class Checker:
         joints = []
         if body is not None and not isnan(value):
             s = self.signal.side if self.signal.side in SIDES else "left"
-            if rep is not None and rep.side in SIDES and sp.side_mode == "active":
+            if rep is not None and rep.side in SIDES and sp.side_mode in ("active", "centred"):
                 s = rep.side
             status = "ok" if self.posture.in_position else "warn"
             joints.append(JointReading(sp.measure.name or "key", float(value), status, sp.measure.landmarks(s)))
@@ -359,4 +363,5 @@ class Checker:
             cue=self.cues.current(t), joints=tuple(joints), in_position=self.posture.in_position,
             required_view=sp.required_view, key_value=float(value), events=tuple(self._events),
             progress=float(self.signal.p), variant=self.signal.variant, facts=self.facts,
+            movement=self.movement.current,
         )

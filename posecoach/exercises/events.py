@@ -103,6 +103,7 @@ class Feedback:
     progress: float = float("nan")  # key measure mapped to 0 (start position) .. 1 (top / held position)
     variant: str = ""  # variant found from the pose (e.g. hamstring stretch: lying / seated / standing)
     facts: object = None  # the checker's ExerciseFacts (name, kind, family, targets, readings' units)
+    movement: str = ""  # the movement's direction in the exercise's words (deep breathing: inhale / exhale), or ""
 
 
 @dataclass

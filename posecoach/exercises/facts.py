@@ -38,6 +38,7 @@ class ExerciseFacts:
     hold_threshold: float  # progress at which a hold starts
     measure_name: str  # the key measure's reading name
     readings: tuple[Reading, ...]
+    movement_names: tuple[str, ...] = ()  # the way up and the way back, named (deep breathing: inhale, exhale)
 
     @classmethod
     def from_spec(cls, spec: ExerciseSpec) -> "ExerciseFacts":
@@ -49,7 +50,7 @@ class ExerciseFacts:
                    target_reps=spec.target_reps, target_hold=spec.target_hold, required_view=spec.required_view,
                    views=spec.supported_views, start=float(spec.start), top=float(spec.top), full=float(spec.full),
                    hold_threshold=float(spec.hold_threshold), measure_name=key,
-                   readings=tuple(readings))
+                   readings=tuple(readings), movement_names=tuple(spec.movement_names))
 
     def reading(self, name: str) -> Reading | None:
         return next((r for r in self.readings if r.name == name), None)

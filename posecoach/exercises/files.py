@@ -30,7 +30,7 @@ DATA_DIR = Path(__file__).with_name("data")
 
 PARTS = tuple(sorted({n[5:].lower() for n in Landmark.__members__ if n.startswith("LEFT_")} | {"nose"}))
 CHOICES = {  # fields whose values come from a fixed list
-    "kind": ("reps", "hold", "mixed"), "side_mode": ("near", "active", "mean"),
+    "kind": ("reps", "hold", "mixed"), "side_mode": ("near", "active", "mean", "centred"),
     "required_view": ("side", "front", "any"), "family": FAMILIES, "views": VIEWS,
     "phases": ("moving", "top", "hold", "any"), "severity": ("info", "warn", "bad"), "side": ("same", "near", "both"),
 }

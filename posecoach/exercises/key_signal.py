@@ -63,6 +63,7 @@ class KeySignal:
         self._raw: deque[float] = deque(maxlen=3)
         self._spacing = FrameSpacing()
         self._base_hist: deque[tuple[float, float]] = deque()
+        self._centre_hist: deque[tuple[float, float]] = deque()
         self.baseline = 0.0
         self.value = NAN
         self.p = NAN
@@ -82,10 +83,11 @@ class KeySignal:
         way, which an ``active`` spec keeps reading until the rep ends."""
         m = self.spec.measure
         mode = self.spec.side_mode
-        if mode == "active":
+        if mode in ("active", "centred"):
+            vals = self._centred(body) if mode == "centred" else None
             if rep_side in SIDES:
-                return m(body, rep_side), rep_side
-            vals = {s: m(body, s) for s in SIDES}
+                return (vals[rep_side] if vals else m(body, rep_side)), rep_side
+            vals = vals or {s: m(body, s) for s in SIDES}
             prog = {s: self.spec.progress(v) for s, v in vals.items() if not isnan(v)}
             if not prog:
                 return NAN, self.side
@@ -105,6 +107,21 @@ class KeySignal:
         if isnan(v):
             v = m(body, other(s))
         return v, s
+
+    def _centred(self, body: Body) -> dict[str, float]:
+        """Side mode "centred": the measure is signed (its right reading is minus its left one) and its resting
+        value depends on the camera (a body lying on the floor seen from above: the near side sits lower in the
+        image). The rest is learned as the median left reading over the last ``centre_window`` seconds, and
+        each side reads its excursion from it, so a roll toward the far side counts like one toward the near."""
+        v = self.spec.measure(body, "left")
+        if not isnan(v):
+            self._centre_hist.append((body.t, v))
+        while self._centre_hist and self._centre_hist[0][0] < body.t - self.tuning.centre_window:
+            self._centre_hist.popleft()
+        if not self._centre_hist or isnan(v):
+            return {"left": NAN, "right": NAN}
+        d = v - float(np.median([x for _, x in self._centre_hist]))
+        return {"left": d, "right": -d}
 
     def push(self, t: float, dt: float, raw: float, side: str, in_position: bool) -> SignalSample:
         """Smooth a valid raw value into value, progress and speed. ``in_position`` decides whether the value
@@ -135,6 +152,7 @@ class KeySignal:
         self._prev_p = NAN
         self.speed = 0.0
         self._base_hist.clear()
+        self._centre_hist.clear()
 
     # --------------------------------------------------------------------------------------------- pieces
     def _update_side(self, body: Body, dt: float) -> None:

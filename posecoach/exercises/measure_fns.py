@@ -126,6 +126,36 @@ def pelvic_roll(body: Body, side: str) -> float:
             + joint_angle(body.p(side, "hip"), body.p(side, "knee"), body.p(side, "ankle")))
 
 
+@measure_fn("shoulder_rise", reads=("shoulder", "hip", "ear"))
+def shoulder_rise(body: Body, side: str) -> float:
+    """Deep breathing: where the shoulder sits along the hip-to-ear line (0 = at the hip, 1 = at the ear).
+
+    A deep breath lifts the chest and draws the shoulders toward the ears, carrying arms folded in a self-hug;
+    the hip and the ear hardly move, so the share grows on the way in and shrinks on the way out, lying or
+    seated, from the side or obliquely (the three points stay near one line, foreshortened alike)."""
+    hip, ear = body.p(side, "hip"), body.p(side, "ear")
+    axis = ear - hip
+    n2 = float(axis @ axis)
+    if n2 < 1e-9:
+        return float("nan")
+    return float((body.p(side, "shoulder") - hip) @ axis / n2)
+
+
+# gate: none. Rolling toward the far side hides that side's hip and shoulder a little; their reported positions
+# still say which side is lower, and the pair, not one point, is the reading.
+@measure_fn("roll_tilt", reads=("both.hip", "both.shoulder"), gate=(), unit="torso", show=("hip", "shoulder"))
+def roll_tilt(body: Body, side: str) -> float:
+    """Back roll: how far the body has rolled onto ``side``, in torso lengths (0 = flat on the back).
+
+    Rolling about the spine drops one side's hip and shoulder and lifts the other's; in the image the pair
+    separates vertically, the rolled-to side lower, whichever side the camera is on (the floor is always down).
+    The mean of the hips' and the shoulders' separation, negative when rolled the other way."""
+    o = other(side)
+    dy = 0.5 * ((body.p(side, "hip")[1] - body.p(o, "hip")[1])
+                + (body.p(side, "shoulder")[1] - body.p(o, "shoulder")[1]))
+    return float(dy / body.scale)
+
+
 # ---------------------------------------------------------------------------------------------- standing
 @measure_fn("hip_over_knee", reads=("hip", "knee"), unit="torso")
 def hip_over_knee(body: Body, side: str) -> float:
@@ -133,7 +163,6 @@ def hip_over_knee(body: Body, side: str) -> float:
     return body.height_above(body.p(side, "hip"), body.p(side, "knee"))
 
 
-@measure_fn("thigh_back", reads=("hip", "knee"), unit="deg")
 def thigh_back(body: Body, side: str) -> float:
     """Hip stretch: how far the thigh points away from the vertical (degrees), behind or in front.
 
@@ -143,6 +172,44 @@ def thigh_back(body: Body, side: str) -> float:
     the whole hold). Either leg's angle from the vertical reads the stance."""
     d = body.p(side, "knee") - body.p(side, "hip")
     return abs(math.degrees(math.atan2(d[0], d[1])))  # 0 = straight down
+
+
+@variant_fn("hip_stretch_variant", reads=("both.hip", "both.ankle"))
+def hip_stretch_variant(body: Body) -> str:
+    """Which standing hip stretch the pose shows, from where the hips are over the feet (along the way the
+    person faces, in torso lengths from the mid-ankle): "hip_flexor" with the hips eased forward over a split
+    stance (+0.3..0.45 on synthetic truth, leaning or not), "outer_hip" with the weight shifted back onto the
+    back leg's hip (the guides' version: -0.45..-0.55), "" standing square or unsure."""
+    off = (body.mid("hip")[0] - body.mid("ankle")[0]) * body.facing() / body.scale
+    if off > 0.15:
+        return "hip_flexor"
+    if off < -0.25:
+        return "outer_hip"
+    return ""
+
+
+@measure_fn("hip_stretch_depth", reads=("hip", "knee", "both.hip", "both.ankle", "both.shoulder"),
+            gate=("hip", "knee"))
+def hip_stretch_depth(body: Body, side: str) -> float:
+    """Standing hip stretch depth, 0 = standing, 1 = in the stretch, for whichever version the pose shows.
+
+    hip flexor (and unsure): the thigh's angle from the vertical, 8 deg -> 0, 30 deg -> 1 (``thigh_back``);
+    outer hip (the guides': front knee bent, weight back on the straight back leg, trunk bending forward down
+    it): the trunk's forward lean, 10 deg -> 0, 35 deg -> 1. The outer version reads the trunk, which both
+    sides share, so its side is not told apart."""
+    if hip_stretch_variant(body) == "outer_hip":
+        return (trunk_lean(body, side) - 10.0) / 25.0
+    return (thigh_back(body, side) - 8.0) / 22.0
+
+
+@measure_fn("upright_lean", reads=("both.shoulder", "both.hip", "both.ankle"), gate=("shoulder", "hip"),
+            unit="deg")
+def upright_lean(body: Body, side: str) -> float:
+    """Forward lean of the trunk (``trunk_lean``) where the stretch asks for an upright trunk; NaN (no
+    judgement) in the outer hip stretch, which bends forward on purpose."""
+    if hip_stretch_variant(body) == "outer_hip":
+        return float("nan")
+    return trunk_lean(body, side)
 
 
 @measure_fn("trunk_lean", reads=("both.shoulder", "both.hip"), gate=("shoulder", "hip"), unit="deg")
@@ -174,6 +241,18 @@ def hamstring_variant(body: Body) -> str:
     if min(legs) < 35:
         return "seated"
     return ""
+
+
+@variant_fn("bridge_arms", reads=("both.shoulder", "both.hip", "both.wrist"))
+def bridge_arms(body: Body) -> str:
+    """Glute bridge: "arms_raised" when a hand points at the ceiling (well above the shoulder-hip line), ""
+    for the plain bridge (arms on the floor) or when unsure."""
+    # the better-seen arm only: a far arm hidden behind the body is reported anywhere (tens of pixels astray)
+    s = max(SIDES, key=lambda q: body.v(q, "wrist"))
+    if body.v(s, "wrist") < body.vis_min:
+        return ""
+    up = body.up_offset(body.p(s, "wrist"), body.p(s, "hip"), body.p(s, "shoulder"))
+    return "arms_raised" if up > 0.6 else ""
 
 
 @measure_fn("hamstring_depth", reads=(*_BOTH_LEGS, "both.wrist"), gate=("hip", "knee"))

@@ -119,6 +119,18 @@ def seated_legs_long(body: Body) -> bool:
     return segment_angle(body.p(s, "hip"), body.p(s, "ankle")) < 30 and not lying(body, 25)
 
 
+@posture_fn("lying_or_seated", reads=(*_LEGS, "both.shoulder"))
+def lying_or_seated(body: Body) -> bool:
+    """Deep breathing: lying on the back, or sitting tall (trunk upright, thigh near level, or pointing at the
+    camera and so foreshortened); not standing."""
+    if lying(body):
+        return True
+    s = _best_side(body, "hip", "knee")
+    hip, knee = body.p(s, "hip"), body.p(s, "knee")
+    thigh_level = segment_angle(hip, knee) < 40 or float(np.linalg.norm(knee - hip)) < 0.5 * body.scale
+    return torso_incline(body) > 55 and thigh_level
+
+
 @posture_fn("any_posture", reads=())
 def any_posture(body: Body) -> bool:
     return True

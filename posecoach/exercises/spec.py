@@ -78,6 +78,8 @@ class ExerciseSpec:
                    "physiotherapist.")
     # how the side is chosen: "near" = side nearest the camera; "active" = the side whose measure has progressed
     # most (one-sided movements like knee-to-chest or lunge); "mean" = both sides averaged when both visible
+    # "centred" = a signed measure (right = -left) whose excursion either way from its learned resting centre
+    # is read as that side's (the back roll: to the left and back, to the right and back)
     side_mode: str = "near"
     one_sided: bool = False  # report left/right on reps and holds
     leave: float = 0.35
@@ -110,6 +112,9 @@ class ExerciseSpec:
     baseline_window: float = 10.0
     baseline_limits: tuple[float, float] = (-0.1, 0.3)
     setup_needs_start: bool = True  # hold-only exercises may start straight in the held zone
+    # names of the way toward the top and the way back (deep breathing: "inhale", "exhale"): the checker
+    # publishes the current one per frame (Feedback.movement) for a pacing guide; empty: none
+    movement_names: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property

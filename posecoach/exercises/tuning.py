@@ -42,6 +42,14 @@ class CheckerTuning:
     """Time constant of the filter on the progress speed (progress units per second)."""
     baseline_percentile: float = 10.0
     """The adaptive start of the range is this percentile of recent progress values while in position."""
+    movement_window: float = 0.8
+    """Seconds over which the change of progress says which way the movement goes (inhale / exhale)."""
+    movement_dead_band: float = 0.15
+    """Change of progress over ``movement_window`` that switches the named direction: a slow breath moves about
+    0.3 units in 0.8 s; smaller changes leave the name as it was."""
+    centre_window: float = 15.0
+    """Side mode "centred": seconds of a signed measure whose median is taken as its resting centre (several
+    rolls to each side, and the still start before them)."""
     mean_disagree: float = 0.5
     """In ``side_mode="mean"``, two sides further apart than this share of the start-to-top range are not
     averaged: the side nearest the camera is trusted."""

@@ -5,7 +5,8 @@
 
 It draws what the Feedback says and nothing else: the skeleton with the checked joints highlighted
 green/amber/red, reps against the target, the hold ring (amber and paused while form is broken), the cue, the
-working side for one-sided exercises, a "get into position" guide with the camera view the exercise needs, fps.
+working side for one-sided exercises, a "get into position" guide with the camera view the exercise needs, fps,
+and for a paced exercise (deep breathing) a "breathe in / breathe out" guide from the phase the checker names.
 Static facts about an exercise (its display name, units of its measures, whether it is one-sided, its family) are
 the checker's own (``Feedback.facts``), so overrides show and the catalogue is never looked up again.
 """
@@ -20,6 +21,7 @@ import numpy as np
 from posecoach.render.hud import (COLUMN_W, CueAnnotator, FpsAnnotator, HeaderAnnotator, HoldTimerAnnotator,
                                   PositionGuideAnnotator, RepCounterAnnotator)
 from posecoach.render.joints import JointHighlightAnnotator, ReadingStyle
+from posecoach.render.pacing import MovementGuideAnnotator
 from posecoach.render.skeleton import SkeletonAnnotator
 
 # the position guide draws one of three bodies; an exercise's family says which
@@ -38,6 +40,7 @@ class ExerciseLook:
     posture: str = "standing"  # lying (on the back) | floor (face down, all fours) | standing
     hold_threshold: float = 0.7
     styles: dict = field(default_factory=dict)
+    paced: bool = False  # the checker names its movement's phases (deep breathing): draw the pacing guide
 
 
 @lru_cache(maxsize=64)
@@ -47,7 +50,7 @@ def exercise_look(facts) -> ExerciseLook:
     first = facts.guidance.split(". ")[0].strip().rstrip(".") + "." if facts.guidance else ""
     return ExerciseLook(name=facts.name, kind=facts.kind, one_sided=facts.one_sided, guidance=first,
                         posture=GUIDE_POSTURE.get(facts.family, "standing"), hold_threshold=facts.hold_threshold,
-                        styles=styles)
+                        styles=styles, paced=len(getattr(facts, "movement_names", ())) == 2)
 
 
 def _look(fb) -> ExerciseLook:
@@ -99,6 +102,7 @@ class CoachOverlay:
     timer: HoldTimerAnnotator = field(default_factory=HoldTimerAnnotator)
     cue: CueAnnotator = field(default_factory=CueAnnotator)
     guide: PositionGuideAnnotator = field(default_factory=PositionGuideAnnotator)
+    pacing: MovementGuideAnnotator = field(default_factory=MovementGuideAnnotator)
     fps: FpsAnnotator = field(default_factory=FpsAnnotator)
     show_fps: bool = True
     hud: bool = True  # False: only the body and its checked joints (thumbnails)
@@ -128,6 +132,9 @@ class CoachOverlay:
         hold = hold_display(fb)
         if hold is not None:
             scene = self.timer.annotate(scene, hold[0], fb.target_hold, hold[1], top=top)
+            top += 120 + 8  # the ring panel's height (hud.HoldTimerAnnotator)
+        if look.paced and fb.in_position:
+            scene = self.pacing.annotate(scene, fb.movement, fb.progress, top=top)
         if pose is None or not fb.in_position or fb.phase == "no_person":
             scene = self.guide.annotate(scene, fb.required_view, look.guidance, posture=look.posture,
                                         title="Step into view" if pose is None else "Get into position")

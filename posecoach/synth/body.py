@@ -15,7 +15,9 @@ names mean what a physiotherapist means by them whatever way the body lies:
 - per side (suffix ``_l`` / ``_r``): ``hip_flex`` (+ thigh forward), ``hip_abd`` (+ out to the side),
   ``knee_flex``, ``ankle`` (plantarflexion, 0 = foot at a right angle to the shin), ``foot_flat``
   (> 0.5: the foot lies flat on the floor pointing +X, whatever the ankle angle), ``shoulder_flex``
-  (+ arm forward, 180 overhead, - behind), ``shoulder_abd`` (+ out to the side), ``elbow_flex``.
+  (+ arm forward, 180 overhead, - behind), ``shoulder_abd`` (+ out to the side), ``shoulder_rot`` (+ turns the
+  arm inward about its own axis, so a bent elbow brings the hand across the chest), ``elbow_flex``.
+- ``shrug``: both shoulders drawn up toward the ears, in centimetres (a deep breath lifts them).
 """
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ NEUTRAL: dict[str, float] = {
     "pitch": 90.0, "roll": 0.0, "yaw": 0.0,
     "spine_flex": 0.0, "spine_twist": 0.0, "spine_lat": 0.0, "neck_flex": 0.0,
     **{f"{k}_{s}": 0.0 for s in SIDES for k in (
-        "hip_flex", "hip_abd", "knee_flex", "ankle", "shoulder_flex", "shoulder_abd", "elbow_flex")},
+        "hip_flex", "hip_abd", "knee_flex", "ankle", "shoulder_flex", "shoulder_abd", "shoulder_rot", "elbow_flex")},
+    "shrug": 0.0,
     "foot_flat_l": 0.0, "foot_flat_r": 0.0,
     "shoulder_abd_l": 6.0, "shoulder_abd_r": 6.0, "elbow_flex_l": 8.0, "elbow_flex_r": 8.0,
 }
@@ -192,8 +195,9 @@ def pose_body(p: dict[str, float], props: Proportions = Proportions()) -> BodySt
         C.setdefault("shins", []).extend([at(Fs, knee, f=0.05, u=-0.04), at(Fs, ankle, f=0.04, u=0.03)])
         C.setdefault("thighs_front", []).append(at(Ft, hip, f=0.08, u=-props.thigh * 0.5))
         # Arm.
-        shoulder = at(F2, neck_base, u=-props.shoulder_drop, l=sign * props.shoulder_half)
-        Fa = F2 @ _abd(sign * q[f"shoulder_abd_{s}"]) @ _flex(q[f"shoulder_flex_{s}"])
+        shoulder = at(F2, neck_base, u=q["shrug"] / 100.0 - props.shoulder_drop, l=sign * props.shoulder_half)
+        Fa = F2 @ _abd(sign * q[f"shoulder_abd_{s}"]) @ _flex(q[f"shoulder_flex_{s}"]) \
+            @ _twist(-sign * q[f"shoulder_rot_{s}"])
         elbow = at(Fa, shoulder, u=-props.upper_arm)
         Fe = Fa @ _flex(q[f"elbow_flex_{s}"])
         wrist = at(Fe, elbow, u=-props.forearm)

@@ -53,6 +53,35 @@ _add(Motion(
     tempo=(1.8, 3.0, 1.8, 1.2), default_reps=4, anchor="pelvis",
     faults=(Fault("head_lifting", "Keep your head down on the floor.", {"neck_flex": 35.0}),),
 ))
+# Both knees hugged to the chest, hands behind the knees (double knee to chest's peak, the back roll's start).
+_KNEES_HUGGED = SUPINE.but(hip_flex_l=118.0, hip_flex_r=118.0, knee_flex_l=125.0, knee_flex_r=125.0,
+                           foot_flat_l=0.0, foot_flat_r=0.0, ankle_l=10.0, ankle_r=10.0, shoulder_flex_l=55.0,
+                           shoulder_flex_r=55.0, elbow_flex_l=95.0, elbow_flex_r=95.0, contacts=("back",), solve=())
+_add(Motion(
+    # The guides' ball position: knees to the chest *and* the head tucked toward them (the back rounds a little).
+    "ball_position", "reps", SUPINE,
+    _KNEES_HUGGED.but(neck_flex=50.0, spine_flex=15.0),
+    tempo=(2.0, 5.0, 2.0, 1.5), default_reps=3, anchor="pelvis",
+    faults=(Fault("head_not_tucked", "Tuck your head toward your knees.", {"neck_flex": -50.0}),),
+))
+_add(Motion(
+    # Rolling on the back, knees hugged: the whole body rolls about the spine to one side and back (one rep),
+    # then to the other. Rolled 35 degrees; the back's contact points keep it on the floor.
+    "back_roll", "reps", _KNEES_HUGGED, _KNEES_HUGGED.but(roll=35.0),
+    tempo=(1.6, 0.4, 1.6, 0.4), sided="alternate", side_meaning="the side the body rolls to", default_reps=6,
+    anchor="pelvis",
+    faults=(Fault("knees_not_hugged", "Keep your knees hugged to your chest as you roll.",
+                  {"hip_flex_l": -45.0, "hip_flex_r": -45.0, "knee_flex_l": -35.0, "knee_flex_r": -35.0}),),
+))
+# A self-hug lying on the back, knees bent: each hand on the opposite shoulder, the right forearm over the left.
+_HUG = {"shoulder_flex_l": 30.0, "shoulder_abd_l": -30.0, "shoulder_rot_l": 90.0, "elbow_flex_l": 105.0,
+        "shoulder_flex_r": 45.0, "shoulder_abd_r": -30.0, "shoulder_rot_r": 90.0, "elbow_flex_r": 100.0}
+_add(Motion(
+    # A deep breath: the chest lifts and the shoulders rise toward the ears (4 cm, a full slow breath), carrying
+    # the hugging arms; one rep is one breath in and out, about 7 s (the guides: slow, deep breaths).
+    "deep_breathing", "reps", SUPINE.but(**_HUG), SUPINE.but(**_HUG, shrug=4.0, spine_flex=-4.0),
+    tempo=(2.8, 0.6, 3.2, 0.6), default_reps=4, anchor="heel_l",
+))
 _add(Motion(
     "pelvic_tilt", "reps", SUPINE,
     SUPINE.but(pitch=190.0, spine_flex=10.0),
@@ -131,6 +160,16 @@ MOTION_VARIANTS: dict[tuple[str, str], Motion] = {
                        shoulder_flex_l=95.0, shoulder_flex_r=95.0),
         tempo=(2.5, 0.0, 2.5, 2.0), default_hold=8.0, default_reps=1, anchor="heel_l", variant="standing"),
 }
+# The bridge with the arms pointing at the ceiling (the guides' harder bridge): counted like the bridge.
+_ARMS_UP = {"shoulder_flex_l": 90.0, "shoulder_flex_r": 90.0, "shoulder_abd_l": 4.0, "shoulder_abd_r": 4.0,
+            "elbow_flex_l": 3.0, "elbow_flex_r": 3.0}
+MOTION_VARIANTS[("glute_bridge", "arms_raised")] = Motion(
+    "glute_bridge", "reps", SUPINE.but(knee_flex_l=100.0, knee_flex_r=100.0, **_ARMS_UP),
+    SUPINE.but(knee_flex_l=85.0, knee_flex_r=85.0, hip_flex_l=-4.0, hip_flex_r=-4.0, **_ARMS_UP,
+               contacts=("upper_back", "feet"), solve=("pitch",), lo=180.0, hi=260.0),
+    tempo=(1.5, 1.5, 1.8, 1.0), default_reps=5, anchor="heel_l", variant="arms_raised",
+    faults=MOTIONS["glute_bridge"].faults,
+)
 _add(Motion(
     "childs_pose", "hold", ALL_FOURS,
     ALL_FOURS.but(pitch=-25.0, hip_flex_l=145.0, hip_flex_r=145.0, knee_flex_l=150.0, knee_flex_r=150.0,
@@ -190,6 +229,19 @@ _add(Motion(
     faults=(Fault("leaning_forward", "Keep your trunk upright; move the hips forward, not the shoulders.",
                   {"pitch": -28.0, "hip_flex_l": 28.0}),),
 ))
+# The guides' standing hip stretch: feet apart, one foot half a step back; the front knee bends and the weight
+# shifts back onto the straight back leg's hip while the trunk bends forward down that leg (the stretch is on
+# the outside of the back hip). The same stance as above with a shorter step; the left version has the right leg
+# back, like the hip flexor stretch's.
+_OUTER_HIP_START = STANDING.but(hip_flex_l=8.0, knee_flex_l=2.0, hip_flex_r=-10.0, knee_flex_r=2.0,
+                                contacts=("foot_l", "foot_r"), solve=("hip_flex_r",), lo=-40.0, hi=20.0)
+MOTION_VARIANTS[("hip_stretch", "outer_hip")] = Motion(
+    "hip_stretch", "hold", _OUTER_HIP_START,
+    _OUTER_HIP_START.but(pitch=58.0, hip_flex_l=70.0, knee_flex_l=40.0, knee_flex_r=2.0, spine_flex=12.0,
+                         neck_flex=10.0, shoulder_flex_l=55.0, shoulder_flex_r=55.0, lo=0.0, hi=80.0),
+    tempo=(2.0, 0.0, 2.0, 2.0), sided="blocks", side_meaning="the back leg (whose outer hip is stretched)",
+    default_hold=8.0, default_reps=1, anchor="heel_l", variant="outer_hip",
+)
 _add(Motion(
     "squat", "reps", STANDING,
     STANDING.but(pitch=55.0, hip_flex_l=125.0, hip_flex_r=125.0, knee_flex_l=112.0, knee_flex_r=112.0,
