@@ -168,7 +168,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
             clip: str | Path | None = None, csv: str | Path | None = None,
             estimator_options: EstimatorOptions | None = None, checker_settings: dict | None = None,
             use_cache: bool = True, progress=None, annotate=None, keep_frames: bool = True,
-            analysis_fps: float | None = None) -> Analysis:
+            analysis_fps: float | None = None, workers: int = 1) -> Analysis:
     """Run the whole offline pipeline over a video file, in one pass.
 
     Outputs written during the pass: ``out`` (the annotated video), ``clip`` (the browser-playable .webm the HTML
@@ -184,6 +184,11 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     timestamps; the frames in between are only grabbed from the decoder, never converted, unless a video is
     being written, where they are drawn with the latest analysed pose. None, or a rate at or above the video's,
     analyses every frame.
+
+    ``workers`` > 1: when the model has to run (no cache entry) and no video is written, the clip's timeline is
+    tracked in up to that many chunks in parallel processes (``parallel_tracking``; clips too short to pay for a
+    process stay in one); the stitched raw poses then go through the same per-frame step as a cache hit. With a
+    video to draw, the frames are decoded once for the model and the drawing together, in one process.
     """
     from posecoach import landmark_cache
     from posecoach.raw_log import RawPoseLog
@@ -213,6 +218,12 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         cache_path = landmark_cache.cache_path(video, resolve_model(opts.model), opts, rate)
         cached = landmark_cache.check(cache_path)
 
+    chunks = None
+    if not cached and workers > 1 and out is None and clip is None:
+        from posecoach import parallel_tracking
+
+        chunks = parallel_tracking.plan(source.duration, workers)
+        chunks = chunks if len(chunks) > 1 else None
     log = FrameLog()
     kept: list[FrameResult] | None = [] if keep_frames else None
     raw_log = None if cached else RawPoseLog()
@@ -220,6 +231,8 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     csv_sink = None
     prefetch = None
     estimator = None
+    tracked = None
+    tracking = None  # the report's account of a parallel tracking: chunks, seams, and whether it was used
     completed = False
 
     failed: dict = {}
@@ -236,7 +249,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     last = [None, -1]  # the latest FrameResult (drawn on frames in between analysed ones), the last frame index
 
     def advance(index: int) -> None:
-        if progress:
+        if progress and tracked is None:  # parallel tracking reported its own progress
             progress.update(index - last[1])
         last[1] = index
 
@@ -278,7 +291,21 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
 
             csv_sink = AnglesCsv(csv)
         video_frames = None
-        if cached and not sinks:
+        tracked = parallel_tracking.track(video, opts, rate, chunks, progress=progress) if chunks else None
+        if tracked is not None:
+            tracking = {"chunks": len(chunks), "used": tracked.agreed, "seams": [x.as_dict() for x in tracked.seams]}
+            if not tracked.agreed:  # a seam disagreed about who is tracked: the clip is tracked again, in one pass
+                tracked.close()
+                tracked = None
+                if progress is not None and hasattr(progress, "reset"):
+                    progress.reset()
+        if tracked is not None:  # raw poses from the chunks' workers, then the one step, as from the cache
+            for raw in tracked.frames():
+                raw_log.append(raw)
+                follow(raw, None)
+            video_frames = tracked.decoded
+            tm.inference, tm.decode = tracked.inference, tracked.decode
+        elif cached and not sinks:
             # Everything we need is in the cache: no decoding at all.
             for raw in landmark_cache.iter_raw(cache_path):
                 follow(raw, None)
@@ -332,6 +359,8 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         completed = True
     finally:
         # Stop the decoder thread and the model even when an exception (or Ctrl+C) ends the loop early.
+        if tracked is not None:
+            tracked.close()
         if prefetch is not None:
             prefetch.close()
         if estimator is not None:
@@ -366,12 +395,12 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
 
     raw_again = (raw_log.frames if raw_log is not None else (lambda: landmark_cache.iter_raw(cache_path)))
     facts = step.checker.facts if step.checker is not None else None
+    said = notes(log, source.fps, source.frame_count, [cache_warning] if cache_warning else [], decoded=video_frames)
+    if tracking is not None:
+        said["pose_tracking"] = tracking
     return Analysis(video=video, exercise=exercise, fps=source.fps, size=source.size, log=log, result=result,
-                    facts=facts,
-                    video_frames=video_frames, analysis_fps=rate,
-                    timings=tm, cached=cached, kept=kept, failed=failed, _raw=raw_again, _make_step=make_step,
-                    notes=notes(log, source.fps, source.frame_count, [cache_warning] if cache_warning else [],
-                                decoded=video_frames))
+                    facts=facts, video_frames=video_frames, analysis_fps=rate, timings=tm, cached=cached, kept=kept,
+                    failed=failed, _raw=raw_again, _make_step=make_step, notes=said)
 
 
 def default_annotator(exercise: str | None = None, show_fps: bool = True):
