@@ -138,8 +138,15 @@ def track(video: Path, options, rate: float | None, chunks: list[Chunk], *, prog
     reached = {}
     ok = False
     try:
-        for p in procs:
-            p.start()
+        # Ctrl+C goes to the whole process group, workers too. The parent handles it (and stops them); so they are
+        # started with SIGINT blocked, which they keep (a mask survives exec), and never print a traceback of
+        # their own, not even while still importing. A Ctrl+C meanwhile waits, and reaches the parent after.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            for p in procs:
+                p.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         while len(done) < len(procs):
             try:
                 msg = messages.get(timeout=0.2)
@@ -241,7 +248,8 @@ def _offset(a, b) -> float:
 def _track_chunk(k: int, video: str, options, rate: float | None, chunk: Chunk, path: str, messages) -> None:
     """A spawned worker: track ``chunk`` of ``video`` with a landmarker of its own, raw poses to ``path``."""
     # Ctrl+C reaches the whole process group; the parent handles it and stops us (SIGTERM ends us at once: the
-    # parent removes our file with its folder, so nothing is left half-written).
+    # parent removes our file with its folder, so nothing is left half-written). SIGINT is blocked from our
+    # start (see ``track``); ignored as well, should a platform not pass the mask on.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")
     os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
