@@ -74,10 +74,46 @@ class Chunk:
 
 
 def plan(duration: float, workers: int, min_chunk: float = MIN_CHUNK_SECONDS) -> list[Chunk]:
-    """Equal chunks of the timeline, as many as ``workers`` but none shorter than ``min_chunk`` seconds."""
+    """Chunks of the timeline, as many as ``workers`` but none shorter than ``min_chunk`` seconds, sized so that
+    every worker has about the same work: a later chunk also tracks its lead-in and grabs the frames before it,
+    so it is a little shorter (``_bounds``)."""
     n = max(1, min(int(workers), int(duration // min_chunk) if min_chunk > 0 else int(workers)))
-    bounds = [duration * k / n for k in range(n)] + [float("inf")]
+    bounds = _bounds(duration, n) + [float("inf")]
     return [Chunk(bounds[k], bounds[k + 1], max(0.0, bounds[k] - LEAD_IN) if k else 0.0) for k in range(n)]
+
+
+# Grabbing a frame (decoded, not converted, no model) costs about this much of tracking one: measured on the
+# 720p30 bench clip at the default rate, 0.27 s to grab 6.5 s of video against ~3.3 s to track it.
+GRAB_COST = 0.08
+
+
+def _bounds(duration: float, n: int) -> list[float]:
+    """Chunk starts giving each worker the same cost: (tracked seconds, lead-in included) + GRAB_COST x (grabbed
+    seconds). Found by bisection on the common cost; n = 1 or a tiny clip: [0]."""
+    if n <= 1 or duration <= 0:
+        return [0.0]
+
+    def starts(cost: float) -> list[float]:
+        out, b = [0.0], 0.0
+        for _ in range(n - 1):
+            lead = min(LEAD_IN, b) if b > 0 else 0.0
+            b = b - lead + (cost - GRAB_COST * (b - lead))  # where a chunk starting at b has spent ``cost``
+            out.append(b)
+        return out
+
+    def last_cost(st: list[float]) -> float:
+        b = st[-1]
+        lead = min(LEAD_IN, b)
+        return (duration - b + lead) + GRAB_COST * (b - lead)
+
+    lo, hi = 0.0, duration
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if last_cost(starts(mid)) > mid:
+            lo = mid
+        else:
+            hi = mid
+    return [round(b, 3) for b in starts((lo + hi) / 2)]
 
 
 @dataclass

@@ -26,10 +26,21 @@ SAMPLES = REPO / "sample_videos"
 BRIDGE = SAMPLES / "glute_bridge_side.mp4"  # 18.7 s, 15 fps, 3 reps: two chunks of 9.3 s
 
 
-def test_plan_cuts_the_timeline_into_chunks_no_shorter_than_the_break_even():
-    two = plan(18.7, 2)
-    assert [(c.start, c.lead_start) for c in two] == [(0.0, 0.0), (18.7 / 2, 18.7 / 2 - LEAD_IN)]
-    assert two[0].end == two[1].start and two[1].end == float("inf")
+def _work(c, duration):
+    """A chunk's cost as the plan counts it: seconds tracked (lead-in included), and the grabbed ones, cheaper."""
+    return (min(c.end, duration) - c.lead_start) + parallel_tracking.GRAB_COST * c.lead_start
+
+
+def test_plan_cuts_the_timeline_into_chunks_of_equal_work_no_shorter_than_the_break_even():
+    for duration, n in ((18.7, 2), (100.0, 4), (13.1, 2)):
+        chunks = plan(duration, n)
+        assert len(chunks) == n and chunks[0].start == 0.0 and chunks[-1].end == float("inf")
+        for a, b in zip(chunks, chunks[1:]):
+            assert a.end == b.start and b.lead_start == pytest.approx(b.start - LEAD_IN)
+        work = [_work(c, duration) for c in chunks]
+        assert max(work) - min(work) < 0.01 * max(work), work
+        # a later chunk re-tracks its lead-in and grabs what comes before it, so it is shorter
+        assert chunks[1].start > duration / n
     assert len(plan(2 * MIN_CHUNK_SECONDS - 0.1, 2)) == 1  # too short to pay for a second process
     assert len(plan(100.0, 4)) == 4 and len(plan(100.0, 1)) == 1
     assert len(plan(3.5 * MIN_CHUNK_SECONDS, 8)) == 3
