@@ -127,6 +127,7 @@ class Tracked:
     inference: float  # s of model time, summed over the workers
     decode: float  # s of decoding and grabbing, summed over the workers
     seams: list["Seam"]
+    workers: list[dict]  # per chunk: s from the start of ``track`` until its landmarker was ready / it was done
 
     def frames(self) -> Iterator[PoseFrame]:
         """Every kept raw pose in frame order: each chunk's own, its lead-in left out."""
@@ -160,11 +161,14 @@ class Seam:
                 "max_offset": None if np.isnan(self.max_offset) else round(self.max_offset, 4)}
 
 
-def track(video: Path, options, rate: float | None, chunks: list[Chunk], *, progress=None) -> Tracked:
+def track(video: Path, options, rate: float | None, chunks: list[Chunk], *, progress=None,
+          meanwhile=None) -> Tracked:
     """Track ``video``'s chunks in parallel, one spawned process each, and compare them at the seams (when
     ``Tracked.agreed`` is false, track the clip in one pass instead). Raises ``TrackingError`` (one line) when a
-    worker fails or dies; on any exit the workers are stopped, and on failure their files removed."""
+    worker fails or dies; on any exit the workers are stopped, and on failure their files removed.
+    ``meanwhile()``: run in this process once the workers are started (work that would otherwise wait for them)."""
     folder = Path(tempfile.mkdtemp(prefix="posecoach-chunks-"))
+    t_start = time.time()  # wall clock: the workers report when they were ready and done on the same clock
     ctx = multiprocessing.get_context("spawn")  # not fork: MediaPipe hangs in a forked child
     messages = ctx.Queue()
     procs = [ctx.Process(target=_track_chunk, name=f"posecoach-track-{k}", daemon=True,
@@ -183,6 +187,8 @@ def track(video: Path, options, rate: float | None, chunks: list[Chunk], *, prog
                 p.start()
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        if meanwhile is not None:
+            meanwhile()
         while len(done) < len(procs):
             try:
                 msg = messages.get(timeout=0.2)
@@ -204,15 +210,18 @@ def track(video: Path, options, rate: float | None, chunks: list[Chunk], *, prog
                 raise _failed(video, chunks[k], *payload)
             else:
                 done[k] = payload
-        for p in procs:
-            p.join()
+        # Not waiting for the workers to exit (MediaPipe's teardown, the interpreter's): their poses are on disk
+        # once they said "done", and the ``finally`` below ends whatever is left of them.
         tracked = Tracked(folder, chunks, tuple(done[len(chunks) - 1]["size"]), done[len(chunks) - 1]["decoded"],
-                          sum(d["inference"] for d in done.values()), sum(d["decode"] for d in done.values()), [])
+                          sum(d["inference"] for d in done.values()), sum(d["decode"] for d in done.values()), [],
+                          [{"ready": round(d["ready"] - t_start, 3), "done": round(d["done"] - t_start, 3),
+                            "inference": round(d["inference"], 3), "frames": d["frames"]}
+                           for _, d in sorted(done.items())])
         tracked.seams = [_seam(tracked, k) for k in range(1, len(chunks))]
         ok = True
         return tracked
     finally:
-        for p in procs:  # after a failure, Ctrl+C, or a seam that disagrees; finished workers are already gone
+        for p in procs:  # after a failure or Ctrl+C: stop them; after success: they are only exiting
             if p.is_alive():
                 p.terminate()
         for p in procs:
@@ -226,6 +235,22 @@ def track(video: Path, options, rate: float | None, chunks: list[Chunk], *, prog
         messages.join_thread()
         if not ok:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def track_agreed(video: Path, options, rate: float | None, chunks: list[Chunk], progress=None,
+                 meanwhile=None) -> tuple[Tracked | None, dict]:
+    """``track``, and the report's account of it (``pose_tracking``: chunks, seams, workers' times). The poses are
+    None when a seam disagreed (their files removed, the progress bar reset for the one pass that follows)."""
+    t0 = time.perf_counter()
+    tracked = track(video, options, rate, chunks, progress=progress, meanwhile=meanwhile)
+    account = {"chunks": len(chunks), "used": tracked.agreed, "seams": [x.as_dict() for x in tracked.seams],
+               "workers": tracked.workers, "wall": round(time.perf_counter() - t0, 3)}
+    if tracked.agreed:
+        return tracked, account
+    tracked.close()
+    if progress is not None and hasattr(progress, "reset"):
+        progress.reset()
+    return None, account
 
 
 def _failed(video: Path, chunk: Chunk, message: str, exit_code: int) -> TrackingError:
@@ -310,7 +335,7 @@ def _track_chunk(k: int, video: str, options, rate: float | None, chunk: Chunk, 
                 decode[0] += time.perf_counter() - t0
                 return fr, made
 
-            t_dec = time.perf_counter()
+            ready = time.time()  # landmarker made: what starting this worker cost is behind us
             prefetch = Prefetch(source.frames(keep, until=None if np.isinf(chunk.end) else chunk.end),
                                 prepare=prepare)
             base = None  # the index of this chunk's first own frame: progress counts video frames from there
@@ -328,10 +353,10 @@ def _track_chunk(k: int, video: str, options, rate: float | None, chunk: Chunk, 
             finally:
                 prefetch.close()
             log.flush()
-            wall = time.perf_counter() - t_dec
+            done = time.time()
             messages.put(("progress", k, source.decoded - (base or 0)))
             messages.put(("done", k, {"decoded": source.decoded, "frames": len(log), "size": source.size,
-                                      "inference": inference, "decode": decode[0], "wall": wall}))
+                                      "inference": inference, "decode": decode[0], "ready": ready, "done": done}))
     except BaseException as e:  # noqa: BLE001 - reported to the parent as one line, then this process ends
         text = str(e).strip().splitlines()
         line = text[0] if text else type(e).__name__

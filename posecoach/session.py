@@ -218,12 +218,9 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         cache_path = landmark_cache.cache_path(video, resolve_model(opts.model), opts, rate)
         cached = landmark_cache.check(cache_path)
 
-    chunks = None
-    if not cached and workers > 1 and out is None and clip is None:
-        from posecoach import parallel_tracking
+    from posecoach import parallel_tracking
 
-        chunks = parallel_tracking.plan(source.duration, workers)
-        chunks = chunks if len(chunks) > 1 else None
+    chunks = parallel_tracking.plan(source.duration, workers) if not (cached or out or clip) else []
     log = FrameLog()
     kept: list[FrameResult] | None = [] if keep_frames else None
     raw_log = None if cached else RawPoseLog()
@@ -291,14 +288,10 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
 
             csv_sink = AnglesCsv(csv)
         video_frames = None
-        tracked = parallel_tracking.track(video, opts, rate, chunks, progress=progress) if chunks else None
-        if tracked is not None:
-            tracking = {"chunks": len(chunks), "used": tracked.agreed, "seams": [x.as_dict() for x in tracked.seams]}
-            if not tracked.agreed:  # a seam disagreed about who is tracked: the clip is tracked again, in one pass
-                tracked.close()
-                tracked = None
-                if progress is not None and hasattr(progress, "reset"):
-                    progress.reset()
+        if len(chunks) > 1:  # None back when a seam disagreed about who is tracked: then one pass, below
+            from posecoach.exercises.periodicity import preload  # the checker's imports, while the workers start
+
+            tracked, tracking = parallel_tracking.track_agreed(video, opts, rate, chunks, progress, preload)
         if tracked is not None:  # raw poses from the chunks' workers, then the one step, as from the cache
             for raw in tracked.frames():
                 raw_log.append(raw)

@@ -5,7 +5,6 @@ one pass, frame for frame the same indices and timestamps; a failing or killed w
 non-zero exit; Ctrl+C must leave no output, no temporary folder and no worker behind."""
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import signal
@@ -177,3 +176,16 @@ def test_ctrl_c_stops_the_workers_and_leaves_nothing_half_written(tmp_path):
     time.sleep(0.2)
     assert [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text()
             .rsplit(")", 1)[1].split()[0]] == []
+
+
+def test_a_seam_that_disagrees_about_the_person_falls_back_to_one_pass(one_pass, monkeypatch):
+    # Any offset now counts as another person (or a left/right swap) at the seam: the chunks' poses must not be
+    # stitched; the clip is tracked again in one process and the report says why.
+    monkeypatch.setattr(parallel_tracking, "SEAM_TOLERANCE", -1.0)
+    an = analyze(BRIDGE, "glute_bridge", use_cache=False, keep_frames=False, workers=2)
+    rep = an.report()
+    assert rep["pose_tracking"]["chunks"] == 2 and not rep["pose_tracking"]["used"]
+    assert not rep["pose_tracking"]["seams"][0]["same_person"]
+    assert [(f.index, f.pose is None) for f in an._raw()] == [(f.index, f.pose is None) for f in one_pass._raw()]
+    for key in ("reps", "partial_reps", "hold_seconds"):
+        assert rep[key] == one_pass.report()[key], key

@@ -153,8 +153,11 @@ def _print_summary(report: dict, an, print=print) -> None:
     if "segments" in report and not report["segments"]:
         print("no supported exercise was recognised")
     src = "landmark cache" if report["landmarks_from_cache"] else "model"
+    tracking = report.get("pose_tracking") or {}
+    where = (f"summed over {tracking['chunks']} processes tracking a stretch each" if tracking.get("used")
+             else "in its own thread")
     print(f"processed at {t['fps']} fps ({t['wall']:.1f} s wall; landmarks from {src}; "
-          f"inference {t['inference']:.1f} s, decode {t['decode']:.1f} s in its own thread, "
+          f"inference {t['inference']:.1f} s, decode {t['decode']:.1f} s {where}, "
           f"drawing+encode {t['drawing']:.1f} s)")
 
 
