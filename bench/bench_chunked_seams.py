@@ -119,7 +119,11 @@ def main(argv=None) -> int:
 
 
 def _fmt(o: dict, kind: str) -> str:
-    return f"{o['hold']:.1f} s" if kind == "hold" else f"{o['reps']}" + (f" (+{o['partial']})" if o["partial"] else "")
+    """Hold clips: seconds held; rep clips: reps (+partial), and the seconds held at the top when there are any."""
+    if kind == "hold":
+        return f"{o['hold']:.2f} s"
+    return f"{o['reps']}" + (f" (+{o['partial']})" if o["partial"] else "") + (f", {o['hold']:.2f} s" if o["hold"]
+                                                                               else "")
 
 
 def write_report(rows: list[dict], args, load0) -> None:
@@ -128,14 +132,20 @@ def write_report(rows: list[dict], args, load0) -> None:
     single = [r for r in rows if not r["tracking"]]
     same = [r for r in chunked if r["chunked"] == r["one"]]
     same_cached = [r for r in chunked if r["chunked"] == r["cached"]]
+    same_counts = [r for r in rows if (r["chunked"]["reps"], r["chunked"]["partial"]) == (r["one"]["reps"],
+                                                                                      r["one"]["partial"])]
     lines = ["# Chunked pose tracking: do the seams change counts?", "",
              f"`nice python bench/bench_chunked_seams.py --sets {args.sets} --workers {args.workers}`", "",
              f"Machine: {describe()}; load average {load0[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
              f"({time.strftime('%Y-%m-%d %H:%M')}). Default analysis rate (24 fps), no landmark cache.", "",
              f"- clips: {len(rows)}; tracked in chunks: {len(chunked)}; too short for two chunks: {len(single)}; "
              f"a seam disagreed, tracked again in one pass: {len(fell_back)}",
-             f"- chunked = one pass (reps, partial reps, hold seconds): {len(same)} of {len(chunked)}; chunked = the "
-             f"one pass's raw poses as the cache stores them: {len(same_cached)} of {len(chunked)}",
+             f"- reps and partial reps, chunked = one pass: {len(same_counts)} of {len(rows)} clips",
+             f"- reps, partial reps and hold seconds all equal, chunked = one pass: {len(same)} of {len(chunked)} "
+             f"clips tracked in chunks; chunked = the one pass's raw poses as the cache stores them (float32): "
+             f"{len(same_cached)} of {len(chunked)}",
+             f"- the same frames (indices, timestamps) as the one pass: "
+             f"{sum(r['same_frames'] for r in rows)} of {len(rows)}",
              "", "| set | clip | s | one pass | as cached | chunked | seams: frames, largest offset | after the seam "
              "(2 s): presence differs, largest / mean offset |", "|---|---|---:|---:|---:|---:|---|---|"]
     for r in rows:

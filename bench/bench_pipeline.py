@@ -205,6 +205,13 @@ def main() -> int:
         lines.append(f"- {name}: reps {rep.get('reps')}, frames analysed {rep.get('frames_analysed')} of "
                      f"{rep.get('frames')}" + (f", tracked in {rep['pose_tracking']['chunks']} chunks, seams "
                                                f"{rep['pose_tracking']['seams']}" if rep.get("pose_tracking") else ""))
+    for name, rep in reports.items():
+        tr = rep.get("pose_tracking")
+        if tr:  # where a chunked run's time went (last round): the workers' start, their tracking, the rest
+            ws = "; ".join(f"chunk {k}: landmarker ready {w['ready']:.2f} s, done {w['done']:.2f} s, model "
+                           f"{w['inference']:.2f} s for {w['frames']} frames" for k, w in enumerate(tr["workers"]))
+            lines.append(f"- {name}, last round, from the start of the tracking: {ws}; tracking {tr['wall']:.2f} s "
+                         f"of analyze's {rep['timings']['wall']:.2f} s; the process: {e2e[name][-1]:.2f} s")
     if args.quick:
         _emit(lines, args)
         return 0

@@ -38,14 +38,18 @@ from posecoach.errors import EXIT_WORKER, PosecoachError
 from posecoach.pose import Landmark, PoseFrame
 
 LEAD_IN = 1.0  # s before a chunk's boundary where its worker starts tracking (poses compared, then dropped)
-# The shortest chunk worth a process (s of video): starting a worker (a Python, OpenCV, MediaPipe and a
-# landmarker) costs ~0.7 s of wall time and each chunk after the first re-tracks LEAD_IN s, which at 24 fps of
-# ~20 ms of model is another ~0.5 s; a clip gains from N chunks when each is longer than about twice that
-# (bench/results/pipeline.md measures the break-even).
+# The shortest chunk worth a process (s of video). A worker costs what one process pays anyway (MediaPipe's import
+# and a landmarker, ~0.5 s) plus a Python and OpenCV (~0.3 s of CPU), and a chunk after the first re-tracks
+# LEAD_IN s (~0.5 s at 24 fps and ~19 ms a frame) and grabs what comes before it. Halving the tracking of a clip
+# of D s saves ~0.23 D s on this project's machine, so two chunks break even near D = 3.5 s; 3 s a chunk (clips
+# of 6 s or more) keeps a margin for the decoding that one process does on its second core. An estimate from
+# those parts (bench/results/pipeline.md); the machine was too busy to time short clips end to end.
 MIN_CHUNK_SECONDS = 3.0
 SEAM_FRAMES = 6  # analysed frames just before a boundary on which the two chunks must follow the same person
 # The most two chunks' poses of one frame may differ (mean landmark distance, torso lengths) and still be the same
-# person tracked alike; a left/right swap of the limbs or another person is well above it.
+# person tracked alike; a left/right swap of the limbs or another person is well above it. On the 53 dev clips
+# tracked in chunks (bench/results/chunked_seams.md): median 0.009, largest 0.078 where the chunks went on alike;
+# the two seams that disagreed measured 0.85 and 2.4.
 SEAM_TOLERANCE = 0.25
 
 

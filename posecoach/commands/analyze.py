@@ -223,8 +223,9 @@ def add_parser(sub, model_opts) -> None:
                         "one per core). Used only when the model has to run (no landmark cache entry), the clip is "
                         f"at least {MIN_CHUNK_SECONDS:g} s per process, and no video is written: with -o or --html "
                         "the video is decoded once, in one process, for the model and the drawing together. "
-                        "Counts are the same as with 1 (each stretch starts 1 s early so tracking has settled; if "
-                        "two stretches disagree about who is tracked, the clip is tracked again in one process)")
+                        "Each stretch starts 1 s early so tracking has settled, and if two disagree about who is "
+                        "tracked the clip is tracked again in one process; on the dev clips reps were the same as "
+                        "with 1, hold times within a few frames (bench/results/chunked_seams.md)")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     model_opts(a)
     a.set_defaults(func=run)
