@@ -54,9 +54,19 @@ def one_pass():
     return analyze(BRIDGE, "glute_bridge", use_cache=False, keep_frames=False)
 
 
+class _Count:
+    def __init__(self):
+        self.n = 0
+
+    def update(self, n):
+        self.n += n
+
+
 def test_chunked_analysis_counts_as_one_pass(one_pass):
-    chunked = analyze(BRIDGE, "glute_bridge", use_cache=False, keep_frames=False, workers=2)
+    bar = _Count()
+    chunked = analyze(BRIDGE, "glute_bridge", use_cache=False, keep_frames=False, workers=2, progress=bar)
     a, b = one_pass.report(), chunked.report()
+    assert bar.n == b["frames"]  # the bar counts each video frame once, whichever worker tracked it
     tracking = b["pose_tracking"]
     assert tracking["chunks"] == 2 and tracking["used"]
     assert all(s["same_person"] and s["frames"] == parallel_tracking.SEAM_FRAMES for s in tracking["seams"])

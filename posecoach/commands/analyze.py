@@ -225,7 +225,8 @@ def add_parser(sub, model_opts) -> None:
                         "the video is decoded once, in one process, for the model and the drawing together. "
                         "Each stretch starts 1 s early so tracking has settled, and if two disagree about who is "
                         "tracked the clip is tracked again in one process; on the dev clips reps were the same as "
-                        "with 1, hold times within a few frames (bench/results/chunked_seams.md)")
+                        "with 1, hold times within a few frames (bench/results/chunked_seams.md). The chunks do "
+                        "~20%% more work in all, so on a machine already busy, 1 can be faster")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     model_opts(a)
     a.set_defaults(func=run)
