@@ -38,13 +38,14 @@ from posecoach.errors import EXIT_WORKER, PosecoachError
 from posecoach.pose import Landmark, PoseFrame
 
 LEAD_IN = 1.0  # s before a chunk's boundary where its worker starts tracking (poses compared, then dropped)
-# The shortest chunk worth a process (s of video). A worker costs what one process pays anyway (MediaPipe's import
-# and a landmarker, ~0.5 s) plus a Python and OpenCV (~0.3 s of CPU), and a chunk after the first re-tracks
-# LEAD_IN s (~0.5 s at 24 fps and ~19 ms a frame) and grabs what comes before it. Halving the tracking of a clip
-# of D s saves ~0.23 D s on this project's machine, so two chunks break even near D = 3.5 s; 3 s a chunk (clips
-# of 6 s or more) keeps a margin for the decoding that one process does on its second core. An estimate from
-# those parts (bench/results/pipeline.md); the machine was too busy to time short clips end to end.
-MIN_CHUNK_SECONDS = 3.0
+# The shortest chunk worth a process (s of video). A second worker costs a second Python, OpenCV, MediaPipe import
+# and landmarker, the 1 s lead-in tracked twice and the frames before it grabbed: ~2 CPU seconds in all (6.7
+# against 4.5 for a 6.5 s 720p clip, bench/results/pipeline.md). On an idle machine most of that runs beside the
+# first worker's own start, and halving the tracking of a clip of D s saves ~0.23 D s of wall time against
+# ~0.9 s of added wall time: break-even near D = 4 s. On a busy machine the extra CPU is a loss. 4 s a chunk
+# (clips of 8 s or more) takes the gain where it is clear; an estimate from those parts, since the shared machine
+# was never idle enough to time short clips end to end.
+MIN_CHUNK_SECONDS = 4.0
 SEAM_FRAMES = 6  # analysed frames just before a boundary on which the two chunks must follow the same person
 # The most two chunks' poses of one frame may differ (mean landmark distance, torso lengths) and still be the same
 # person tracked alike; a left/right swap of the limbs or another person is well above it. On the 53 dev clips
