@@ -10,9 +10,12 @@ exactly as on a cache hit. There is no second smoothing or counting path.
 Seams. A chunk after the first starts ``LEAD_IN`` seconds before its boundary: a new landmarker first has to find
 the person and its landmark filters need time to settle. Those lead-in poses are not kept; they are compared with
 the previous chunk's poses of the same frames (``Seam``). When the two do not follow the same person at the
-boundary (one sees somebody the other does not, or their torsos are further apart than ``max_jump`` torso
-lengths), the chunks disagree about who is tracked and ``track`` returns None: the caller then tracks the clip in
-one pass, so a seam never changes whom the report is about. Video files are never mirrored (only a webcam's
+boundary (one sees somebody the other does not, or their landmarks are further apart than ``SEAM_TOLERANCE``
+torso lengths: another person, or the limbs taken the other way round), the chunks disagree about who is tracked
+and ``track_agreed`` returns None: the caller then tracks the clip in one pass, so a seam never changes whom the
+report is about. Where they agree, MediaPipe's tracking still differs slightly after the seam (it never converges
+exactly on another landmarker's), so a hold may start or end a frame or a few apart from one pass's
+(bench/results/chunked_seams.md). Video files are never mirrored (only a webcam's
 selfie view is), so every chunk un-mirrors alike: not at all.
 
 Every worker reads the video from its start and only grabs (decodes without converting) the frames before its
@@ -311,6 +314,10 @@ def _offset(a, b) -> float:
 
 
 # --- in the worker process --------------------------------------------------------------------------------------
+class _Orphaned(Exception):
+    """The parent process is gone."""
+
+
 def _track_chunk(k: int, video: str, options, rate: float | None, chunk: Chunk, path: str, messages) -> None:
     """A spawned worker: track ``chunk`` of ``video`` with a landmarker of its own, raw poses to ``path``."""
     # Ctrl+C reaches the whole process group; the parent handles it and stops us (SIGTERM ends us at once: the
@@ -326,9 +333,12 @@ def _track_chunk(k: int, video: str, options, rate: float | None, chunk: Chunk, 
 
         source = VideoFile(video)
         select = AnalysisRate(rate) if rate else None
+        before = [0]  # frames before this chunk's start: its progress counts the video's frames from there
+        parent = os.getppid()
 
         def keep(t: float) -> bool:
             chosen = select(t) if select is not None else True  # every frame through the selector: same choice
+            before[0] += t < chunk.start
             return chosen and t >= chunk.lead_start
 
         decode = [0.0]
@@ -343,7 +353,6 @@ def _track_chunk(k: int, video: str, options, rate: float | None, chunk: Chunk, 
             ready = time.time()  # landmarker made: what starting this worker cost is behind us
             prefetch = Prefetch(source.frames(keep, until=None if np.isinf(chunk.end) else chunk.end),
                                 prepare=prepare)
-            base = None  # the index of this chunk's first own frame: progress counts video frames from there
             try:
                 for n, (fr, made) in enumerate(prefetch):
                     t0 = time.perf_counter()
@@ -351,17 +360,23 @@ def _track_chunk(k: int, video: str, options, rate: float | None, chunk: Chunk, 
                     inference += time.perf_counter() - t0
                     prefetch.dispose(made)
                     del made
-                    if base is None and fr.timestamp >= chunk.start:
-                        base = fr.index
-                    if base is not None and n % 8 == 7:
-                        messages.put(("progress", k, fr.index - base + 1))
+                    if n % 8 == 7:
+                        if os.getppid() != parent:  # the parent was killed outright (SIGKILL): nobody to report to
+                            raise _Orphaned
+                        messages.put(("progress", k, max(0, fr.index + 1 - before[0])))
             finally:
                 prefetch.close()
             log.flush()
             done = time.time()
-            messages.put(("progress", k, source.decoded - (base or 0)))
+            messages.put(("progress", k, max(0, source.decoded - before[0])))
             messages.put(("done", k, {"decoded": source.decoded, "frames": len(log), "size": source.size,
                                       "inference": inference, "decode": decode[0], "ready": ready, "done": done}))
+    except _Orphaned:  # our file, and the parent's folder once empty, are ours to remove then
+        Path(path).unlink(missing_ok=True)
+        try:
+            Path(path).parent.rmdir()
+        except OSError:
+            pass
     except BaseException as e:  # noqa: BLE001 - reported to the parent as one line, then this process ends
         text = str(e).strip().splitlines()
         line = text[0] if text else type(e).__name__

@@ -94,8 +94,10 @@ def test_workers_1_and_video_outputs_stay_in_one_process(one_pass, tmp_path, mon
 
 def test_chunked_poses_fill_the_cache_and_a_rerun_reads_it(tmp_path, monkeypatch):
     monkeypatch.setenv("POSECOACH_CACHE", str(tmp_path / "cache"))
-    first = analyze(BRIDGE, "glute_bridge", keep_frames=False, workers=2)
-    again = analyze(BRIDGE, "glute_bridge", keep_frames=False, workers=2)
+    bar = _Count()  # at 10 of the clip's 15 fps: frames skipped by the rate, on both sides of the seam
+    first = analyze(BRIDGE, "glute_bridge", keep_frames=False, workers=2, analysis_fps=10, progress=bar)
+    assert bar.n == first.report()["frames"] and first.report()["frames_analysed"] < bar.n
+    again = analyze(BRIDGE, "glute_bridge", keep_frames=False, workers=2, analysis_fps=10)
     assert first.report()["pose_tracking"]["used"] and not first.cached
     assert again.cached and "pose_tracking" not in again.report()
     for key in ("reps", "partial_reps", "hold_seconds", "frames_analysed"):
@@ -199,3 +201,22 @@ def test_a_seam_that_disagrees_about_the_person_falls_back_to_one_pass(one_pass,
     assert [(f.index, f.pose is None) for f in an._raw()] == [(f.index, f.pose is None) for f in one_pass._raw()]
     for key in ("reps", "partial_reps", "hold_seconds"):
         assert rep[key] == one_pass.report()[key], key
+
+
+def test_workers_whose_parent_is_killed_stop_and_remove_their_files(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    p = _cli("analyze", BRIDGE, "-e", "glute_bridge", "-q", "--no-cache", "--workers", "2", "-r", tmp_path / "r.json",
+             env={**os.environ, "TMPDIR": str(tmp)})
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(tmp.glob("posecoach-chunks-*/*.raw")):
+        time.sleep(0.05)
+    workers = _workers_of(p.pid)
+    assert workers and list(tmp.glob("posecoach-chunks-*/*.raw"))
+    p.kill()  # SIGKILL: no clean-up of its own; the workers notice within a few frames
+    p.communicate(timeout=30)
+    deadline = time.time() + 30
+    while time.time() < deadline and (list(tmp.iterdir()) or any(Path(f"/proc/{w}").exists() for w in workers)):
+        time.sleep(0.1)
+    assert list(tmp.iterdir()) == []
+    assert not any(Path(f"/proc/{w}").exists() for w in workers)
