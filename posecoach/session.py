@@ -288,7 +288,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
 
             csv_sink = AnglesCsv(csv)
         video_frames = None
-        if len(chunks) > 1:  # None back when a seam disagreed about who is tracked: then one pass, below
+        if len(chunks) > 1:  # tracked comes back None when a seam disagreed about who is tracked: one pass below
             from posecoach.exercises.periodicity import preload  # the checker's imports, while the workers start
 
             tracked, tracking = parallel_tracking.track_agreed(video, opts, rate, chunks, progress, preload)
