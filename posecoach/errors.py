@@ -10,6 +10,7 @@ EXIT_MODEL = 3  # model missing or damaged, cannot download
 EXIT_DEVICE = 4  # no camera, no display
 EXIT_OUTPUT = 5  # cannot write an output (full disk, read-only folder, /dev/full...); the message names which
 EXIT_NOBODY = 6  # analyze: nobody was found in the video (the reports are still written, and say so)
+EXIT_WORKER = 8  # analyze: a pose tracking worker process failed or died (--workers; the message says which)
 EXIT_INTERRUPTED = 130  # Ctrl+C, SIGTERM or SIGHUP; unfinished outputs are removed (live saves its session)
 
 

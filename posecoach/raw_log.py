@@ -27,8 +27,10 @@ FIELDS = ("index", "t", "present", "image", "vis", "world")
 class RawPoseLog:
     """Append-only, disk-backed sequence of raw ``PoseFrame``s (frame i at position i)."""
 
-    def __init__(self, buffer_frames: int = 256):
-        self._file = tempfile.TemporaryFile(prefix="posecoach-raw-")
+    def __init__(self, buffer_frames: int = 256, path=None):
+        # ``path``: a named file instead of an anonymous one, for a worker process whose poses the parent reads
+        # back (``read_frames``); the parent owns its folder and removes it.
+        self._file = open(path, "w+b") if path is not None else tempfile.TemporaryFile(prefix="posecoach-raw-")
         self._buf = np.zeros(buffer_frames, dtype=RECORD)
         self._fill = 0
         self._count = 0
@@ -78,16 +80,12 @@ class RawPoseLog:
 
     def frames(self) -> Iterator[PoseFrame]:
         """The raw frames back, in order."""
-        for block in self.blocks():
-            for r in block:
-                t = float(r["t"])
-                if r["present"]:
-                    world = r["world"]
-                    pose = Pose(image=r["image"].copy(), visibility=r["vis"].copy(), timestamp=t, image_size=self.size,
-                                world=None if np.isnan(world).any() else world.copy())
-                else:
-                    pose = None
-                yield PoseFrame(int(r["index"]), t, pose)
+        return _frames(self.blocks(), self.size)
+
+    def flush(self) -> None:
+        """Everything appended so far onto the file (a worker's log, before the parent reads it)."""
+        self._flush()
+        self._file.flush()
 
     def write_npz(self, fileobj) -> None:
         """Write the log as the landmark cache's .npz (deflated; one pass over the file per array, so memory stays
@@ -115,3 +113,31 @@ class RawPoseLog:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def read_frames(path, size: tuple[int, int], rows: int = 2048) -> Iterator[PoseFrame]:
+    """The frames of a log another process wrote at ``path`` (``RawPoseLog(path=...)``, flushed), in order."""
+    def blocks():
+        with open(path, "rb") as f:
+            while True:
+                data = f.read(rows * RECORD.itemsize)
+                if len(data) % RECORD.itemsize:
+                    raise OSError(f"the raw poses in {path} were cut short")
+                if not data:
+                    return
+                yield np.frombuffer(data, dtype=RECORD)
+
+    return _frames(blocks(), size)
+
+
+def _frames(blocks, size) -> Iterator[PoseFrame]:
+    for block in blocks:
+        for r in block:
+            t = float(r["t"])
+            if r["present"]:
+                world = r["world"]
+                pose = Pose(image=r["image"].copy(), visibility=r["vis"].copy(), timestamp=t, image_size=size,
+                            world=None if np.isnan(world).any() else world.copy())
+            else:
+                pose = None
+            yield PoseFrame(int(r["index"]), t, pose)

@@ -168,7 +168,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
             clip: str | Path | None = None, csv: str | Path | None = None,
             estimator_options: EstimatorOptions | None = None, checker_settings: dict | None = None,
             use_cache: bool = True, progress=None, annotate=None, keep_frames: bool = True,
-            analysis_fps: float | None = None) -> Analysis:
+            analysis_fps: float | None = None, workers: int = 1) -> Analysis:
     """Run the whole offline pipeline over a video file, in one pass.
 
     Outputs written during the pass: ``out`` (the annotated video), ``clip`` (the browser-playable .webm the HTML
@@ -184,6 +184,11 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     timestamps; the frames in between are only grabbed from the decoder, never converted, unless a video is
     being written, where they are drawn with the latest analysed pose. None, or a rate at or above the video's,
     analyses every frame.
+
+    ``workers`` > 1: when the model has to run (no cache entry) and no video is written, the clip's timeline is
+    tracked in up to that many chunks in parallel processes (``parallel_tracking``; clips too short to pay for a
+    process stay in one); the stitched raw poses then go through the same per-frame step as a cache hit. With a
+    video to draw, the frames are decoded once for the model and the drawing together, in one process.
     """
     from posecoach import landmark_cache
     from posecoach.raw_log import RawPoseLog
@@ -213,6 +218,9 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         cache_path = landmark_cache.cache_path(video, resolve_model(opts.model), opts, rate)
         cached = landmark_cache.check(cache_path)
 
+    from posecoach import parallel_tracking
+
+    chunks = parallel_tracking.plan(source.duration, workers) if not (cached or out or clip) else []
     log = FrameLog()
     kept: list[FrameResult] | None = [] if keep_frames else None
     raw_log = None if cached else RawPoseLog()
@@ -220,6 +228,8 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     csv_sink = None
     prefetch = None
     estimator = None
+    tracked = None
+    tracking = None  # the report's account of a parallel tracking: chunks, seams, and whether it was used
     completed = False
 
     failed: dict = {}
@@ -236,7 +246,7 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
     last = [None, -1]  # the latest FrameResult (drawn on frames in between analysed ones), the last frame index
 
     def advance(index: int) -> None:
-        if progress:
+        if progress and tracked is None:  # parallel tracking reported its own progress
             progress.update(index - last[1])
         last[1] = index
 
@@ -278,7 +288,17 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
 
             csv_sink = AnglesCsv(csv)
         video_frames = None
-        if cached and not sinks:
+        if len(chunks) > 1:  # tracked comes back None when a seam disagreed about who is tracked: one pass below
+            from posecoach.exercises.periodicity import preload  # the checker's imports, while the workers start
+
+            tracked, tracking = parallel_tracking.track_agreed(video, opts, rate, chunks, progress, preload)
+        if tracked is not None:  # raw poses from the chunks' workers, then the one step, as from the cache
+            for raw in tracked.frames():
+                raw_log.append(raw)
+                follow(raw, None)
+            video_frames = tracked.decoded
+            tm.inference, tm.decode = tracked.inference, tracked.decode
+        elif cached and not sinks:
             # Everything we need is in the cache: no decoding at all.
             for raw in landmark_cache.iter_raw(cache_path):
                 follow(raw, None)
@@ -332,6 +352,8 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
         completed = True
     finally:
         # Stop the decoder thread and the model even when an exception (or Ctrl+C) ends the loop early.
+        if tracked is not None:
+            tracked.close()
         if prefetch is not None:
             prefetch.close()
         if estimator is not None:
@@ -366,12 +388,12 @@ def analyze(video: str | Path, exercise: str | None = None, *, out: str | Path |
 
     raw_again = (raw_log.frames if raw_log is not None else (lambda: landmark_cache.iter_raw(cache_path)))
     facts = step.checker.facts if step.checker is not None else None
+    said = notes(log, source.fps, source.frame_count, [cache_warning] if cache_warning else [], decoded=video_frames)
+    if tracking is not None:
+        said["pose_tracking"] = tracking
     return Analysis(video=video, exercise=exercise, fps=source.fps, size=source.size, log=log, result=result,
-                    facts=facts,
-                    video_frames=video_frames, analysis_fps=rate,
-                    timings=tm, cached=cached, kept=kept, failed=failed, _raw=raw_again, _make_step=make_step,
-                    notes=notes(log, source.fps, source.frame_count, [cache_warning] if cache_warning else [],
-                                decoded=video_frames))
+                    facts=facts, video_frames=video_frames, analysis_fps=rate, timings=tm, cached=cached, kept=kept,
+                    failed=failed, _raw=raw_again, _make_step=make_step, notes=said)
 
 
 def default_annotator(exercise: str | None = None, show_fps: bool = True):

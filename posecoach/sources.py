@@ -61,10 +61,12 @@ class VideoFile:
     def __iter__(self) -> Iterator[Frame]:
         return self.frames()
 
-    def frames(self, keep: Callable[[float], bool] | None = None) -> Iterator[Frame]:
+    def frames(self, keep: Callable[[float], bool] | None = None, until: float | None = None) -> Iterator[Frame]:
         """Every frame, or with ``keep(timestamp) -> bool`` only the frames it keeps: the others are grabbed
         (demuxed and decoded, which a codec with inter-frame prediction needs) but never converted to BGR, which
-        is most of a frame's cost at high resolutions. ``decoded`` counts every frame read, kept or not."""
+        is most of a frame's cost at high resolutions. ``decoded`` counts every frame read, kept or not.
+        ``until``: stop before the first frame at or after this time (a chunk of the timeline, parallel_tracking);
+        frames are still read from the start, so indices and timestamps are the same as a whole pass's."""
         cap = self._open()
         # OpenCV >= 4.5 rotates by the container's rotation tag when this is on (the default); set it explicitly
         # so a phone clip shot upright is analysed upright.
@@ -83,6 +85,8 @@ class VideoFile:
                 if not np.isfinite(t) or t <= last_t or (index > 0 and t == 0.0):
                     t = last_t + 1.0 / fps if index > 0 else 0.0
                 last_t = t
+                if until is not None and t >= until:
+                    break
                 self.decoded += 1
                 if keep is None or keep(t):
                     ok, img = cap.retrieve()

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from posecoach.cli import (EXIT_MODEL, EXIT_NOBODY, EXIT_OUTPUT, CliError, _add_exercise_file, _check_exercise,
-                           _estimator_options, _progress, positive_float)
+                           _estimator_options, _progress, positive_float,
+                           positive_int)
+from posecoach.parallel_tracking import MIN_CHUNK_SECONDS, default_workers
 from posecoach.sources import DEFAULT_ANALYSIS_FPS
 
 DEMO_NAME = "glute_bridge_side.mp4"
@@ -37,9 +39,11 @@ def analysis_rate(text: str) -> float | None:
 
 def analyze_command(video: str | Path, exercise: str | None, outputs: AnalyzeOutputs, estimator, *,
                     quiet: bool = False, as_json: bool = False, use_cache: bool = True,
-                    analysis_fps: float | None = DEFAULT_ANALYSIS_FPS, recognition_model: str | None = None) -> int:
+                    analysis_fps: float | None = DEFAULT_ANALYSIS_FPS, recognition_model: str | None = None,
+                    workers: int = 1) -> int:
     """Analyse ``video`` (``exercise`` None: recognise the exercises), write ``outputs``, print a summary; returns
-    the exit code. ``estimator``: ``EstimatorOptions``."""
+    the exit code. ``estimator``: ``EstimatorOptions``; ``workers``: processes that may track the clip in chunks
+    (``session.analyze``)."""
     from posecoach.outputs.report import html_clip_path, write_analysis_outputs
     from posecoach.session import analyze
     from posecoach.sources import VideoFile
@@ -69,7 +73,7 @@ def analyze_command(video: str | Path, exercise: str | None, outputs: AnalyzeOut
         # One pass writes the annotated video, the HTML report's clip and the CSV; memory stays flat (keep_frames).
         an = analyze(video, exercise, out=outputs.out, clip=clip, csv=csv_path,
                      estimator_options=estimator, use_cache=use_cache, progress=bar,
-                     keep_frames=False, analysis_fps=analysis_fps)
+                     keep_frames=False, analysis_fps=analysis_fps, workers=workers)
     report = an.report()
     if recognition is not None and not report.get("nobody_found"):
         _add_routine(an, recognition, estimator.smoothing)
@@ -149,8 +153,11 @@ def _print_summary(report: dict, an, print=print) -> None:
     if "segments" in report and not report["segments"]:
         print("no supported exercise was recognised")
     src = "landmark cache" if report["landmarks_from_cache"] else "model"
+    tracking = report.get("pose_tracking") or {}
+    where = (f"summed over {tracking['chunks']} processes tracking a stretch each" if tracking.get("used")
+             else "in its own thread")
     print(f"processed at {t['fps']} fps ({t['wall']:.1f} s wall; landmarks from {src}; "
-          f"inference {t['inference']:.1f} s, decode {t['decode']:.1f} s in its own thread, "
+          f"inference {t['inference']:.1f} s, decode {t['decode']:.1f} s {where}, "
           f"drawing+encode {t['drawing']:.1f} s)")
 
 
@@ -160,7 +167,8 @@ def run(args) -> int:
                            AnalyzeOutputs(out=args.out, report=args.report, csv=args.csv, html=args.html),
                            _estimator_options(args), quiet=args.quiet, as_json=args.json,
                            use_cache=not args.no_cache, analysis_fps=args.analysis_fps,
-                           recognition_model=args.recognition_model)
+                           recognition_model=args.recognition_model,
+                           workers=args.workers if args.workers is not None else default_workers())
 
 
 def demo(args) -> int:
@@ -212,6 +220,15 @@ def add_parser(sub, model_opts) -> None:
                    help=f"run the model on at most this many frames a second of video (default "
                         f"{DEFAULT_ANALYSIS_FPS:g}; `all`: every frame). Counts and holds are as good at the "
                         f"default (bench/results/analysis_rate.md); the annotated video keeps every frame")
+    a.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                   help="processes that track the pose in parallel, each on its own stretch of the clip (default: "
+                        "one per core). Used only when the model has to run (no landmark cache entry), the clip is "
+                        f"at least {MIN_CHUNK_SECONDS:g} s per process, and no video is written: with -o or --html "
+                        "the video is decoded once, in one process, for the model and the drawing together. "
+                        "Each stretch starts 1 s early so tracking has settled, and if two disagree about who is "
+                        "tracked the clip is tracked again in one process; on the dev clips reps were the same as "
+                        "with 1, hold times within a few frames (bench/results/chunked_seams.md). The chunks do "
+                        "~20%% more work in all, so on a machine already busy, 1 can be faster")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     model_opts(a)
     a.set_defaults(func=run)

@@ -29,9 +29,14 @@ from collections import deque
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.signal import find_peaks
 
 from ..pose import Pose
+
+
+def preload() -> None:
+    """Import scipy.signal now (~0.6 s of CPU). It is imported on first use, so that making a checker stays cheap
+    and ``analyze`` can pay for this while its pose tracking workers start (session.analyze)."""
+    import scipy.signal  # noqa: F401
 
 # Joints that describe the posture of the trunk and limbs (face points add noise, hands and feet add little).
 FEATURE_JOINTS = (0, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28)
@@ -189,6 +194,8 @@ class PeriodicityCounter:
             return []
         lo, hi = np.nanpercentile(sig, [5, 95])
         prominence = max(o.rel_prominence * float(hi - lo), floor)
+        from scipy.signal import find_peaks  # see preload()
+
         peaks, props = find_peaks(sig, distance=max(1, int(0.6 * period * o.rate)), prominence=prominence)
         if len(peaks) < o.min_peaks:
             return []
