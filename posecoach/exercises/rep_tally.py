@@ -344,8 +344,13 @@ class RepTally:
         o = self.options
         if not o.edge_reps or p.confidence < o.promote_confidence or not p.key_range >= self.spec.full:
             return False
+        if len(ruled) < 2:
+            return False
+        # the same rhythm as the rules' run: its period and its distance to the run match their spacing (a
+        # settling-in movement before the first rep has a rhythm of its own)
+        usual = sorted(b - a for a, b in zip(ruled, ruled[1:]))[(len(ruled) - 2) // 2]
         gap = ruled[0] - p.peak if p.peak < ruled[0] else p.peak - ruled[-1]
-        return 0.6 * p.period <= gap <= 1.6 * p.period
+        return abs(p.period - usual) <= 0.25 * usual and 0.75 * usual <= gap <= 1.25 * usual
 
     def _second_in_rule_rep(self, p: PeriodicRep, before: PeriodicRep | None) -> bool:
         """Two periodic peaks inside one complete rule rep: the rule counter merged two reps whose return between
