@@ -56,6 +56,23 @@ def _phase_is(name):
     return lambda ev: any(e.get("type") == "Phase" and e.get("phase") == name for e in ev)
 
 
+
+def _press(env: dict, k: str) -> None:
+    """A key pressed in the posecoach window, as a person would."""
+    win = subprocess.run(["xdotool", "search", "--name", "^posecoach$"], env=env, capture_output=True,
+                         text=True).stdout.split()
+    assert win, "no posecoach window"
+    subprocess.run(["xdotool", "key", "--window", win[0], k], env=env, check=True, timeout=10)
+
+
+def _stop(proc, xvfb) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    xvfb.terminate()
+    xvfb.wait(timeout=10)
+
+
 def test_start_runs_a_whole_session_in_the_window(tmp_path):
     _need("Xvfb", "xdotool", "import")
     video = clip()
@@ -79,12 +96,6 @@ def test_start_runs_a_whole_session_in_the_window(tmp_path):
         shots[name] = img[:720, :960]
         return shots[name]
 
-    def key(k):
-        win = subprocess.run(["xdotool", "search", "--name", "^posecoach$"], env=env, capture_output=True,
-                             text=True).stdout.split()
-        assert win, "no posecoach window"
-        subprocess.run(["xdotool", "key", "--window", win[0], k], env=env, check=True, timeout=10)
-
     try:
         proc = subprocess.Popen([sys.executable, "-m", "posecoach", "start", str(prog), "--camera", str(video),
                                  "--loop", "--mute", "--session-dir", str(sess), "--demo-seconds", "5",
@@ -94,7 +105,7 @@ def test_start_runs_a_whole_session_in_the_window(tmp_path):
         pain = shot("1_pain_before", wait_for_picture=True)
         blue = np.abs(pain.astype(int) - (235, 160, 40)).max(axis=2) < 30
         assert blue.sum() > 1000, "the PAIN CHECK card's blue frame is on screen"
-        key("2")
+        _press(env, "2")
         _wait_for(sess, _phase_is("plan"), "today's plan", proc, timeout=30)
         shot("2_plan")
         _wait_for(sess, _phase_is("demo"), "the demonstration", proc, timeout=60)
@@ -108,14 +119,14 @@ def test_start_runs_a_whole_session_in_the_window(tmp_path):
         shot("5_rest")
         _wait_for(sess, _phase_is("pain_after"), "the pain check after", proc, timeout=180)
         shot("6_pain_after")
-        key("1")
+        _press(env, "1")
         _wait_for(sess, _phase_is("closing"), "the closing message", proc, timeout=30)
         closing = shot("7_progression")
         _wait_for(sess, lambda ev: (sess / "summary.json").exists(), "the summary", proc, timeout=60)
         time.sleep(1.0)
         summary_img = shot("8_summary")
         assert summary_img.mean() < demo.mean() + 40 and summary_img.std() > 10
-        key("Escape")
+        _press(env, "Escape")
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert "Traceback" not in err
@@ -128,11 +139,7 @@ def test_start_runs_a_whole_session_in_the_window(tmp_path):
         assert conn.execute("SELECT ended_by FROM sessions").fetchone()[0] == "done"
         assert closing.std() > 10
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+        _stop(proc, xvfb)
 
 
 SWITCH_PROGRAMME = """
@@ -158,12 +165,6 @@ def test_start_asks_to_switch_when_another_exercise_of_today_is_done(tmp_path):
     sess, db = tmp_path / "session", tmp_path / "home" / "history.sqlite3"
     proc = None
 
-    def key(k):
-        win = subprocess.run(["xdotool", "search", "--name", "^posecoach$"], env=env, capture_output=True,
-                             text=True).stdout.split()
-        assert win, "no posecoach window"
-        subprocess.run(["xdotool", "key", "--window", win[0], k], env=env, check=True, timeout=10)
-
     try:
         proc = subprocess.Popen([sys.executable, "-m", "posecoach", "start", str(prog), "--camera", str(video),
                                  "--loop", "--mute", "--session-dir", str(sess), "--pain-before", "2",
@@ -179,7 +180,7 @@ def test_start_asks_to_switch_when_another_exercise_of_today_is_done(tmp_path):
         amber = np.abs(img.astype(int) - (0, 180, 255)).max(axis=2) < 30
         assert amber.sum() > 2000, "the amber question panel is on screen"
         assert amber[360:].sum() > 0.9 * amber.sum(), "along the bottom, the person stays in view"
-        key("y")
+        _press(env, "y")
         _wait_for(sess, lambda ev: any(e.get("type") == "ExerciseSwitch" for e in ev), "the switch", proc, timeout=30)
         ev = _wait_for(sess, lambda ev: any(e.get("type") == "SetEnd" and e.get("exercise") == "glute_bridge"
                                             for e in ev), "the bridge set", proc, timeout=120)
@@ -187,7 +188,7 @@ def test_start_asks_to_switch_when_another_exercise_of_today_is_done(tmp_path):
         assert (offer["kind"], offer["exercise"], offer["on_screen"]) == ("ask", "glute_bridge", "squat")
         _wait_for(sess, lambda ev: sum(e.get("type") == "Phase" and e.get("phase") == "demo" for e in ev) >= 2,
                   "the squat taken up again", proc, timeout=60)
-        key("q")
+        _press(env, "q")
         out, err = proc.communicate(timeout=60)
         assert "Traceback" not in err, err
         summary = json.loads((sess / "summary.json").read_text())
@@ -200,8 +201,4 @@ def test_start_asks_to_switch_when_another_exercise_of_today_is_done(tmp_path):
         assert conn.execute("SELECT COUNT(*) FROM reps r JOIN sets s ON r.set_id = s.id JOIN exercises e ON "
                             "s.exercise_id = e.id WHERE e.exercise = 'glute_bridge' AND r.full = 1").fetchone()[0] >= 2
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+        _stop(proc, xvfb)

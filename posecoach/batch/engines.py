@@ -8,7 +8,6 @@ cancelled and running ones unwound; records already yielded are the caller's to 
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
@@ -16,16 +15,10 @@ from typing import Iterator
 from posecoach.batch import worker
 from posecoach.batch.inputs import ClipJob
 from posecoach.batch.worker import BatchSettings
+from posecoach.parallel_tracking import default_workers
 
 ENGINES = ("pool", "ray")
 CRASHED = "the worker process died while analysing this clip"
-
-
-def default_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 # --- local pool -------------------------------------------------------------------------------------------------

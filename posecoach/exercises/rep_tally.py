@@ -249,8 +249,9 @@ class RepTally:
             for k, p in enumerate(run):
                 if p.peak in self._used:
                     continue
-                if self._rule_rep_at(p) is not None:
-                    if self._second_in_rule_rep(p, run[k - 1] if k else None):
+                at = self._rule_rep_at(p)
+                if at is not None:
+                    if self._second_in_rule_rep(p, at, run[k - 1] if k else None):
                         out.append(self._count_alone(p))
                         continue
                     self._used.add(p.peak)
@@ -352,14 +353,13 @@ class RepTally:
         gap = ruled[0] - p.peak if p.peak < ruled[0] else p.peak - ruled[-1]
         return abs(p.period - usual) <= 0.25 * usual and 0.75 * usual <= gap <= 1.25 * usual
 
-    def _second_in_rule_rep(self, p: PeriodicRep, before: PeriodicRep | None) -> bool:
+    def _second_in_rule_rep(self, p: PeriodicRep, at: int, before: PeriodicRep | None) -> bool:
         """Two periodic peaks inside one complete rule rep: the rule counter merged two reps whose return between
         them never reached its start zone; the second peak is a rep of its own."""
         o = self.options
         if not o.split_reps or before is None or before.peak not in self._used:
             return False
-        i = self._rule_rep_at(p)
-        r = self.reps[i]
+        r = self.reps[at]
         if not r.complete or self.is_own(r):
             return False
         inside = r.start <= before.peak <= r.end and r.start <= p.peak <= r.end
