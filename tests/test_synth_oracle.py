@@ -72,8 +72,7 @@ def _known(table: dict[str, tuple[str, list[str]]]) -> dict[tuple[str, str, str,
 
 KNOWN_REPS = _known({
     "twist": (TWIST_2D, [f"supine_twist {v} {n} {s}" for v, n in (("side", "clean"), ("oblique", "clean"),
-                                                                    ("oblique", "realistic")) for s in (1, 3)
-                         if (v, n, s) != ("oblique", "clean", 1)]),
+                                                                    ("oblique", "realistic")) for s in (1, 3)]),
     "lunge": (LUNGE_FAR, ["lunge side realistic 1", "lunge side realistic 3", "lunge oblique clean 3",
                           "lunge oblique realistic 3", "lunge front clean 3", "lunge front realistic 1"]),
     "far": (FAR_LIMB, ["knee_to_chest side realistic 1", "knee_to_chest side realistic 3",
