@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from posecoach.exercises import make_checker
-from posecoach.exercises.periodicity import PeriodicityCounter, PeriodicityOptions, autocorrelation_period
+from posecoach.exercises.periodic_signal import autocorrelation_period
+from posecoach.exercises.periodicity import PeriodicityCounter, PeriodicityOptions
 from posecoach.pose import Pose, PoseFrame
 from posecoach.synth.landmarks import generate
 

@@ -93,7 +93,7 @@ def test_sets_and_rest_add_rest_phases_and_number_every_rep():
 
 def test_clothing_colours_reach_the_look():
     from posecoach.synth.clip import scene_look
-    from posecoach.synth.render import CLOTHING
+    from posecoach.synth.look import CLOTHING
 
     look = scene_look(SceneOptions("squat", shirt="white", trousers="#102030"))
     assert look.shirt == CLOTHING["white"]

@@ -16,50 +16,22 @@ needs two or three cycles before it is sure. The tally lets each do what it is g
   in a gap between two of their reps wide enough to hold a rep counts. Set-up, fidgeting, a single stretch or
   someone standing up and talking are not such runs.
 Attempts the rules saw are decided at the latest when the source ends, so live partial counts may lag.
-Counted reps are never taken back. Pure: no OpenCV, no I/O.
+Counted reps are never taken back. The tally keeps the state; each rule it applies (promotion, periodic runs, the
+double-count guard, edge reps, split reps, gap filling) is a pure function in ``tally_rules.py``, with its
+reason. Pure: no OpenCV, no I/O.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .events import Rep
 from .periodicity import PeriodicRep
 from .spec import ExerciseSpec
+from .tally_rules import (TallyOptions, is_double, is_edge_rep, overlap, periodic_runs, promotes, room_for_a_rep,
+                          splits_rule_rep, within)
 
-
-@dataclass(frozen=True)
-class TallyOptions:
-    """When the periodicity counter may count on its own. Chosen on the *tune* half of the dev clips."""
-
-    promote_confidence: float = 0.8  # autocorrelation a periodic peak needs to turn an attempt into a rep
-    promote_prominence: float = 0.6  # ... and its rise, as a share of the median rise of the confirmed reps
-    rescue_confidence: float = 0.6  # autocorrelation a periodic peak needs to count without the rules
-    run_min: int = 3  # periodic peaks in a row, unexplained by the rules, before they count
-    match_margin: float = 0.25  # periods a peak may fall outside a rule rep's span and still be that rep
-    # The person's own range (adaptive small-range reps): an attempt the zones saw counts, graded "attempt", when
-    # it reaches ``adapt_ratio`` of the person's typical range (the median reach of their reps so far, complete
-    # or not), once ``adapt_min_reps`` such reps show it is their range and not a one-off; never below the
-    # spec's ``partial_min`` (the rule counter reports nothing smaller).
-    adapt_ratio: float = 0.75
-    adapt_min_reps: int = 2
-    # Reps on the person's learned range (OwnRangeCounter) count once ``own_run`` of them agree (a lone one may be
-    # getting into position), while the spec's zones have counted nothing.
-    own_run: int = 2
-    # A complete rule rep whose top comes within ``double_gap`` periods of the last counted one (and within half
-    # of the person's usual spacing), while the periodicity counter is sure of the rhythm (``rhythm_confidence``),
-    # is the same movement counted twice (a pause at the top that jitters across a zone's edge); it is recorded
-    # as an attempt, not counted.
-    double_gap: float = 0.3
-    rhythm_confidence: float = 0.8
-    # A sure periodic peak (``promote_confidence``) of a full range, one period before the first rule rep of a
-    # run or after its last, is a rep the rules' set-up or a late return missed (the first rep of a set begun
-    # without a pause): it counts. ``edge_reps`` off restores the rules' edges.
-    edge_reps: bool = True
-    # A rule rep spanning two periodic peaks (the return between two reps never reached the start zone) holds two
-    # reps: the second peak counts when it is ``split_gap`` periods or more from the first.
-    split_reps: bool = True
-    split_gap: float = 0.6
+__all__ = ["RepTally", "TallyOptions"]  # TallyOptions lives with the rules it tunes; imported from here too
 
 
 class RepTally:
@@ -108,12 +80,12 @@ class RepTally:
             self._reach.append(rep.range_share)
         if rep.complete:
             self._rule_counted += 1
-            if any(_overlap(rep, r) for r in self._own):
+            if any(overlap(rep, r) for r in self._own):
                 return []  # counted already on the person's own range: the same movement
             m = self.options.match_margin
             for i, r in enumerate(self.reps):
-                period = r.end - r.start  # a periodicity rep spans one period around its peak
-                if r.source == "periodicity" and rep.start - m * period <= r.peak <= rep.end + m * period:
+                # a periodicity rep spans one period around its peak
+                if r.source == "periodicity" and within(r.peak, r.end - r.start, rep, m):
                     # the periodicity counter already counted this one (the rules closed it late): it stays one
                     # rep, now seen by both
                     self.reps[i] = replace(r, source="both")
@@ -135,7 +107,7 @@ class RepTally:
         if self.mode != "fused" or not rep.complete or self._rule_counted:
             return []
         for i, r in enumerate(self.reps):
-            if r.complete and _overlap(rep, r):  # counted already (by the periodicity counter, or adapted)
+            if r.complete and overlap(rep, r):  # counted already (by the periodicity counter, or adapted)
                 if r.source == "periodicity":
                     self.reps[i] = replace(r, source="both")
                 self._own.append(rep)
@@ -187,7 +159,7 @@ class RepTally:
         for p in self._periodic:
             if p.peak in self._used:
                 continue
-            if rep.start - m * p.period <= p.peak <= rep.end + m * p.period:
+            if within(p.peak, p.period, rep, m):
                 if best is None or abs(p.peak - rep.peak) < abs(best.peak - rep.peak):
                     best = p
         return best
@@ -198,44 +170,23 @@ class RepTally:
         m = self.options.match_margin
         for p in new:
             for i, r in enumerate(self.reps):
-                if r.complete and r.source == "rules" and r.start - m * p.period <= p.peak <= r.end + m * p.period:
+                if r.complete and r.source == "rules" and within(p.peak, p.period, r, m):
                     self._used.add(p.peak)
                     self.reps[i] = replace(r, source="both", confidence=round(max(0.5, min(1.0, p.confidence)), 3))
                     break
 
     def _confirms(self, peak: PeriodicRep, rep: Rep) -> bool:
-        """An attempt becomes a rep only if it reached the top (its return was not seen: the clip ended, a cut,
-        the person was lost) and periodic motion as large as the confirmed reps' shows the return happened.
-        An attempt that stopped short stays an attempt: telling those apart is what the zones are for."""
-        o = self.options
-        if not rep.range_share >= self.spec.full:
-            return False
-        rises = sorted(p.prominence for p in self._periodic if p.peak in self._used)
-        typical = rises[len(rises) // 2] if rises else 0.0
-        return peak.confidence >= o.promote_confidence and peak.prominence >= o.promote_prominence * typical
+        """``tally_rules.promotes``, against the rises of the peaks matched to counted reps so far."""
+        rises = [p.prominence for p in self._periodic if p.peak in self._used]
+        return promotes(peak, rep, self.spec.full, rises, self.options)
 
     def _rescue(self, now: float) -> list[Rep]:
-        """Periodic peaks that no rule rep explains count when they belong to a run: consecutive settled peaks
-        (a period has passed, so a rule rep closing around one would have done so), spaced at most 1.6 periods
-        apart, each with confidence >= ``rescue_confidence``, at least ``run_min`` long. The run may include
+        """Periodic peaks that no rule rep explains count when they belong to a run (``tally_rules.periodic_runs``:
+        settled, evenly spaced, strongly periodic peaks, at least ``run_min`` of them). The run may include
         peaks the rules counted too: a rep the rules missed in the middle of a set they otherwise follow counts,
         as do all the reps of a set they cannot follow at all. Recomputed from the current confidences each
         time (they grow as later windows see the run), so a run's first reps count once the run is sure."""
-        o = self.options
-        settled = [p for p in sorted(self._periodic, key=lambda q: q.peak) if now >= p.peak + p.period]
-        self._next_settle = min((p.peak + p.period for p in self._periodic if now < p.peak + p.period),
-                                default=math.inf)
-        runs, cur = [], []
-        for p in settled:
-            ok = p.confidence >= o.rescue_confidence
-            if not ok or (cur and p.peak - cur[-1].peak > 1.6 * max(p.period, cur[-1].period)):
-                if len(cur) >= o.run_min:
-                    runs.append(cur)
-                cur = [p] if ok else []
-            else:
-                cur.append(p)
-        if len(cur) >= o.run_min:
-            runs.append(cur)
+        runs, self._next_settle = periodic_runs(self._periodic, now, self.options)
         out = []
         # reps on the learned range are no sign that the spec's zones follow: they fill in like periodic ones
         rules_follow = any(r.complete and r.source != "periodicity" and not self.is_own(r) for r in self.reps)
@@ -251,15 +202,15 @@ class RepTally:
                     continue
                 at = self._rule_rep_at(p)
                 if at is not None:
-                    if self._second_in_rule_rep(p, at, run[k - 1] if k else None):
+                    if self._splits(p, at, run[k - 1] if k else None):
                         out.append(self._count_alone(p))
                         continue
                     self._used.add(p.peak)
                     continue
                 if ruled:
-                    if ruled[0] < p.peak < ruled[-1] and self._held_at(p) is None and self._room_for_a_rep(p, ruled):
+                    if ruled[0] < p.peak < ruled[-1] and self._held_at(p) is None and room_for_a_rep(p, ruled):
                         out.append(self._count_alone(p))
-                    elif self._edge_rep(p, ruled) and self._held_at(p) is None:
+                    elif is_edge_rep(p, ruled, self.spec.full, self.options) and self._held_at(p) is None:
                         out.append(self._count_alone(p))
                     continue
                 if rules_follow:
@@ -309,7 +260,7 @@ class RepTally:
         # an attempt that reached the top is one whose return went unseen (a cut, the person lost): not a small
         # range; ``_confirms`` decides those
         small = [r for r in self._held if o.adapt_ratio * typical <= r.range_share < self.spec.full
-                 and not any(_overlap(r, x) for x in self._own)]
+                 and not any(overlap(r, x) for x in self._own)]
         if self._adapted + len(small) < o.adapt_min_reps:
             return []
         out = []
@@ -322,62 +273,23 @@ class RepTally:
         return out
 
     def _double(self, rep: Rep) -> bool:
-        """The same movement counted twice: its top within ``double_gap`` periods of the last counted rep's, while
-        the rhythm is sure. An alternating exercise's main axis may read a pair of reps as one period, so there
-        the gap is measured against half of it."""
-        o = self.options
+        """``tally_rules.is_double`` against the reps counted so far and the counter's current rhythm."""
         period, strength = self._rhythm
-        if not (strength >= o.rhythm_confidence and math.isfinite(period)):
-            return False
-        if self.spec.one_sided:
-            period /= 2.0
         tops = sorted(r.peak for r in self.reps if r.complete)
-        if len(tops) < 2:
-            return False
-        # the counter's period may be a multiple of the true one (it locks on every other rep for a while): the
-        # gap must also be short against the person's own spacing of their reps so far
-        usual = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]
-        gap = rep.peak - tops[-1]
-        return 0.0 <= gap < o.double_gap * period and gap < 0.5 * usual
+        return is_double(rep.peak, tops, period, strength, self.spec.one_sided, self.options)
 
-    def _edge_rep(self, p: PeriodicRep, ruled: list[float]) -> bool:
-        """A sure, full-range periodic peak one period before the first rule rep of its run or after the last."""
-        o = self.options
-        if not o.edge_reps or p.confidence < o.promote_confidence or not p.key_range >= self.spec.full:
-            return False
-        if len(ruled) < 2:
-            return False
-        # the same rhythm as the rules' run: its period and its distance to the run match their spacing (a
-        # settling-in movement before the first rep has a rhythm of its own)
-        usual = sorted(b - a for a, b in zip(ruled, ruled[1:]))[(len(ruled) - 2) // 2]
-        gap = ruled[0] - p.peak if p.peak < ruled[0] else p.peak - ruled[-1]
-        return abs(p.period - usual) <= 0.25 * usual and 0.75 * usual <= gap <= 1.25 * usual
-
-    def _second_in_rule_rep(self, p: PeriodicRep, at: int, before: PeriodicRep | None) -> bool:
-        """Two periodic peaks inside one complete rule rep: the rule counter merged two reps whose return between
-        them never reached its start zone; the second peak is a rep of its own."""
-        o = self.options
-        if not o.split_reps or before is None or before.peak not in self._used:
+    def _splits(self, p: PeriodicRep, at: int, before: PeriodicRep | None) -> bool:
+        """``tally_rules.splits_rule_rep`` for the rule rep ``self.reps[at]``, when the peak before ``p`` in its
+        run was that rep's own (taken) and the rep was counted by the spec's zones."""
+        if before is None or before.peak not in self._used:
             return False
         r = self.reps[at]
-        if not r.complete or self.is_own(r):
-            return False
-        inside = r.start <= before.peak <= r.end and r.start <= p.peak <= r.end
-        return inside and p.peak - before.peak >= o.split_gap * p.period
-
-    @staticmethod
-    def _room_for_a_rep(p: PeriodicRep, ruled: list[float]) -> bool:
-        """A missed rep leaves a gap between the counted reps around it about twice their usual spacing."""
-        before = max(x for x in ruled if x < p.peak)
-        after = min(x for x in ruled if x > p.peak)
-        gaps = sorted(b - a for a, b in zip(ruled, ruled[1:]))
-        usual = gaps[len(gaps) // 2]
-        return after - before >= 1.5 * usual
+        return not self.is_own(r) and splits_rule_rep(p, before, r, self.options)
 
     def _complete_rule_rep_at(self, p: PeriodicRep) -> bool:
         m = self.options.match_margin
         return any(r.complete and r.source != "periodicity" and not self.is_own(r)
-                   and r.start - m * p.period <= p.peak <= r.end + m * p.period for r in self.reps)
+                   and within(p.peak, p.period, r, m) for r in self.reps)
 
     def is_own(self, r: Rep) -> bool:
         """Counted on the person's learned range (``own_rep``), not by the spec's zones."""
@@ -385,13 +297,13 @@ class RepTally:
 
     def _held_at(self, p: PeriodicRep) -> Rep | None:
         m = self.options.match_margin
-        return next((r for r in self._held if r.start - m * p.period <= p.peak <= r.end + m * p.period), None)
+        return next((r for r in self._held if within(p.peak, p.period, r, m)), None)
 
     def _rule_rep_at(self, p: PeriodicRep) -> int | None:
         """A rep or attempt the rules already decided around this peak."""
         m = self.options.match_margin
         return next((i for i, r in enumerate(self.reps) if r.source != "periodicity"
-                     and r.start - m * p.period <= p.peak <= r.end + m * p.period), None)
+                     and within(p.peak, p.period, r, m)), None)
 
     def _count(self, rep: Rep, source: str, peak: PeriodicRep | None, promoted: bool = False,
                grade: str = "") -> Rep:
@@ -418,8 +330,3 @@ class RepTally:
         self.reps.append(rep)
         return rep
 
-
-def _overlap(a: Rep, b: Rep) -> bool:
-    """Two reps that share more than half of the shorter one's span are the same movement."""
-    shared = min(a.end, b.end) - max(a.start, b.start)
-    return shared > 0.5 * max(min(a.end - a.start, b.end - b.start), 1e-9)

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from posecoach.synth.landmarks import scene_truth
-from posecoach.synth.render import Look, render_frame
+from posecoach.synth.look import Look
+from posecoach.synth.render import render_frame
 from posecoach.synth.scene import Scene, SceneOptions, make_scene
 from posecoach.synth.truth import truth_path
 

@@ -50,13 +50,13 @@ class SceneOptions:
     setup: float = 1.5  # seconds in the start (or setup) posture before the first rep, before tempo jitter
     sets: int = 1
     rest: float = 0.0  # seconds of rest after each set (between sets, and at the end when > 0)
-    shirt: str | None = None  # clothing colour names or #rrggbb (render.CLOTHING); None: drawn from the seed
+    shirt: str | None = None  # clothing colour names or #rrggbb (look.CLOTHING); None: drawn from the seed
     trousers: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse values the script or renderer cannot honour, with one line naming the valid range."""
         from posecoach.synth.camera import CAMERA_HEIGHTS, VIEWS
-        from posecoach.synth.render import clothing_colour
+        from posecoach.synth.look import clothing_colour
 
         if self.view not in VIEWS:
             raise ValueError(f"unknown view {self.view!r}; choose from {', '.join(VIEWS)}")

@@ -1,0 +1,152 @@
+"""The rules the rep tally (``rep_tally.py``) fuses its two counters by: each a pure function with one decision.
+
+The tally keeps the state (what was counted, which periodic peaks are taken, which attempts are held); these say
+whether one piece of evidence is a rep, and why such a rule is needed at all. Their parameters, ``TallyOptions``,
+were chosen on the *tune* half of the dev clips. Pure: no OpenCV, no I/O.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .events import Rep
+from .periodicity import PeriodicRep
+
+
+@dataclass(frozen=True)
+class TallyOptions:
+    """When the periodicity counter may count on its own. Chosen on the *tune* half of the dev clips."""
+
+    promote_confidence: float = 0.8  # autocorrelation a periodic peak needs to turn an attempt into a rep
+    promote_prominence: float = 0.6  # ... and its rise, as a share of the median rise of the confirmed reps
+    rescue_confidence: float = 0.6  # autocorrelation a periodic peak needs to count without the rules
+    run_min: int = 3  # periodic peaks in a row, unexplained by the rules, before they count
+    match_margin: float = 0.25  # periods a peak may fall outside a rule rep's span and still be that rep
+    # The person's own range (adaptive small-range reps): an attempt the zones saw counts, graded "attempt", when
+    # it reaches ``adapt_ratio`` of the person's typical range (the median reach of their reps so far, complete
+    # or not), once ``adapt_min_reps`` such reps show it is their range and not a one-off; never below the
+    # spec's ``partial_min`` (the rule counter reports nothing smaller).
+    adapt_ratio: float = 0.75
+    adapt_min_reps: int = 2
+    # Reps on the person's learned range (OwnRangeCounter) count once ``own_run`` of them agree (a lone one may be
+    # getting into position), while the spec's zones have counted nothing.
+    own_run: int = 2
+    # A complete rule rep whose top comes within ``double_gap`` periods of the last counted one (and within half
+    # of the person's usual spacing), while the periodicity counter is sure of the rhythm (``rhythm_confidence``),
+    # is the same movement counted twice (a pause at the top that jitters across a zone's edge); it is recorded
+    # as an attempt, not counted.
+    double_gap: float = 0.3
+    rhythm_confidence: float = 0.8
+    # A sure periodic peak (``promote_confidence``) of a full range, one period before the first rule rep of a
+    # run or after its last, is a rep the rules' set-up or a late return missed (the first rep of a set begun
+    # without a pause): it counts. ``edge_reps`` off restores the rules' edges.
+    edge_reps: bool = True
+    # A rule rep spanning two periodic peaks (the return between two reps never reached the start zone) holds two
+    # reps: the second peak counts when it is ``split_gap`` periods or more from the first.
+    split_reps: bool = True
+    split_gap: float = 0.6
+
+
+def within(peak: float, period: float, rep: Rep, margin: float) -> bool:
+    """A periodic peak (one ``period`` long) belongs to a rep when it falls inside the rep's span, give or take
+    ``margin`` periods: the two counters time the same movement a little differently (the rules close a rep on
+    the way home, the periodicity counter puts it at the top)."""
+    return rep.start - margin * period <= peak <= rep.end + margin * period
+
+
+def overlap(a: Rep, b: Rep) -> bool:
+    """Two reps that share more than half of the shorter one's span are the same movement."""
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return shared > 0.5 * max(min(a.end - a.start, b.end - b.start), 1e-9)
+
+
+def promotes(peak: PeriodicRep, attempt: Rep, full: float, confirmed_rises: list[float],
+             o: TallyOptions) -> bool:
+    """An attempt becomes a rep only if it reached the top (its return was not seen: the clip ended, a cut,
+    the person was lost) and periodic motion as large as the confirmed reps' shows the return happened.
+    An attempt that stopped short stays an attempt: telling those apart is what the zones are for.
+    ``confirmed_rises``: the prominences of the periodic peaks already matched to counted reps."""
+    if not attempt.range_share >= full:
+        return False
+    rises = sorted(confirmed_rises)
+    typical = rises[len(rises) // 2] if rises else 0.0
+    return peak.confidence >= o.promote_confidence and peak.prominence >= o.promote_prominence * typical
+
+
+def periodic_runs(periodic: list[PeriodicRep], now: float, o: TallyOptions) -> tuple[list[list[PeriodicRep]], float]:
+    """Periodic-only counting: peaks count without the rules only in runs, because set-up, fidgeting, a single
+    stretch or someone standing up and talking move the body too, but not again and again at one pace. A run is
+    consecutive settled peaks (a period has passed, so a rule rep closing around one would have done so), spaced
+    at most 1.6 periods apart, each with confidence >= ``rescue_confidence``, at least ``run_min`` long.
+    Returns the runs and when the next unsettled peak settles (nothing new can be decided before then)."""
+    settled = [p for p in sorted(periodic, key=lambda q: q.peak) if now >= p.peak + p.period]
+    next_settle = min((p.peak + p.period for p in periodic if now < p.peak + p.period), default=math.inf)
+    runs, cur = [], []
+    for p in settled:
+        ok = p.confidence >= o.rescue_confidence
+        if not ok or (cur and p.peak - cur[-1].peak > 1.6 * max(p.period, cur[-1].period)):
+            if len(cur) >= o.run_min:
+                runs.append(cur)
+            cur = [p] if ok else []
+        else:
+            cur.append(p)
+    if len(cur) >= o.run_min:
+        runs.append(cur)
+    return runs, next_settle
+
+
+def is_double(top: float, counted_tops: list[float], period: float, strength: float, one_sided: bool,
+              o: TallyOptions) -> bool:
+    """The double-count guard: a complete rule rep whose top comes within ``double_gap`` periods of the last
+    counted rep's, while the rhythm is sure, is the same movement counted twice (a pause at the top that jitters
+    across a zone's edge closes a second rep). An alternating exercise's main axis may read a pair of reps as one
+    period, so there the gap is measured against half of it. ``counted_tops``: the counted reps' tops, sorted."""
+    if not (strength >= o.rhythm_confidence and math.isfinite(period)):
+        return False
+    if one_sided:
+        period /= 2.0
+    tops = counted_tops
+    if len(tops) < 2:
+        return False
+    # the counter's period may be a multiple of the true one (it locks on every other rep for a while): the
+    # gap must also be short against the person's own spacing of their reps so far
+    usual = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]
+    gap = top - tops[-1]
+    return 0.0 <= gap < o.double_gap * period and gap < 0.5 * usual
+
+
+def is_edge_rep(p: PeriodicRep, ruled: list[float], full: float, o: TallyOptions) -> bool:
+    """Edge reps: a sure, full-range periodic peak one period before the first rule rep of its run or after the
+    last. The rules miss the first rep of a set begun without a pause at the start zone (their set-up is not
+    done yet) and a last rep whose return came late; the rhythm shows it was a rep like the others."""
+    if not o.edge_reps or p.confidence < o.promote_confidence or not p.key_range >= full:
+        return False
+    if len(ruled) < 2:
+        return False
+    # the same rhythm as the rules' run: its period and its distance to the run match their spacing (a
+    # settling-in movement before the first rep has a rhythm of its own)
+    usual = sorted(b - a for a, b in zip(ruled, ruled[1:]))[(len(ruled) - 2) // 2]
+    gap = ruled[0] - p.peak if p.peak < ruled[0] else p.peak - ruled[-1]
+    return abs(p.period - usual) <= 0.25 * usual and 0.75 * usual <= gap <= 1.25 * usual
+
+
+def splits_rule_rep(p: PeriodicRep, before: PeriodicRep, rule_rep: Rep, o: TallyOptions) -> bool:
+    """Split reps: two periodic peaks inside one complete rule rep, ``split_gap`` periods or more apart. The rule
+    counter merged two reps because the return between them never reached its start zone; the second peak is a
+    rep of its own."""
+    if not o.split_reps or not rule_rep.complete:
+        return False
+    r = rule_rep
+    inside = r.start <= before.peak <= r.end and r.start <= p.peak <= r.end
+    return inside and p.peak - before.peak >= o.split_gap * p.period
+
+
+def room_for_a_rep(p: PeriodicRep, ruled: list[float]) -> bool:
+    """Gap filling: where the rules follow the person, a periodic peak between two of their reps is one they
+    missed only if there is room for a rep there: a missed rep leaves a gap between the counted reps around it
+    about twice their usual spacing. ``ruled``: the tops of the rule reps in the peak's run, sorted."""
+    before = max(x for x in ruled if x < p.peak)
+    after = min(x for x in ruled if x > p.peak)
+    gaps = sorted(b - a for a, b in zip(ruled, ruled[1:]))
+    usual = gaps[len(gaps) // 2]
+    return after - before >= 1.5 * usual
