@@ -75,10 +75,10 @@ def _pick_motion(rng, exercises: list[str], p_other: float, p_idle: float) -> tu
         M.MOTIONS[m.id] = m
         return m.id, None, REST
     e = exercises[rng.integers(len(exercises))]
-    variant = None
-    if e == "hamstring_stretch":
-        variant = ["lying", "seated", "standing"][rng.integers(3)]
-    return e, variant, e
+    # Every variant the synthetic exerciser knows (the default motion is None), drawn evenly: a variant is
+    # the same exercise to the recogniser (the bridge with the arms raised, the outer hip stretch...).
+    variants = [None] + [v for (ex, v) in M.MOTION_VARIANTS if ex == e]
+    return e, variants[rng.integers(len(variants))], e
 
 
 def augment(xy, world, vis, rng, aspect):
