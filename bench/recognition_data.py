@@ -60,7 +60,36 @@ def _idles() -> list[M.Motion]:
     return out
 
 
-OTHERS, IDLES = _others(), _idles()
+def _ways() -> dict[str, list[M.Motion]]:
+    """Other ways real people do a supported exercise than its canonical motion (which the checker's tests pin
+    down, so it stays as it is): labelled with the exercise, drawn for a share of its clips. Squats with a bar on
+    the back, hands on the hips or arms crossed; push-ups with the hips sagging far or from the knees; the supine
+    twist with one leg straight and the other crossing over; a pelvic tilt with little visible motion."""
+    out: dict[str, list[M.Motion]] = {}
+
+    def way(e: str, tag: str, start: dict, peak: dict, **kw) -> None:
+        m = M.get_motion(e)
+        w = replace(m, id=f"{e}~{tag}", start=m.start.but(**start), peak=m.peak.but(**peak), setup=None, **kw)
+        out.setdefault(e, []).append(w)
+
+    for tag, arms in (("bar", dict(shoulder_abd_l=80.0, shoulder_abd_r=80.0, shoulder_flex_l=15.0,
+                                   shoulder_flex_r=15.0, elbow_flex_l=140.0, elbow_flex_r=140.0)),
+                      ("hips", dict(shoulder_abd_l=35.0, shoulder_abd_r=35.0, shoulder_flex_l=-10.0,
+                                    shoulder_flex_r=-10.0, elbow_flex_l=100.0, elbow_flex_r=100.0)),
+                      ("crossed", dict(shoulder_flex_l=85.0, shoulder_flex_r=85.0, shoulder_abd_l=-20.0,
+                                       shoulder_abd_r=-20.0, elbow_flex_l=135.0, elbow_flex_r=135.0))):
+        way("squat", tag, arms, arms)
+    sag = dict(hip_flex_l=-16.0, hip_flex_r=-16.0, spine_flex=-12.0)
+    way("pushup", "sag", sag, sag)
+    knees = dict(knee_flex_l=95.0, knee_flex_r=95.0, ankle_l=20.0, ankle_r=20.0, contacts=("hands", "knees"))
+    way("pushup", "knees", knees, knees)
+    one_leg = dict(hip_flex_r=0.0, knee_flex_r=0.0, foot_flat_r=0.0)
+    way("supine_twist", "one_leg", one_leg, dict(one_leg, roll=40.0, spine_twist=-50.0, hip_flex_l=100.0))
+    return out
+
+
+OTHERS, IDLES, WAYS = _others(), _idles(), _ways()
+P_WAY = 0.35  # share of an exercise's clips done in one of its other ways, when it has some
 
 
 def _pick_motion(rng, exercises: list[str], p_other: float, p_idle: float) -> tuple[str, str | None, str]:
@@ -75,9 +104,14 @@ def _pick_motion(rng, exercises: list[str], p_other: float, p_idle: float) -> tu
         M.MOTIONS[m.id] = m
         return m.id, None, REST
     e = exercises[rng.integers(len(exercises))]
-    variant = None
-    if e == "hamstring_stretch":
-        variant = ["lying", "seated", "standing"][rng.integers(3)]
+    # Every variant the synthetic exerciser knows (the default motion is None), drawn evenly: a variant is
+    # the same exercise to the recogniser (the bridge with the arms raised, the outer hip stretch...).
+    variants = [None] + [v for (ex, v) in M.MOTION_VARIANTS if ex == e]
+    variant = variants[rng.integers(len(variants))]
+    if e in WAYS and rng.random() < P_WAY:
+        m = WAYS[e][rng.integers(len(WAYS[e]))]
+        M.MOTIONS[m.id] = m
+        return m.id, None, e
     return e, variant, e
 
 
@@ -126,6 +160,12 @@ def one_euro(t, xy, world):
     return xs, ws
 
 
+def _elevation(rng) -> float | None:
+    """None (the camera height preset) for most views; a quarter looked at from anywhere between the floor and
+    nearly overhead (a phone on a shelf or a ceiling-mounted camera filming a mat)."""
+    return float(rng.uniform(-5.0, 70.0)) if rng.random() < 0.25 else None
+
+
 def clip_windows(seed: int, exercises: list[str], p_other: float = 0.12, p_idle: float = 0.05,
                  step: float = 1.0, views: int = 3) -> tuple[np.ndarray, list[str]]:
     """(features (K, F), labels) of the windows of one random synthetic clip, filmed from ``views`` cameras."""
@@ -142,7 +182,11 @@ def clip_windows(seed: int, exercises: list[str], p_other: float = 0.12, p_idle:
         # (no faults with several sets: motions.build_timeline's loop variable clash breaks that combination)
         faults=tuple(f for f in m.fault_codes() if rng.random() < 0.2) if sets == 1 else (),
         near_side=["left", "right"][rng.integers(2)], first_side=["left", "right"][rng.integers(2)],
-        tempo=float(rng.uniform(0.55, 1.8)), range_scale=float(rng.uniform(0.55, 1.3)),
+        # A quarter of the clips with a small range (0.3-0.55): some people barely move (a pelvic tilt on real
+        # footage is a few pixels of knee and hip motion).
+        tempo=float(rng.uniform(0.55, 1.8)),
+        range_scale=float(rng.uniform(0.3, 0.55) if rng.random() < 0.25 else rng.uniform(0.55, 1.3)),
+        elevation=_elevation(rng),
         distance_scale=float(rng.uniform(0.6, 2.2)), azimuth_offset=float(rng.uniform(-30, 30)),
         body_height=float(rng.uniform(1.5, 1.95)), build=float(rng.uniform(0.8, 1.3)),
         camera_height=["low", "mid", "high"][rng.integers(3)], setup=float(rng.uniform(0.5, 4.0)),
@@ -154,10 +198,10 @@ def clip_windows(seed: int, exercises: list[str], p_other: float = 0.12, p_idle:
     for k in range(views):
         if k:
             view = views_[rng.choice(len(views_), p=list(VIEW_P.values()))]
-            o = replace(opts, view=view, near_side=["left", "right"][rng.integers(2)],
+            o = replace(opts, view=view, near_side=["left", "right"][rng.integers(2)], elevation=_elevation(rng),
                         camera_height=["low", "mid", "high"][rng.integers(3)],
                         distance_scale=float(rng.uniform(0.6, 2.2)), azimuth_offset=float(rng.uniform(-30, 30)))
-            cam = place_camera(pts, o.view, o.width, o.height, near_side=o.near_side,
+            cam = place_camera(pts, o.view, o.width, o.height, near_side=o.near_side, elevation=o.elevation,
                                azimuth_offset=o.azimuth_offset, distance_scale=o.distance_scale,
                                front_azimuth=scene.motion.front_azimuth, camera_height=o.camera_height,
                                feet_azimuth=feet_azimuth(pts))

@@ -5,9 +5,11 @@ Two stages, so the live loop pays little per frame:
 - ``frame_descriptors``: per frame, a fixed-length vector (~60 numbers) from one pose: body orientation (torso
   angle to vertical in the image and in MediaPipe's world frame, which way the chest faces), hip-centred
   torso-scaled positions of the main joints (left/right symmetrised: mean and spread of each pair, so the
-  side that moves does not matter), key joint angles (2D and 3D), what is visible / cut off by the frame.
-- ``window_features``: per window of descriptors sampled on a fixed grid (``RATE`` per second): mean and
-  spread of each descriptor, per-joint motion energy, and the period and strength of the dominant motion
+  side that moves does not matter), key joint angles (2D and 3D), what is visible / cut off by the frame, and
+  last the image positions of hips, shoulders, knees, ankles, wrists and nose in torso lengths.
+- ``window_features``: per window of descriptors sampled on a fixed grid (``RATE`` per second): mean (not of the
+  image positions) and spread of each descriptor, per-joint motion energy, which joints move against the camera
+  (each image position's spread relative to the largest), and the period and strength of the dominant motion
   (autocorrelation of the first principal component of the joint trajectories).
 
 Pure numpy; everything is vectorised over frames.
@@ -37,6 +39,11 @@ _ANGLES = (((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE,
 _TRACK = (L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST, L.RIGHT_WRIST,
           L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HIP, L.RIGHT_HIP)
 _TRACK_GROUPS = ((0,), (1, 2), (3, 4), (5, 6), (7, 8), (9, 10))  # nose, shoulders, elbows, wrists, knees, ankles
+# Joint pairs (and the nose) whose image positions end every descriptor: hips, shoulders, knees, ankles, wrists.
+_ABS = (("HIP", L.LEFT_HIP, L.RIGHT_HIP), ("SHOULDER", L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+        ("KNEE", L.LEFT_KNEE, L.RIGHT_KNEE), ("ANKLE", L.LEFT_ANKLE, L.RIGHT_ANKLE),
+        ("WRIST", L.LEFT_WRIST, L.RIGHT_WRIST))
+N_ABS = 2 * (len(_ABS) + 1)  # image x, y of each (the last columns of a descriptor)
 
 
 def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -145,8 +152,12 @@ def frame_descriptors(xy: np.ndarray, world: np.ndarray, vis: np.ndarray,
     inside = ((xy[..., 0] >= 0) & (xy[..., 0] <= aspect[:, None]) & (xy[..., 1] >= 0) & (xy[..., 1] <= 1))
     out += [vis[:, lower].mean(1), vis[:, upper].mean(1), inside[:, lower].mean(1),
             np.abs(vis[:, 11:33:2] - vis[:, 12:33:2]).mean(1)]
-    d = np.stack(out, axis=1)
-    return np.clip(d, -6.0, 6.0)
+    d = np.clip(np.stack(out, axis=1), -6.0, 6.0)
+    # Where the main joints are in the image itself, in torso lengths (not hip-centred): only their spread over
+    # a window is used (``window_features``), which says what moves against the fixed camera. A push-up moves
+    # the hips and knees with the shoulders (the feet are the pivot); a cobra lifts the shoulders off still hips.
+    ab = [0.5 * (xy[:, a] + xy[:, b]) for _, a, b in _ABS] + [xy[:, L.NOSE]]
+    return np.concatenate([d, np.concatenate(ab, axis=1) / scale[:, None]], axis=1)
 
 
 def track_points(xy: np.ndarray) -> np.ndarray:
@@ -196,7 +207,10 @@ def window_features(desc: np.ndarray, track: np.ndarray) -> np.ndarray:
     d = desc[ok]
     tr = track[ok]
     lo, hi = np.percentile(d, [10, 90], axis=0)
-    mean = d.mean(0)
+    mean = d[:, :-N_ABS].mean(0)  # where the body is in the frame says nothing about the exercise
+    # Which joints move against the camera: each one's 90-10 range (x and y) relative to the largest.
+    spread = (hi - lo)[-N_ABS:]
+    pivot = np.concatenate([spread / (spread.max() + 0.05), [np.log1p(4.0 * spread.max())]])
     # Motion: per-joint speed (torso lengths per second) of lightly smoothed trajectories, symmetrised.
     k = np.array([0.25, 0.5, 0.25])
     sm = tr.copy()
@@ -232,9 +246,9 @@ def window_features(desc: np.ndarray, track: np.ndarray) -> np.ndarray:
             per[0] = share
         v = np.abs(vt[0]).reshape(13, 2)
         load = np.array([np.linalg.norm(v[list(g)]) for g in _TRACK_GROUPS])
-    return np.concatenate([mean, hi - lo, energy, per, load, [frac]])
+    return np.concatenate([mean, hi - lo, energy, per, load, pivot, [frac]])
 
 
 @lru_cache(maxsize=1)
 def feature_size() -> int:
-    return descriptor_size() * 2 + len(_TRACK_GROUPS) * 4 + 2 + 6 + len(_TRACK_GROUPS) + 1
+    return descriptor_size() * 2 - N_ABS + len(_TRACK_GROUPS) * 4 + 2 + 6 + len(_TRACK_GROUPS) + N_ABS + 1 + 1
