@@ -19,6 +19,14 @@ NAN = float("nan")
 # The joints whose visibility decides which side of the body is nearest the camera.
 SIDE_SCORE_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
 
+# Long segments whose image/world length ratio gives the image scale ("other": across the body).
+_SEGMENTS = (("shoulder", "hip"), ("hip", "knee"), ("knee", "ankle"), ("shoulder", "elbow"), ("elbow", "wrist"),
+             ("shoulder", "other"), ("hip", "other"))
+# A limb showing less than this share of its length in the image points at the camera by more than 60 degrees.
+FORESHORTENED = 0.5
+# A joint's plane turned more than 60 degrees from facing the camera shows its angle distorted in the image.
+FACING = 0.5
+
 
 def lm(side: str, part: str) -> int:
     """Landmark index of a side-relative part: lm('left', 'knee') -> Landmark.LEFT_KNEE."""
@@ -46,6 +54,7 @@ class Body:
         self.world = pose.world
         self.vis_min = vis_min
         self._scale: float | None = None
+        self._ipm: float | None = None
 
     # -- points -------------------------------------------------------------------------------------------
     def p(self, side: str, part: str) -> np.ndarray:
@@ -88,10 +97,62 @@ class Body:
         zo = self.pose.image[[lm(other(side), p) for p in ("shoulder", "hip")], 2].mean()
         return vis + (0.05 if z < zo else 0.0)
 
+    # -- depth --------------------------------------------------------------------------------------------
+    @property
+    def image_per_metre(self) -> float:
+        """Image units per world metre, from the body's least foreshortened segments; NaN without world
+        landmarks. A segment's image length over its world length is this at most, less the more it points at
+        the camera; the upper quartile over the well-seen segments resists MediaPipe's odd short limb."""
+        if self._ipm is None:
+            self._ipm = NAN
+            if self.world is not None:
+                ratios = []
+                for a, b in _SEGMENTS:
+                    for s in SIDES:
+                        ia, ib = lm(s, a), lm(s if b != "other" else other(s), b if b != "other" else a)
+                        if min(self.vis[ia], self.vis[ib]) < 0.5:
+                            continue
+                        w = float(np.linalg.norm(self.world[ia] - self.world[ib]))
+                        if w > 0.05:
+                            ratios.append(float(np.linalg.norm(self.xy[ia] - self.xy[ib])) / w)
+                if len(ratios) >= 3:
+                    self._ipm = float(np.percentile(ratios, 75))
+        return self._ipm
+
+    def in_image_plane(self, side: str, a: str, b: str) -> float:
+        """How much of segment a-b the image shows (1 = across the view, 0 = pointing at the camera)."""
+        ipm = self.image_per_metre
+        if self.world is None or not ipm > 0:
+            return 1.0
+        ia, ib = lm(side, a), lm(side, b)
+        w = float(np.linalg.norm(self.world[ia] - self.world[ib]))
+        if w <= 1e-6:
+            return 1.0
+        return float(np.linalg.norm(self.xy[ia] - self.xy[ib])) / (w * ipm)
+
+    def plane_faces_camera(self, side: str, a: str, b: str, c: str) -> bool:
+        """Does the image show joint a-b-c's angle truly: its plane within 60 degrees of facing the camera
+        (for a near-straight joint, whose plane is unknown: both limbs mostly across the view)?"""
+        if self.world is None:
+            return True
+        w = self.world
+        u, v = w[lm(side, a)] - w[lm(side, b)], w[lm(side, c)] - w[lm(side, b)]
+        n = np.cross(u, v)
+        nn, uv = float(np.linalg.norm(n)), float(np.linalg.norm(u) * np.linalg.norm(v))
+        if uv > 1e-9 and nn > 0.2 * uv:  # bent more than about 12 degrees: the plane is defined
+            return abs(float(n[2])) / nn >= FACING
+        return min(self.in_image_plane(side, a, b), self.in_image_plane(side, c, b)) >= FORESHORTENED
+
     # -- generic measures ---------------------------------------------------------------------------------
     def angle(self, side: str, a: str, b: str, c: str, gate: bool = True, world: bool = False) -> float:
         if gate and not self.ok(side, a, b, c):
             return NAN
+        # An image angle is the true one only when the joint's plane faces the camera. Seen edge-on (a knee
+        # bending in a squat filmed from the front) or with a limb pointing at the camera (a straight body seen
+        # from the head reads as folded) it means little: MediaPipe's world estimate, noisier but view-invariant,
+        # is then the better one.
+        if not world and self.world is not None and not self.plane_faces_camera(side, a, b, c):
+            world = True
         if world and self.world is not None:
             w = self.world
             return joint_angle(w[lm(side, a)], w[lm(side, b)], w[lm(side, c)])

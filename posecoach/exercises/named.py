@@ -142,6 +142,10 @@ class WatchedBody(Body):
     def scale(self) -> float:
         return self._plain.scale
 
+    @property
+    def image_per_metre(self) -> float:
+        return self._plain.image_per_metre
+
     def facing(self) -> float:
         return self._plain.facing()
 

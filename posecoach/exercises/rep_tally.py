@@ -29,7 +29,7 @@ from .events import Rep
 from .periodicity import PeriodicRep
 from .spec import ExerciseSpec
 from .tally_rules import (TallyOptions, is_double, is_edge_rep, overlap, periodic_runs, promotes, room_for_a_rep,
-                          splits_rule_rep, within)
+                          rules_lost, splits_rule_rep, within)
 
 __all__ = ["RepTally", "TallyOptions"]  # TallyOptions lives with the rules it tunes; imported from here too
 
@@ -52,6 +52,7 @@ class RepTally:
         self._periodic: list[PeriodicRep] = []
         self._used: set[float] = set()  # peaks (by time) that a rule rep or a count has taken
         self._held: list[Rep] = []  # rule attempts that a later periodic peak may still confirm
+        self._ended: list[Rep] = []  # attempts at the top when the source ended, waiting for the final peaks
         self._known: set[float] = set()  # peaks seen from the periodicity counter
         self._next_settle = -math.inf  # when the next unsettled peak settles
         self._reach: list[float] = []  # range_share of every rep the zones saw (the person's own range)
@@ -94,6 +95,9 @@ class RepTally:
                 return [self._record(replace(rep, index=0, complete=False, grade="partial"))]
             return [self._count(rep, "both" if peak is not None else "rules", peak)]
         if at_end:
+            if rep.range_share >= self.spec.full and rep.peak < rep.end:
+                self._ended.append(rep)  # reached the top: the rhythm may show the return was made in time
+                return []
             return [self._record(replace(rep, index=0, grade="partial"))]
         if peak is not None and self._confirms(peak, rep):
             return [self._count(rep, "both", peak, promoted=True)]
@@ -147,9 +151,14 @@ class RepTally:
         out = self._own_supported()
         self._own_held = []
         out += self._rescue(math.inf) + self._adapt()
-        for rep in self._held:
+        for rep in list(self._ended):
+            peak = self._match(rep)
+            if peak is not None and self._returned(peak, rep):
+                self._ended.remove(rep)
+                out.append(self._count(rep, "both", peak, promoted=True))
+        for rep in self._held + self._ended:
             out.append(self._record(replace(rep, index=0, source="rules", grade="partial")))
-        self._held = []
+        self._held, self._ended = [], []
         return out
 
     # ---------------------------------------------------------------------------------------------- logic
@@ -180,6 +189,12 @@ class RepTally:
         rises = [p.prominence for p in self._periodic if p.peak in self._used]
         return promotes(peak, rep, self.spec.full, rises, self.options)
 
+    def _returned(self, peak: PeriodicRep, rep: Rep) -> bool:
+        """The last rep of a recording, at the top when the source ended: it counts when a sure periodic peak
+        says the person was back home before the last frame (half a period after the top) and the zones only
+        missed it by their lag. Cut off mid-way down, it stays an attempt."""
+        return self._confirms(peak, rep) and peak.peak + 0.5 * peak.period <= rep.end
+
     def _rescue(self, now: float) -> list[Rep]:
         """Periodic peaks that no rule rep explains count when they belong to a run (``tally_rules.periodic_runs``:
         settled, evenly spaced, strongly periodic peaks, at least ``run_min`` of them). The run may include
@@ -197,10 +212,33 @@ class RepTally:
             # between reps they counted; runs outside their reps are someone doing something else (standing up,
             # talking with their hands), and an attempt among counted reps is a shallower rep, and stays one.
             ruled = [p.peak for p in run if self._complete_rule_rep_at(p)]
+            lost = rules_lost(run, [p.peak for p in run if self._complete_rule_rep_at(p, zones_only=True)],
+                              self.options)
             for k, p in enumerate(run):
                 if p.peak in self._used:
                     continue
+                ended = next((r for r in self._ended
+                              if r.start - self.options.match_margin * p.period <= p.peak <= r.end), None)
                 at = self._rule_rep_at(p)
+                if lost and p.key_range >= self.spec.full and (at is None or not self.reps[at].complete):
+                    # the rules lost this rhythm: an attempt they saw here was a rep, and takes its place (the last
+                    # one too, if the rhythm says its return was made before the source ended)
+                    if ended is not None:
+                        if p.peak + 0.5 * p.period <= ended.end:
+                            self._ended.remove(ended)
+                            out.append(self._count(ended, "both", p, promoted=True))
+                        continue
+                    held = self._held_at(p) if at is None else None
+                    if held is not None:
+                        self._held.remove(held)
+                        out.append(self._count(held, "both", p, promoted=True))
+                        continue
+                    if at is not None:
+                        self.reps.pop(at)
+                    out.append(self._count_alone(p))
+                    continue
+                if ended is not None:
+                    continue  # the last rep, cut off by the end of the source: ``finish`` decides it
                 if at is not None:
                     if self._splits(p, at, run[k - 1] if k else None):
                         out.append(self._count_alone(p))
@@ -286,10 +324,12 @@ class RepTally:
         r = self.reps[at]
         return not self.is_own(r) and splits_rule_rep(p, before, r, self.options)
 
-    def _complete_rule_rep_at(self, p: PeriodicRep) -> bool:
+    def _complete_rule_rep_at(self, p: PeriodicRep, zones_only: bool = False) -> bool:
+        """A rep the rules counted around this peak (``zones_only``: closed by the spec's zones themselves, not
+        an attempt the rhythm promoted)."""
         m = self.options.match_margin
         return any(r.complete and r.source != "periodicity" and not self.is_own(r)
-                   and within(p.peak, p.period, r, m) for r in self.reps)
+                   and not (zones_only and r.promoted) and within(p.peak, p.period, r, m) for r in self.reps)
 
     def is_own(self, r: Rep) -> bool:
         """Counted on the person's learned range (``own_rep``), not by the spec's zones."""

@@ -45,6 +45,11 @@ class TallyOptions:
     # reps: the second peak counts when it is ``split_gap`` periods or more from the first.
     split_reps: bool = True
     split_gap: float = 0.6
+    # A sure run (every peak ``promote_confidence``, at least ``run_min``) of which the rules counted fewer than
+    # ``lost_share`` is one whose rhythm they cannot follow (a view or variant their zones do not foresee): its
+    # peaks count, attempts included. ``lost_runs`` off restores counting only the gaps between rule reps.
+    lost_runs: bool = True
+    lost_share: float = 0.5
 
 
 def within(peak: float, period: float, rep: Rep, margin: float) -> bool:
@@ -128,6 +133,17 @@ def is_edge_rep(p: PeriodicRep, ruled: list[float], full: float, o: TallyOptions
     usual = sorted(b - a for a, b in zip(ruled, ruled[1:]))[(len(ruled) - 2) // 2]
     gap = ruled[0] - p.peak if p.peak < ruled[0] else p.peak - ruled[-1]
     return abs(p.period - usual) <= 0.25 * usual and 0.75 * usual <= gap <= 1.25 * usual
+
+
+def rules_lost(run: list[PeriodicRep], ruled: list[float], o: TallyOptions) -> bool:
+    """Rules that lost the rhythm: a sure run in which the rules counted fewer than ``lost_share`` of the peaks.
+    Zones set for one view see a twist filmed from the feet, or a tilt smaller than usual, as an attempt now and
+    then; a run this regular, as large as a rep in the key measure, is the person repeating the exercise."""
+    if not o.lost_runs or len(run) < o.run_min:
+        return False
+    if any(p.confidence < o.promote_confidence for p in run):
+        return False
+    return len(ruled) < o.lost_share * len(run)
 
 
 def splits_rule_rep(p: PeriodicRep, before: PeriodicRep, rule_rep: Rep, o: TallyOptions) -> bool:
