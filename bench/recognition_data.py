@@ -90,6 +90,8 @@ def _ways() -> dict[str, list[M.Motion]]:
 
 OTHERS, IDLES, WAYS = _others(), _idles(), _ways()
 P_WAY = 0.35  # share of an exercise's clips done in one of its other ways, when it has some
+# training-only motions by id: registered with the synthetic exerciser only while their clip is made
+TEMPORARY = {m.id: m for m in (*OTHERS, *IDLES, *(w for ws in WAYS.values() for w in ws))}
 
 
 def _pick_motion(rng, exercises: list[str], p_other: float, p_idle: float) -> tuple[str, str | None, str]:
@@ -97,11 +99,9 @@ def _pick_motion(rng, exercises: list[str], p_other: float, p_idle: float) -> tu
     u = rng.random()
     if u < p_other:
         m = OTHERS[rng.integers(len(OTHERS))]
-        M.MOTIONS[m.id] = m
         return m.id, None, OTHER
     if u < p_other + p_idle:
         m = IDLES[rng.integers(len(IDLES))]
-        M.MOTIONS[m.id] = m
         return m.id, None, REST
     e = exercises[rng.integers(len(exercises))]
     # Every variant the synthetic exerciser knows (the default motion is None), drawn evenly: a variant is
@@ -110,7 +110,6 @@ def _pick_motion(rng, exercises: list[str], p_other: float, p_idle: float) -> tu
     variant = variants[rng.integers(len(variants))]
     if e in WAYS and rng.random() < P_WAY:
         m = WAYS[e][rng.integers(len(WAYS[e]))]
-        M.MOTIONS[m.id] = m
         return m.id, None, e
     return e, variant, e
 
@@ -169,8 +168,21 @@ def _elevation(rng) -> float | None:
 def clip_windows(seed: int, exercises: list[str], p_other: float = 0.12, p_idle: float = 0.05,
                  step: float = 1.0, views: int = 3) -> tuple[np.ndarray, list[str]]:
     """(features (K, F), labels) of the windows of one random synthetic clip, filmed from ``views`` cameras."""
+    # the training-only motions (other movements, idling, other ways of doing an exercise) are registered with
+    # the synthetic exerciser for this clip only: left there, they would become exercises to everyone else
+    known = set(M.MOTIONS)
+    try:
+        return _clip_windows(seed, exercises, p_other, p_idle, step, views)
+    finally:
+        for k in set(M.MOTIONS) - known:
+            del M.MOTIONS[k]
+
+
+def _clip_windows(seed, exercises, p_other, p_idle, step, views):
     rng = np.random.default_rng(seed)
     ex, variant, label = _pick_motion(rng, exercises, p_other, p_idle)
+    if ex in TEMPORARY:
+        M.MOTIONS[ex] = TEMPORARY[ex]
     views_ = list(VIEW_P)
     view = views_[rng.choice(len(views_), p=list(VIEW_P.values()))]
     m = M.get_motion(ex, variant)
