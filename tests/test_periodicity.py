@@ -134,3 +134,29 @@ def test_counting_modes_are_validated():
 def test_options_window_is_bounded():
     assert 12.0 <= PeriodicityOptions(max_period=2.0).window <= 36.0
     assert PeriodicityOptions(max_period=30.0).window == 36.0
+
+
+def _run_with_key(lifts, key, fps=30.0):
+    c = PeriodicityCounter()
+    rng = np.random.default_rng(4)
+    for i, (lift, k) in enumerate(zip(lifts, key)):
+        c.update(i / fps, _pose(i / fps, lift, rng), float(k))
+    c.finish()
+    return c
+
+
+def test_a_key_measure_the_view_distorts_does_not_turn_the_rests_into_reps():
+    # five bridges between rests; the exercise's progress follows the hips in one case and, in the other, reads
+    # six at rest and falls to four at the top (a measure seen from a view that distorts it: a sit-up's head
+    # height from above the feet). Following its direction would count the four rests between the reps.
+    fps, period, n = 30.0, 4.0, 5
+    t = np.arange(0, 2.0 + n * period + 2.0, 1 / fps)
+    phase = np.clip((t - 2.0) / period, 0, n)
+    lifts = 0.08 * (1 - np.cos(2 * np.pi * phase)) / 2
+    sound = lifts / 0.08
+    assert _run_with_key(lifts, sound, fps).count == n
+    distorted = 6.0 - 2.0 * sound
+    c = _run_with_key(lifts, distorted, fps)
+    assert c.count == n
+    expected = [2.0 + (k + 0.5) * period for k in range(n)]
+    assert np.allclose([r.peak for r in c.reps], expected, atol=0.25 * period)

@@ -80,3 +80,23 @@ def test_with_the_posture_gate_shut_a_rep_needs_periodic_support():
     assert tally.own_rep(rep(5.0), refused=True) == []
     tally.finish([])
     assert tally.count == 0
+
+
+def test_with_the_gate_shut_a_peak_whose_key_the_view_distorts_supports_nothing():
+    import math
+
+    from posecoach.exercises.periodicity import PeriodicRep
+
+    def rep(t):
+        return Rep(index=0, start=t, peak=t + 2, end=t + 4, complete=True, range_share=1.0, source="rules")
+
+    def peaks(key):
+        return [PeriodicRep(peak=t + 2.0, period=5.0, confidence=0.7, channel="pose", prominence=0.9, key_range=key)
+                for t in (0.0, 5.0)]
+
+    for key, counted in ((1.0, 2), (math.nan, 0)):  # NaN: the periodicity counter found the measure distorted
+        tally = RepTally(spec())
+        tally.periodic(peaks(key), 6.0)
+        tally.own_rep(rep(0.0), refused=True)
+        tally.own_rep(rep(5.0), refused=True)
+        assert tally.count == counted, key

@@ -46,6 +46,7 @@ _HIPS = (23, 24)
 _SHOULDERS = (11, 12)
 VIS_MIN = 0.5
 N_FEATURES = len(FEATURE_JOINTS) * 5  # x, y in the image and x, y, z in the world
+KEY_PLAUSIBLE = (-1.0, 2.5)  # progress a working measure reaches (a person's range may pass the spec's by far)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,18 @@ def pose_features(pose: Pose | None) -> np.ndarray | None:
     else:
         w = np.full((len(idx), 3), np.nan)
     return np.concatenate([img.ravel(), w.ravel()])
+
+
+def _reads_the_exercise(key: np.ndarray | None) -> bool:
+    """Does the exercise's progress signal read this exercise here, so that its direction can orient the pose
+    axis? Progress is 0 at the spec's start and 1 at its top; a window whose middle half lies wholly outside
+    ``KEY_PLAUSIBLE`` is a measure this view distorts (a sit-up's head height seen from above the feet reads
+    six times its range, and falls as the person rises), and its direction would turn every rep into the rest
+    between two."""
+    if key is None or not key.std() > 1e-9:
+        return False
+    lo, hi = np.nanpercentile(key, [25, 75])
+    return hi >= KEY_PLAUSIBLE[0] and lo <= KEY_PLAUSIBLE[1]
 
 
 def torso_length(pose: Pose) -> float:
@@ -278,6 +291,8 @@ class PeriodicityCounter:
         channels = []
         key = np.asarray(self._key, float)[keep]
         key_r = resample(t, key, grid)
+        if not _reads_the_exercise(key_r):
+            key_r = None  # neither a channel of its own nor the pose axis' orientation
         if key_r is not None:
             channels.append(("key", key_r, o.key_floor))
         xs = [x for x, k in zip(self._x, range(len(self._x))) if keep[k]]
@@ -315,8 +330,7 @@ class PeriodicityCounter:
         # peak. The exercise's measure decides where it clearly moves with the pose; otherwise the sign stays
         # what it was in the last window; only the first window guesses: a session starts at rest, so the
         # first second of it is the low end.
-        c = np.corrcoef(proj, key_r)[0, 1] if key_r is not None and key_r.std() > 1e-9 and proj.std() > 1e-12 \
-            else math.nan
+        c = np.corrcoef(proj, key_r)[0, 1] if key_r is not None and proj.std() > 1e-12 else math.nan
         if math.isfinite(c) and abs(c) >= 0.3:
             flip = c < 0
         elif prev is not None and prev.shape == axis.shape:

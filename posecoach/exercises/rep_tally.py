@@ -276,10 +276,17 @@ class RepTally:
         out = []
         for item in list(self._own_held):
             rep, refused = item
-            if rep.range_share >= floor and (not refused or self._match(rep) is not None):
+            if rep.range_share >= floor and (not refused or self._supports_own(rep)):
                 self._own_held.remove(item)
                 out.append(self._count_own(rep))
         return out
+
+    def _supports_own(self, rep: Rep) -> bool:
+        """A rep on the learned range seen with the posture gate shut counts only with a periodic peak inside it,
+        and only where the exercise's measure reads the exercise (the periodicity counter gives the peak a key
+        range): a measure the view distorts, learned as it is, finds its "reps" out of phase with the person's."""
+        peak = self._match(rep)
+        return peak is not None and math.isfinite(peak.key_range)
 
     def _count_own(self, rep: Rep) -> Rep:
         self._own.append(rep)
