@@ -145,7 +145,9 @@ class Checker:
 
         raw, side = self.signal.read(body, self.counter.rep_side)
         if self.pose_hold is not None:
-            self._emit(self.pose_hold.step(t, body, raw, view_fits=self.view.fits, broken=self.faults.breaks_hold,
+            # a fault read from a view outside the exercise's is as untrustworthy as its key measure there
+            self._emit(self.pose_hold.step(t, body, raw, view_fits=self.view.fits,
+                                           broken=self.faults.breaks_hold and self.view.fits,
                                            spec_holds=self._spec_holds, spec_open=self._spec_hold_open))
         if isnan(raw):
             self.why.frame(dt, pose=True)
