@@ -88,3 +88,31 @@ def test_a_still_person_in_the_start_pose_times_nothing():
                                  pose=dataclasses.replace(frames[0].pose, timestamp=i / 15.0))
              for i in range(15 * 12)]
     assert _feed(PoseHold(get_exercise("plank")), still, math.nan, view_fits=False) == []
+
+
+def _posed(frame, image, t):
+    pose = dataclasses.replace(frame.pose, image=image, timestamp=t)
+    return dataclasses.replace(frame, pose=pose, timestamp=t)
+
+
+def test_a_rest_short_of_the_start_pose_is_learned_not_timed():
+    """Start pose 2 s, 1 s into the hold, 6 s held, 1 s back to a rest half-way to the start (where MediaPipe may
+    put a person standing up again end-on), 6 s of rest: one hold, the rest is not a second one."""
+    frames, truth = _plank("head", hide_ankles=True)
+    start = next(f for f in frames if f.pose is not None)
+    held = next(f for f in frames if f.pose is not None and f.timestamp >= truth[0][0] + 2.0)
+    a = start.pose.image
+    b = a + 2.0 * (held.pose.image - a)  # twice the change from knees to plank: a posture far from the start
+    rest = 0.5 * (a + b)  # the rest: the knees-to-plank change, still half a posture from the start
+    plan = [(2.0, a, a), (1.0, a, b), (6.0, b, b), (1.0, b, rest), (6.0, rest, rest)]
+    seq, t = [], 0.0
+    for secs, p0, p1 in plan:
+        n = int(secs * 15)
+        for i in range(n):
+            seq.append(_posed(start, p0 + (p1 - p0) * (i + 1) / n, t))
+            t += 1 / 15
+    holds = [e for e in _feed(PoseHold(get_exercise("plank")), seq, math.nan, view_fits=False)
+             if hasattr(e, "grade")]
+    assert len(holds) == 1, holds
+    # both edges lag the pose by about a second (the distance is filtered, and the hold starts once it is still)
+    assert 2.5 <= holds[0].start <= 4.3 and 8.5 <= holds[0].end <= 10.0, holds[0]

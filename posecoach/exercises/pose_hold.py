@@ -86,7 +86,10 @@ class PoseHold:
         self.timer.reset()
         self._ref_poses: list[np.ndarray] = []
         self._t0: float | None = None
-        self.ref: np.ndarray | None = None
+        self.refs: list[np.ndarray] = []  # poses that are not the hold: the start, and each rest after a hold
+        self._last_level: float | None = None  # the level of the hold last left, until the rest after it is known
+        self._back: list[tuple[float, np.ndarray]] = []  # the settled pose after that hold, as it is being learned
+        self._pose: np.ndarray | None = None
         self._recent: deque[float] = deque(maxlen=self.o.smooth_frames)
         self.p = math.nan
         self.speed = 0.0
@@ -107,11 +110,14 @@ class PoseHold:
         if math.isnan(p):
             return []
         level = float(np.median(self._held)) if self._held else 0.0  # the level held (none before a hold)
-        ended = [e for e in self.timer.step(t, "n/a", in_position=p >= self.o.exit_share * level, broken=broken,
-                                            p_hold=p, speed=self.speed) if isinstance(e, Hold)]
+        resting = self._learn_rest(t, p)
+        ended = [e for e in self.timer.step(t, "n/a", in_position=p >= self.o.exit_share * level and not resting,
+                                            broken=broken, p_hold=p, speed=self.speed) if isinstance(e, Hold)]
         if self.timer.started is not None:
             self._held.append(p)
         else:
+            if self._held:  # a hold was just left: the pose it settles back to next is a rest, not a hold
+                self._last_level = float(np.median(self._held))
             # no hold under way: the trust history needs only the settle lookback
             self._held = []
             while self._trust and self._trust[0][0] < t - 2 * self.tuning.hold_settle_lookback:
@@ -119,6 +125,8 @@ class PoseHold:
         return self._keep(ended, spec_holds, spec_open)
 
     def close(self, spec_holds: list[Hold], until: float | None = None) -> list[Cue | Hold]:
+        if self._held:
+            self._last_level = float(np.median(self._held))
         self._held = []
         return self._keep(self.timer.close(until=until), spec_holds, False)
 
@@ -156,15 +164,17 @@ class PoseHold:
         if extent <= 1e-3:
             return math.nan
         pose = (xy - hip) / extent
-        if self.ref is None:
+        self._pose = pose
+        if not self.refs:
             # the start pose: the first second the person is seen (its median resists MediaPipe's first frames)
             self._t0 = t if self._t0 is None else self._t0
             self._ref_poses.append(pose)
             if t - self._t0 < self.o.ref_seconds:
                 return math.nan
-            self.ref = np.median(np.stack(self._ref_poses), axis=0)
+            self.refs.append(np.median(np.stack(self._ref_poses), axis=0))
             self._ref_poses = []
-        self._recent.append(float(np.median(np.linalg.norm(pose - self.ref, axis=1))) / self.o.full_change)
+        dist = min(float(np.median(np.linalg.norm(pose - r, axis=1))) for r in self.refs)
+        self._recent.append(dist / self.o.full_change)
         d = float(np.median(self._recent))
         prev = self._prev
         if prev is None or t <= prev[0] or t - prev[0] > self.tuning.ema_restart_gap:
@@ -176,6 +186,23 @@ class PoseHold:
             self.speed += min(1.0, dt / self.tuning.speed_tau) * ((self.p - p_old) / dt - self.speed)
         self._prev = (t, self.p)
         return self.p
+
+    def _learn_rest(self, t: float, p: float) -> bool:
+        """After a hold, the pose the person settles in on the way back toward the start (under ``exit_share`` of
+        the level left) is a rest, wherever MediaPipe puts it (standing up again from a toe touch reads a fifth
+        of the body away from the start pose end-on): once it has been still for ``ref_seconds`` it joins the
+        poses that are not the hold. Returns True while it is being learned (no hold may start meanwhile). A
+        pose settled at the hold's level or deeper (the other side of a one-sided stretch) is not a rest."""
+        if self._last_level is None or self.timer.started is not None or self._pose is None:
+            return False
+        if p >= self.o.exit_share * self._last_level or abs(self.speed) > self.o.still_speed:
+            self._back = []
+            return False
+        self._back.append((t, self._pose))
+        if t - self._back[0][0] >= self.o.ref_seconds:
+            self.refs.append(np.median(np.stack([q for _, q in self._back]), axis=0))
+            self._back, self._last_level = [], None
+        return True
 
     def _keep(self, ended: list[Hold], spec_holds: list[Hold], spec_open: bool) -> list[Cue | Hold]:
         out: list[Cue | Hold] = []
