@@ -35,6 +35,7 @@ from .key_signal import KeySignal, SignalSample
 from .own_range import OwnRangeCounter
 from .pacing import MovementPhase
 from .periodicity import PeriodicityCounter, PeriodicityOptions
+from .pose_hold import PoseHold
 from .posture_gate import PostureGate
 from .rep_tally import RepTally
 from .rule_counter import RepEnd, RuleRepCounter
@@ -74,6 +75,8 @@ class Checker:
         self.hold_timer = HoldTimer(sp, tuning)
         # a hold exercise's stays at the person's own, smaller depth (only where the spec's zone saw none)
         self.shallow = ShallowHold(sp, tuning) if sp.kind == "hold" and counting == "fused" else None
+        # ... and its stays timed from the whole pose where the key measure cannot be trusted (end-on views)
+        self.pose_hold = PoseHold(sp, tuning) if sp.kind == "hold" and counting == "fused" else None
         self.cues = CueBoard(tuning)
         self.movement = MovementPhase(sp, tuning)
         self.why = WhyNothing(sp)  # a zero gets a reason
@@ -84,6 +87,7 @@ class Checker:
         self.result = SessionResult(exercise=self.spec.id)
         self.t: float | None = None
         self.last_valid_t: float | None = None  # last frame with a valid key value
+        self.last_pose_t: float | None = None  # last frame with a pose
         self.frames = 0
         self.sample: SignalSample | None = None  # None on frames without a valid key value
         self._safety_said = False
@@ -96,8 +100,9 @@ class Checker:
         for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic, self.tally,
                      self.faults, self.hold_timer, self.cues, self.movement, self.why):
             part.reset()
-        if self.shallow is not None:
-            self.shallow.reset()
+        for part in (self.shallow, self.pose_hold):
+            if part is not None:
+                part.reset()
 
     def update(self, frame: PoseFrame) -> Feedback:
         t = float(frame.timestamp)
@@ -121,7 +126,11 @@ class Checker:
         pose = frame.pose
         if pose is None:
             self._missing(t)
+            # the pose hold needs only a pose (its key measure may be unreadable all along)
+            if self.last_pose_t is not None and t - self.last_pose_t > self.tuning.lost_hold_grace:
+                self._close_pose_hold()
             return "no_person", None
+        self.last_pose_t = t
         body = Body(pose, self.vis_min)
         # a cut found in the raw landmarks before smoothing (smoothing.CutsFirst, confirmed by the next frame): the
         # one definition of a cut; a single displaced frame is not one
@@ -135,6 +144,11 @@ class Checker:
             self._emit(self.faults.report(t, problem.code, problem.message, severity="info", kind="view"))
 
         raw, side = self.signal.read(body, self.counter.rep_side)
+        if self.pose_hold is not None:
+            # a fault read from a view outside the exercise's is as untrustworthy as its key measure there
+            self._emit(self.pose_hold.step(t, body, raw, view_fits=self.view.fits,
+                                           broken=self.faults.breaks_hold and self.view.fits,
+                                           spec_holds=self._spec_holds, spec_open=self._spec_hold_open))
         if isnan(raw):
             self.why.frame(dt, pose=True)
             self._missing(t)
@@ -156,7 +170,7 @@ class Checker:
                                         p_hold=p_hold, speed=sample.speed))
         if self.shallow is not None:
             self._emit(self.shallow.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
-                                         p_hold=p_hold, speed=sample.speed, full_holds=self.result.holds,
+                                         p_hold=p_hold, speed=sample.speed, full_holds=self._spec_holds,
                                          full_open=self.hold_timer.is_open))
         self.sample = dataclasses.replace(sample, state=self.counter.state)
         self.movement.step(t, sample.p, in_position)
@@ -186,6 +200,9 @@ class Checker:
             self.t - self.last_valid_t <= self.tuning.lost_hold_grace
         self._emit(self.hold_timer.close(until=self.t if recent else None))
         self._close_shallow(until=self.t if recent else None)
+        seen = self.t is not None and self.last_pose_t is not None and \
+            self.t - self.last_pose_t <= self.tuning.lost_hold_grace
+        self._close_pose_hold(until=self.t if seen else None)
         self.result.variant = self.signal.variant
         why = self.why.reason(counted=self.result.complete_reps > 0 or bool(self.result.holds),
                               view_problem=self._view_problem)
@@ -253,7 +270,20 @@ class Checker:
 
     def _close_shallow(self, until: float | None = None) -> None:
         if self.shallow is not None:
-            self._emit(self.shallow.close(self.result.holds, until=until))
+            self._emit(self.shallow.close(self._spec_holds, until=until))
+
+    def _close_pose_hold(self, until: float | None = None) -> None:
+        if self.pose_hold is not None:
+            self._emit(self.pose_hold.close(self._spec_holds, until=until))
+
+    @property
+    def _spec_holds(self) -> list[Hold]:
+        """The holds the key measure timed (in the spec's zone or at the person's own depth)."""
+        return [h for h in self.result.holds if h.grade != "pose"]
+
+    @property
+    def _spec_hold_open(self) -> bool:
+        return self.hold_timer.is_open or self._shallow_seconds() > 0
 
     def _emit_counted(self, items: list) -> None:
         """The rule counter's output: cues as they are, ended reps judged for tempo and numbered."""
@@ -297,6 +327,7 @@ class Checker:
         decides whether a rep under way goes on (see ``RuleRepCounter.cut``)."""
         self._emit(self.hold_timer.close())
         self._close_shallow()
+        self._close_pose_hold()
         self.counter.cut(t, self.signal.p)
         self.own.counter.cut(t, self.signal.p)
         self.signal.cut()
@@ -332,18 +363,24 @@ class Checker:
     def _phase_name(self) -> str:
         if self.counter.state == "setup":
             return "setup"
-        if self.hold_timer.is_open or self._shallow_seconds() > 0:
+        if self.hold_timer.is_open or self._shallow_seconds() > 0 or self._pose_seconds() > 0:
             return "holding"
         return "active"
 
     def _shallow_seconds(self) -> float:
         if self.shallow is None:
             return 0.0
-        return self.shallow.open_seconds(self.result.holds, self.hold_timer.is_open)
+        return self.shallow.open_seconds(self._spec_holds, self.hold_timer.is_open)
+
+    def _pose_seconds(self) -> float:
+        if self.pose_hold is None:
+            return 0.0
+        return self.pose_hold.open_seconds(self._spec_holds, self._spec_hold_open)
 
     def _feedback(self, t: float, phase: str, body: Body | None = None) -> Feedback:
         sp = self.spec
-        hold_now = self.hold_timer.seconds or self._shallow_seconds()  # the clock also runs for a shallow hold
+        # the clock also runs for a shallow hold, and one timed from the whole pose
+        hold_now = self.hold_timer.seconds or self._shallow_seconds() or self._pose_seconds()
         hold_total = sum(h.seconds for h in self.result.holds) + hold_now
         rep = self.counter.rep
         value = self.signal.value

@@ -42,6 +42,7 @@ class ViewMonitor:
         self._bad_since: float | None = None
         self._view_last = -1e9
         self._frame_last = -1e9
+        self.fits = True  # the filtered view is one the exercise supports (a measure read outside them is suspect)
 
     def step(self, body: Body, t: float, dt: float) -> list[ViewProblem]:
         tu = self.tuning
@@ -59,7 +60,8 @@ class ViewMonitor:
         a = 1.0 - math.exp(-dt / tu.view_tau) if dt > 0 else 1.0
         self._width_ema = width if self._width_ema is None else self._width_ema + a * (width - self._width_ema)
         w = self._width_ema
-        if any(_fits(v, w, tu) for v in views):
+        self.fits = any(_fits(v, w, tu) for v in views)
+        if self.fits:
             self._bad_since = None
             return out
         if self._bad_since is None:
