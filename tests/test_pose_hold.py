@@ -116,3 +116,14 @@ def test_a_rest_short_of_the_start_pose_is_learned_not_timed():
     assert len(holds) == 1, holds
     # both edges lag the pose by about a second (the distance is filtered, and the hold starts once it is still)
     assert 2.5 <= holds[0].start <= 4.3 and 8.5 <= holds[0].end <= 10.0, holds[0]
+
+
+def test_while_a_pose_hold_runs_the_person_is_not_told_to_get_into_position():
+    # the posture gate cannot see a plank from the head; the screen must not say "get into position" (the
+    # overlay's guide card shows when ``in_position`` is false) while the clock runs
+    frames, _ = _plank("head", True)
+    step = FrameStep(make_checker("plank"), "one_euro")
+    holding = [fb for fb in (step(f).feedback for f in frames) if fb.hold_seconds > 0]
+    assert holding, "no hold timed"
+    assert all(fb.in_position and fb.phase == "holding" for fb in holding)
+    assert all(e.kind != "position" for fb in holding for e in fb.events if hasattr(e, "kind"))

@@ -290,8 +290,8 @@ class Checker:
         for item in items:
             if isinstance(item, RepEnd):
                 self._close_rep(item)
-            else:
-                self._emit([item])
+            elif not (isinstance(item, Cue) and item.kind == "position" and self._pose_seconds() > 0):
+                self._emit([item])  # (no "get into position" while a hold timed from the pose runs)
 
     def _close_rep(self, end: RepEnd) -> None:
         faults = list(dict.fromkeys(end.rep.faults))
@@ -361,6 +361,8 @@ class Checker:
         return head + "your movement is smaller than this exercise's usual range, so form is not judged."
 
     def _phase_name(self) -> str:
+        if self._pose_seconds() > 0:  # holding a posture this view cannot judge: held, not setting up
+            return "holding"
         if self.counter.state == "setup":
             return "setup"
         if self.hold_timer.is_open or self._shallow_seconds() > 0 or self._pose_seconds() > 0:
@@ -397,7 +399,7 @@ class Checker:
             partial_reps=self.result.partial_reps, target_reps=sp.target_reps, hold_seconds=round(hold_now, 3),
             hold_total=round(hold_total, 3), target_hold=sp.target_hold, holding=hold_now > 0,
             side=(rep.side if rep is not None and sp.one_sided else self.signal.side),
-            cue=self.cues.current(t), joints=tuple(joints), in_position=self.posture.in_position,
+            cue=self.cues.current(t), joints=tuple(joints), in_position=self.posture.in_position or hold_now > 0,
             required_view=sp.required_view, key_value=float(value), events=tuple(self._events),
             progress=float(self.signal.p), variant=self.signal.variant, facts=self.facts,
             movement=self.movement.current,
