@@ -269,12 +269,10 @@ class Checker:
             self._events.append(e)
 
     def _close_shallow(self, until: float | None = None) -> None:
-        if self.shallow is not None:
-            self._emit(self.shallow.close(self._spec_holds, until=until))
+        self._emit(self.shallow.close(self._spec_holds, until=until) if self.shallow is not None else [])
 
     def _close_pose_hold(self, until: float | None = None) -> None:
-        if self.pose_hold is not None:
-            self._emit(self.pose_hold.close(self._spec_holds, until=until))
+        self._emit(self.pose_hold.close(self._spec_holds, until=until) if self.pose_hold is not None else [])
 
     @property
     def _spec_holds(self) -> list[Hold]:
@@ -370,14 +368,10 @@ class Checker:
         return "active"
 
     def _shallow_seconds(self) -> float:
-        if self.shallow is None:
-            return 0.0
-        return self.shallow.open_seconds(self._spec_holds, self.hold_timer.is_open)
+        return 0.0 if self.shallow is None else self.shallow.open_seconds(self._spec_holds, self.hold_timer.is_open)
 
     def _pose_seconds(self) -> float:
-        if self.pose_hold is None:
-            return 0.0
-        return self.pose_hold.open_seconds(self._spec_holds, self._spec_hold_open)
+        return 0.0 if self.pose_hold is None else self.pose_hold.open_seconds(self._spec_holds, self._spec_hold_open)
 
     def _feedback(self, t: float, phase: str, body: Body | None = None) -> Feedback:
         sp = self.spec
