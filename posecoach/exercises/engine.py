@@ -363,7 +363,7 @@ class Checker:
             return "holding"
         if self.counter.state == "setup":
             return "setup"
-        if self.hold_timer.is_open or self._shallow_seconds() > 0 or self._pose_seconds() > 0:
+        if self.hold_timer.is_open or self._shallow_seconds() > 0:  # (a pose hold was answered above)
             return "holding"
         return "active"
 
