@@ -1,6 +1,7 @@
 """Small stand-ins for the checker parts' unit tests: a spec with a scripted key measure and a stub body."""
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 
@@ -14,11 +15,20 @@ class StubBody:
     """What the parts read from a ``Body``, set directly: per-side key values and visibility scores."""
 
     def __init__(self, left=NAN, right=NAN, *, left_score=0.5, right_score=0.5, in_frame=True, trunk=True,
-                 shoulders=0.2, hips=0.2):
+                 shoulders=0.2, hips=0.2, faint=None):
         self.values = {"left": left, "right": right}
+        self.faint = faint or {}  # per side: the value read below the visibility floor (a far limb), if any
+        self.vis_min = 0.5
         self.scores = {"left": left_score, "right": right_score}
         self._in_frame, self._trunk = in_frame, trunk
         self._shoulders, self._hips = shoulders, hips
+
+    def relaxed(self, vis_min):
+        """``Body.relaxed``: the same body read with a lower visibility floor, so the faint values show."""
+        out = copy.copy(self)
+        out.values = {**self.values, **self.faint}
+        out.vis_min = vis_min
+        return out
 
     def side_score(self, side):
         return self.scores[side]

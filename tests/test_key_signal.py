@@ -87,3 +87,20 @@ def test_cut_restarts_the_smoothing():
     ks.cut()
     assert math.isnan(ks.value) and ks.speed == 0.0
     assert ks.push(0.5, 0.1, 80.0, "left", True).value == pytest.approx(80.0)  # not eased in from 10
+
+
+@pytest.mark.parametrize("far, left, faint_right, rep_side, kind, expected", [
+    (True, 10.0, 105.0, None, "reps", (105.0, "right", True)),  # the near side rests: the far limb's rep is seen
+    (True, 10.0, 80.0, None, "reps", (10.0, "left", False)),  # part way only: a faint limb's drift at rest
+    (True, 60.0, 105.0, None, "reps", (60.0, "left", False)),  # the near side moves: far drift may not outbid it
+    (False, 10.0, 105.0, None, "reps", (10.0, "left", False)),  # during set-up: never
+    (True, 10.0, 105.0, None, "hold", (10.0, "left", False)),  # a hold exercise: never
+    (True, 10.0, 80.0, "right", "reps", (80.0, "right", True)),  # the far side's rep under way keeps reading it
+    (True, 10.0, None, None, "reps", (10.0, "left", False)),  # nothing reported for the far limb at all
+])
+def test_a_far_limb_below_the_visibility_floor_is_read_only_when_it_alone_moves(far, left, faint_right, rep_side,
+                                                                               kind, expected):
+    ks = KeySignal(spec(side_mode="active", kind=kind))
+    faint = {} if faint_right is None else {"right": faint_right}
+    v, s = ks.read(StubBody(left, NAN, faint=faint), rep_side, far=far)
+    assert (v, s, ks.far_read) == expected

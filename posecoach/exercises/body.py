@@ -6,6 +6,7 @@ the person is from the camera.
 """
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -55,6 +56,12 @@ class Body:
         self.vis_min = vis_min
         self._scale: float | None = None
         self._ipm: float | None = None
+
+    def relaxed(self, vis_min: float) -> Body:
+        """The same pose, read with a lower visibility floor (the far limb in a side view)."""
+        out = copy.copy(self)
+        out.vis_min = vis_min
+        return out
 
     # -- points -------------------------------------------------------------------------------------------
     def p(self, side: str, part: str) -> np.ndarray:

@@ -143,7 +143,7 @@ class Checker:
                 self._view_problem = problem.message
             self._emit(self.faults.report(t, problem.code, problem.message, severity="info", kind="view"))
 
-        raw, side = self.signal.read(body, self.counter.rep_side)
+        raw, side = self.signal.read(body, self.counter.rep_side, far=self.counter.state == "ready")
         if self.pose_hold is not None:
             # a fault read from a view outside the exercise's is as untrustworthy as its key measure there
             self._emit(self.pose_hold.step(t, body, raw, view_fits=self.view.fits,
@@ -166,8 +166,8 @@ class Checker:
                 self._emit_reps(self.tally.own_rep(rep, self.own.refused))
         self._judge_faults(body, t, side, sample)
         p_hold = sample.p_nom if self.spec.adaptive_window <= 0 else sample.p  # holds: the spec's tolerance
-        self._emit(self.hold_timer.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
-                                        p_hold=p_hold, speed=sample.speed))
+        self._emit(self.hold_timer.step(t, side, in_position=in_position and not self.signal.far_read,
+                                        broken=self.faults.breaks_hold, p_hold=p_hold, speed=sample.speed))
         if self.shallow is not None:
             self._emit(self.shallow.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
                                          p_hold=p_hold, speed=sample.speed, full_holds=self._spec_holds,

@@ -29,6 +29,10 @@ class Rep:
     # "full": a counted rep that reached the exercise's top; "attempt": a counted rep of the person's own, smaller
     # range (learned from their reps in this session, RepTally); "partial": an attempt that did not count
     grade: str = ""
+    # how far the key measure moved in this rep, as a share of the nominal range: from the lowest point at home
+    # before it (or the exercise's start, if lower) to its peak (``range_share`` counts from the start, which a
+    # person may not go back to between reps)
+    travel: float = float("nan")
 
     @property
     def duration(self) -> float:

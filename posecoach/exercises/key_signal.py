@@ -71,6 +71,8 @@ class KeySignal:
         self.speed = 0.0
         self._prev_p = NAN
         self._prev_t: float | None = None
+        self.far_read = False  # the last value read came from a far limb below the usual visibility floor
+        self._far_sides: set[str] = set()
 
     # ------------------------------------------------------------------------------------------ per frame
     def observe(self, body: Body, dt: float) -> None:
@@ -78,20 +80,26 @@ class KeySignal:
         self._update_side(body, dt)
         self._update_variant(body)
 
-    def read(self, body: Body, rep_side: str | None = None) -> tuple[float, str]:
+    def read(self, body: Body, rep_side: str | None = None, far: bool = False) -> tuple[float, str]:
         """The raw key measure and the side it was read on. ``rep_side``: the side of a one-sided rep under
-        way, which an ``active`` spec keeps reading until the rep ends."""
+        way, which an ``active`` spec keeps reading until the rep ends. ``far``: a far limb the usual visibility
+        floor cannot read may be read at a lower one (see ``_both_sides``); the checker allows it once its
+        set-up is done, never while the person is getting into position."""
         m = self.spec.measure
         mode = self.spec.side_mode
+        self.far_read = False
         if mode in ("active", "centred"):
             vals = self._centred(body) if mode == "centred" else None
+            far = far and self.spec.kind != "hold"
             if rep_side in SIDES:
-                return (vals[rep_side] if vals else m(body, rep_side)), rep_side
-            vals = vals or {s: m(body, s) for s in SIDES}
+                return (vals[rep_side] if vals else self._one_side(body, rep_side, far)), rep_side
+            self._far_sides: set[str] = set()
+            vals = vals or self._both_sides(body, far)
             prog = {s: self.spec.progress(v) for s, v in vals.items() if not isnan(v)}
             if not prog:
                 return NAN, self.side
             s = max(prog, key=prog.get)
+            self.far_read = s in self._far_sides
             return vals[s], s
         if mode == "mean":
             vals = [m(body, s) for s in SIDES]
@@ -107,6 +115,45 @@ class KeySignal:
         if isnan(v):
             v = m(body, other(s))
         return v, s
+
+    def _one_side(self, body: Body, side: str, far: bool) -> float:
+        """A one-sided movement's measure on the side of the rep under way, read at ``far_vis_min`` if the usual
+        visibility floor cannot read it (see ``_both_sides``)."""
+        v = self.spec.measure(body, side)
+        floor = self.tuning.far_vis_min
+        if far and isnan(v) and floor < body.vis_min:
+            v = self.spec.measure(body.relaxed(floor), side)
+            self.far_read = not isnan(v)
+        return v
+
+    def _both_sides(self, body: Body, far: bool) -> dict[str, float]:
+        """A one-sided movement's measure on each side, before a rep picks one. From the side, the pose model
+        reports the far limb with a low visibility (0.02-0.4) though it still follows the movement; gated at the
+        usual floor, a rep of the far leg or arm would never be seen. A side the usual floor cannot read is read
+        again at ``far_vis_min``, but only while the readable side rests (short of the spec's ``leave``): the far
+        limb's drift must not outbid a near limb that is moving or holding. Such a value counts reps but times no
+        hold (``far_read``; the checker keeps it from the hold timer), and a hold exercise never reads it: a clock
+        run on a limb the model barely sees runs on its drift (a hip stretch held with the near leg was timed on
+        the far one's noise, a knee-to-chest set-up as a hold; the pose hold times views the measure cannot be
+        trusted in)."""
+        m = self.spec.measure
+        vals = {s: m(body, s) for s in SIDES}
+        floor = self.tuning.far_vis_min
+        unread = [s for s in SIDES if isnan(vals[s])]
+        if not far or not unread or floor >= body.vis_min:
+            return vals
+        read = [self.spec.progress(vals[s]) for s in SIDES if s not in unread]
+        if read and max(read) >= self.spec.leave:
+            return vals
+        relaxed = body.relaxed(floor)
+        for s in unread:
+            v = m(relaxed, s)
+            # a limb the model barely sees must show the whole movement, up to the spec's top: its drift at
+            # rest reads part of the way (a lunge's far leg, standing, read 0.7 of the range)
+            if self.spec.progress(v) >= 1.0:
+                vals[s] = v
+                self._far_sides.add(s)
+        return vals
 
     def _centred(self, body: Body) -> dict[str, float]:
         """Side mode "centred": the measure is signed (its right reading is minus its left one) and its resting

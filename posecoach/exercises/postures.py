@@ -77,6 +77,25 @@ def standing(body: Body) -> bool:
     return False
 
 
+@posture_fn("split_stance", reads=(*_LEGS, "both.shoulder"))
+def split_stance(body: Body) -> bool:
+    """Standing, or down in a lunge seen from the back leg's side: from the side the front leg is the far one
+    the pose model barely sees (visibility under 0.3), and the near leg is the back leg, its shin near level,
+    so ``standing`` fails all the way down. A near leg with the knee under the hip and the trunk upright is a
+    lunge's back leg (kneeling upright reads the same: the lunge's own measure tells the two apart)."""
+    if standing(body):
+        return True
+    if torso_incline(body) <= 55:
+        return False
+    for s in SIDES:
+        if min(body.v(s, "hip"), body.v(s, "knee"), body.v(s, "ankle")) < 0.3:
+            continue
+        hip, knee = body.p(s, "hip"), body.p(s, "knee")
+        if body.height_above(hip, knee) > 0.3:
+            return True
+    return False
+
+
 @posture_fn("standing_upright", reads=(*_LEGS, "both.shoulder"))
 def standing_upright(body: Body) -> bool:
     return standing(body) and torso_incline(body) > 55

@@ -28,8 +28,8 @@ from dataclasses import replace
 from .events import Rep
 from .periodicity import PeriodicRep
 from .spec import ExerciseSpec
-from .tally_rules import (TallyOptions, is_double, is_edge_rep, overlap, periodic_runs, promotes, room_for_a_rep,
-                          rules_lost, splits_rule_rep, within)
+from .tally_rules import (TallyOptions, is_double, is_edge_rep, is_short_of_own, overlap, periodic_runs, promotes,
+                          room_for_a_rep, rules_lost, splits_rule_rep, within)
 
 __all__ = ["RepTally", "TallyOptions"]  # TallyOptions lives with the rules it tunes; imported from here too
 
@@ -91,7 +91,7 @@ class RepTally:
                     # rep, now seen by both
                     self.reps[i] = replace(r, source="both")
                     return []
-            if peak is None and self._double(rep):
+            if (peak is None and self._double(rep)) or self._short(rep):
                 return [self._record(replace(rep, index=0, complete=False, grade="partial"))]
             return [self._count(rep, "both" if peak is not None else "rules", peak)]
         if at_end:
@@ -322,6 +322,12 @@ class RepTally:
         period, strength = self._rhythm
         tops = sorted(r.peak for r in self.reps if r.complete)
         return is_double(rep.peak, tops, period, strength, self.spec.one_sided, self.options)
+
+    def _short(self, rep: Rep) -> bool:
+        """``tally_rules.is_short_of_own`` against the reps the zones counted so far."""
+        earlier = [(r.travel, r.side) for r in self.reps if r.complete and r.source in ("rules", "both")
+                   and not r.promoted and math.isfinite(r.travel)]
+        return is_short_of_own(rep.travel, rep.side, earlier, self.spec.one_sided, self.options)
 
     def _splits(self, p: PeriodicRep, at: int, before: PeriodicRep | None) -> bool:
         """``tally_rules.splits_rule_rep`` for the rule rep ``self.reps[at]``, when the peak before ``p`` in its

@@ -33,6 +33,9 @@ class RepInProgress:
     max_speed: float
     faults: tuple[str, ...] = ()  # form faults noted during the rep, in order
     cut_before_return: float | None = None  # time of a cut that came before the way back started
+    # lowest p at home between the previous rep and this one: its own start, if short of the exercise's (a rep's
+    # travel counts from there; below the start is getting into position, not the rep: a set-up from p -3.5)
+    low_p: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ class RepEnd:
         r = self.rep
         return Rep(index=index, start=round(r.start, 3), peak=round(r.peak_t, 3), end=round(self.end, 3),
                    side=r.side if spec.one_sided else "n/a", complete=self.complete, faults=faults,
-                   range_of_motion=float(r.peak_p * (spec.top - spec.start)), range_share=round(float(r.peak_p), 3))
+                   range_of_motion=float(r.peak_p * (spec.top - spec.start)), range_share=round(float(r.peak_p), 3),
+                   travel=round(float(r.peak_p - max(r.low_p, 0.0)), 3))
 
 
 class RuleRepCounter:
@@ -63,6 +67,7 @@ class RuleRepCounter:
         self._last_start_t: float | None = None
         self._out_of_position_since: float | None = None
         self._posture_cue_last = -1e9
+        self._home_low = float("inf")  # lowest p at home since the last rep ended
 
     @property
     def rep_side(self) -> str | None:
@@ -111,12 +116,14 @@ class RuleRepCounter:
             return out  # holds only: no reps
 
         if self.rep is None:
+            self._home_low = min(self._home_low, p)
             if p < sp.leave:
                 self._last_start_t = t
             elif in_position:
                 self.rep = RepInProgress(start=self._last_start_t if self._last_start_t is not None else t,
                                          peak_p=p, peak_t=t, reached_top=p >= sp.full, side=side,
-                                         start_p=p, max_speed=abs(speed))
+                                         start_p=p, max_speed=abs(speed), low_p=self._home_low)
+                self._home_low = float("inf")
             return out
 
         r = self.rep
@@ -139,6 +146,7 @@ class RuleRepCounter:
                 out.append(RepEnd(r, t, complete=r.reached_top and cut_t is None))
             self.rep = None
             self._last_start_t = t
+            self._home_low = p
         return out
 
     def note_faults(self, codes: list[str]) -> None:
@@ -160,6 +168,7 @@ class RuleRepCounter:
         out = self.abandon(t)
         self.state = "setup"
         self._setup_acc = 0.0
+        self._home_low = float("inf")
         return out
 
     def abandon(self, t: float) -> list[RepEnd]:

@@ -50,6 +50,12 @@ class TallyOptions:
     # peaks count, attempts included. ``lost_runs`` off restores counting only the gaps between rule reps.
     lost_runs: bool = True
     lost_share: float = 0.5
+    # A rep the zones call complete whose travel (from its own low point at home to its peak) is under
+    # ``short_ratio`` of the person's usual travel (the median of their earlier counted reps, on the same side
+    # where there are such) is a short rep, not a full one: recorded as a partial, not counted. 0 turns this off.
+    # On the tune clips a real rep travels at least 0.60 of the person's usual (a pelvic tilt); 0.5 keeps a margin
+    # and still catches the synthetic partial reps (45 % of the range: 0.41-0.48).
+    short_ratio: float = 0.5
 
 
 def within(peak: float, period: float, rep: Rep, margin: float) -> bool:
@@ -118,6 +124,25 @@ def is_double(top: float, counted_tops: list[float], period: float, strength: fl
     usual = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]
     gap = top - tops[-1]
     return 0.0 <= gap < o.double_gap * period and gap < 0.5 * usual
+
+
+def is_short_of_own(travel: float, side: str, earlier: list[tuple[float, str]], one_sided: bool,
+                    o: TallyOptions) -> bool:
+    """A rep the spec's zones call complete, short of the person's own range. The zones are shares of a nominal
+    range; a person whose reps go well past the top (a sit-up curled high) passes "full" at half their range,
+    and one who stops short at both ends (a cat-cow with a small cow and a small cat) passes it too, so a short
+    rep among full ones is counted as one. Against their own earlier reps (``earlier``: the travel and side of
+    each counted rep so far) it is a partial. For a one-sided exercise the two sides may read differently in a
+    2D view (the near and the far limb), so the same side is compared where it has reps. With no earlier rep
+    there is nothing to compare with: the rep counts."""
+    if not o.short_ratio > 0.0 or not math.isfinite(travel):
+        return False
+    same = [s for s, sd in earlier if sd == side] if one_sided else []
+    ref = same or [s for s, _ in earlier]
+    if not ref:
+        return False
+    typical = sorted(ref)[len(ref) // 2]
+    return travel < o.short_ratio * typical
 
 
 def is_edge_rep(p: PeriodicRep, ruled: list[float], full: float, o: TallyOptions) -> bool:

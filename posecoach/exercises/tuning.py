@@ -26,6 +26,9 @@ class CheckerTuning:
     """Time constant of the filter on each side's visibility score (which side faces the camera)."""
     side_margin: float = 0.08
     """The other side's score must beat the current side's by this much before the side changes."""
+    far_vis_min: float = 0.0
+    """A one-sided movement's far limb, unreadable at the usual visibility floor, is read at this floor (0: any
+    visibility the pose model reports; 0.5, the usual floor, turns the far-limb reading off)."""
     variant_decay: float = 0.98
     """Per-frame decay of the variant votes, so the variant follows what the person does now."""
     median_seconds: float = 0.1
