@@ -9,8 +9,12 @@ a threshold is crossed:
   settled), with the posture in tolerance since then;
 * exit: leaving tolerance (progress under ``hold_exit_threshold`` less ``hold_drift``, or the posture lost, for
   longer than the spec's ``hold_grace``) ends the hold, as ever, but the end is put back to where the way out
-  began (the last still frame before progress started falling faster than ``still_speed``): a slow way out
-  crosses the threshold late. A dip that stays in tolerance (adjusting the arms) ends nothing, and a still
+  began: the last still frame before progress started falling faster than ``still_speed``, and no later than
+  the last frame at the level held (the median of the hold's settled frames, less ``hold_level_band`` or
+  ``hold_level_sigmas`` robust standard deviations of their sway if wider): a slow, eased way out crosses
+  neither the threshold nor the speed limit until well after it began. A dip that stays in tolerance
+  (adjusting the arms) ends nothing once the person is back at the level held or has settled again for
+  ``min_hold`` (a noisy reading of a pose left behind is settled now and then, never for that long); a still
   hold may sink ``hold_drift`` under the exit threshold (a bridge sinking a little) and still be held.
 For a rep exercise, a pause at the top ends when the movement resumes (speed above ``pause_exit_speed`` x
 ``still_speed``) or progress falls under ``hold_exit_threshold``. Everywhere a breaking fault or leaving the
@@ -33,7 +37,6 @@ class HoldTimer:
         self.spec = spec
         self.tuning = tuning
         self.settle = spec.kind == "hold" and tuning.hold_edges == "settle"
-        self.trim = tuning.hold_edges == "settle"  # a hold or pause ends where the way out began (see close)
         self.reset()
 
     def reset(self) -> None:
@@ -89,7 +92,6 @@ class HoldTimer:
         if self.settle:
             self._trace.append((t, p_hold, abs(hold_speed) <= sp.still_speed))
             return self._step_settle(t, allowed, p_hold, hold_speed)
-        self._trace.append((t, p_hold, abs(speed) <= sp.still_speed))
         if sp.kind == "hold":
             in_zone = allowed and p_hold >= sp.hold_exit_threshold
         else:  # a pause at the top of a rep ends when the movement resumes
@@ -108,7 +110,7 @@ class HoldTimer:
         if self._start is None:
             return []
         start, end = self._start, self._last
-        if self.trim and (self._out_since is not None or until is None):  # the person left (or was lost)
+        if self.settle and (self._out_since is not None or until is None):  # the person left (or was lost)
             # the hold ended where the way out began, which is no later than its last frame at the level held (a
             # slow way out stays in tolerance, and under the speed limit, for a while after it has begun)
             end = min(end, self._level_end())
