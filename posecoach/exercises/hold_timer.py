@@ -17,7 +17,9 @@ a threshold is crossed:
   ``min_hold`` (a noisy reading of a pose left behind is settled now and then, never for that long); a still
   hold may sink ``hold_drift`` under the exit threshold (a bridge sinking a little) and still be held.
 For a rep exercise, a pause at the top ends when the movement resumes (speed above ``pause_exit_speed`` x
-``still_speed``) or progress falls under ``hold_exit_threshold``. Everywhere a breaking fault or leaving the
+``still_speed``) or progress falls under ``hold_exit_threshold``; the engine times it on the progress the rep was
+counted on (from the person's start), since a rep counted full whose top misses the zone on the spec's nominal
+start alone (a cobra lying 0.1 below it) still paused at its top. Everywhere a breaking fault or leaving the
 position stops the clock, and a gap longer than the spec's ``hold_grace`` closes the hold. Only spans of at least
 ``min_hold`` count.
 """
