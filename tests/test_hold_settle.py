@@ -78,3 +78,39 @@ def test_leaving_the_position_stops_the_clock_at_once():
 def test_threshold_mode_is_the_old_behaviour():
     p = [0.8] * 60 + [0.1] * 30
     assert holds(p, edges="threshold") == [(0.0, 1.967)]
+
+
+def eased(a, b, seconds):
+    x = np.arange(int(round(seconds * FPS))) / (seconds * FPS)
+    return list(a + (b - a) * (0.5 - 0.5 * np.cos(np.pi * x)))
+
+
+def test_a_slow_swaying_way_out_ends_the_hold_where_it_began():
+    # held at 1.1 for 10 s with sway (0.7 Hz) and jitter, then an eased 2.5 s way out with the same sway and
+    # jitter: the speed keeps dipping under the still limit in tolerance on the way out, so only the level held
+    # says where the hold ended (child's pose, synthetic side view: 11.7 s timed of 10)
+    rng = np.random.default_rng(0)
+
+    def sway(n):
+        return rng.normal(0, 0.03, n) + 0.04 * np.sin(np.arange(n) / FPS * 2 * np.pi * 0.7)
+
+    p = (ramp(0.0, 1.1, 1.0) + list(1.1 + sway(300)) + list(np.array(eased(1.1, 0.2, 2.5)) + sway(75))
+         + [0.2] * 30)
+    (start, end), = holds(p)
+    assert end == pytest.approx(11.0, abs=0.8)  # (before: 12.8, where the sway last looked settled)
+
+
+def test_a_noisy_reading_of_the_pose_left_behind_does_not_resume_the_hold():
+    # held at 1.25, out in 1 s to 0.1, then the start pose reads 0.9 +- 0.1 (a far leg seen obliquely) until the
+    # input ends: the hold ended where the way out began, not at the end of the input
+    rng = np.random.default_rng(5)
+    p = ramp(0.0, 1.25, 1.0) + [1.25] * 150 + eased(1.25, 0.1, 1.0) + [0.1] + list(0.9 + rng.normal(0, 0.1, 60))
+    h = HoldTimer(spec(kind="hold", full=0.7, target_hold=None, min_hold=0.5, hold_grace=0.4), DEFAULT_TUNING)
+    out, speed = [], 0.0
+    for i, v in enumerate(p):
+        if i:
+            speed += min(1.0, (1 / FPS) / 0.1) * ((v - p[i - 1]) * FPS - speed)
+        out += h.step(i / FPS, "left", in_position=True, broken=False, p_hold=float(v), speed=speed)
+    out += h.close(until=(len(p) - 1) / FPS)
+    (hold,) = [e for e in out if isinstance(e, Hold)]
+    assert hold.end == pytest.approx(6.0, abs=0.2)  # (before: 8.8, the end of the input)

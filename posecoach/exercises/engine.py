@@ -165,7 +165,7 @@ class Checker:
             for rep in self.own.step(t, dt, gap, sample.p, sample.speed, in_position, side):
                 self._emit_reps(self.tally.own_rep(rep, self.own.refused))
         self._judge_faults(body, t, side, sample)
-        p_hold = sample.p_nom if self.spec.adaptive_window <= 0 else sample.p  # holds: the spec's tolerance
+        p_hold = sample.p_nom if self.spec.adaptive_window <= 0 and self.spec.kind == "hold" else sample.p
         self._emit(self.hold_timer.step(t, side, in_position=in_position and not self.signal.far_read,
                                         broken=self.faults.breaks_hold, p_hold=p_hold, speed=sample.speed))
         if self.shallow is not None:

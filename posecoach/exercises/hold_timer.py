@@ -9,17 +9,25 @@ a threshold is crossed:
   settled), with the posture in tolerance since then;
 * exit: leaving tolerance (progress under ``hold_exit_threshold`` less ``hold_drift``, or the posture lost, for
   longer than the spec's ``hold_grace``) ends the hold, as ever, but the end is put back to where the way out
-  began (the last still frame before progress started falling faster than ``still_speed``): a slow way out
-  crosses the threshold late. A dip that stays in tolerance (adjusting the arms) ends nothing, and a still
+  began: the last still frame before progress started falling faster than ``still_speed``, and no later than
+  the last frame at the level held (the median of the hold's settled frames, less ``hold_level_band`` or
+  ``hold_level_sigmas`` robust standard deviations of their sway if wider): a slow, eased way out crosses
+  neither the threshold nor the speed limit until well after it began. A dip that stays in tolerance
+  (adjusting the arms) ends nothing once the person is back at the level held or has settled again for
+  ``min_hold`` (a noisy reading of a pose left behind is settled now and then, never for that long); a still
   hold may sink ``hold_drift`` under the exit threshold (a bridge sinking a little) and still be held.
 For a rep exercise, a pause at the top ends when the movement resumes (speed above ``pause_exit_speed`` x
-``still_speed``) or progress falls under ``hold_exit_threshold``. Everywhere a breaking fault or leaving the
+``still_speed``) or progress falls under ``hold_exit_threshold``; the engine times it on the progress the rep was
+counted on (from the person's start), since a rep counted full whose top misses the zone on the spec's nominal
+start alone (a cobra lying 0.1 below it) still paused at its top. Everywhere a breaking fault or leaving the
 position stops the clock, and a gap longer than the spec's ``hold_grace`` closes the hold. Only spans of at least
 ``min_hold`` count.
 """
 from __future__ import annotations
 
 from collections import deque
+
+import numpy as np
 
 from .events import Cue, Hold
 from .spec import ExerciseSpec
@@ -44,6 +52,8 @@ class HoldTimer:
         self._prev: tuple[float, float] | None = None  # last (t, p_hold), for the speed
         self._prev_t: float | None = None  # the previous frame of an open hold
         self._speed = 0.0
+        self._trace: list[tuple[float, float, bool]] = []  # (t, p, still) of the open hold: its level and noise
+        self._still_run = 0.0  # seconds settled in tolerance since the last way out began
 
     @property
     def is_open(self) -> bool:
@@ -78,10 +88,11 @@ class HoldTimer:
             hold_speed = self._hold_speed(t, p_hold)
         if self._start is None:
             if allowed and p_hold >= sp.hold_threshold and abs(speed) <= sp.still_speed:
-                self._open(t, side, self._settled_since(t, p_hold) if self.settle else t)
+                self._open(t, side, self._settled_since(t, p_hold) if self.settle else t, p_hold)
                 return self._announce(t)
             return []
         if self.settle:
+            self._trace.append((t, p_hold, abs(hold_speed) <= sp.still_speed))
             return self._step_settle(t, allowed, p_hold, hold_speed)
         if sp.kind == "hold":
             in_zone = allowed and p_hold >= sp.hold_exit_threshold
@@ -100,29 +111,35 @@ class HoldTimer:
         input, the time the hold may run to (within ``hold_grace`` of its last frame in the zone)."""
         if self._start is None:
             return []
-        end = self._last
+        start, end = self._start, self._last
+        if self.settle and (self._out_since is not None or until is None):  # the person left (or was lost)
+            # the hold ended where the way out began, which is no later than its last frame at the level held (a
+            # slow way out stays in tolerance, and under the speed limit, for a while after it has begun)
+            end = min(end, self._level_end())
         if self._out_since is not None:
-            # the way out had begun before the posture left tolerance: the hold ended there
             end = min(end, self._out_since)
         elif until is not None:
             end = max(end, min(until, self._last + self.spec.hold_grace))
         out = []
-        if end - self._start >= self.spec.min_hold:
-            out.append(Hold(start=round(self._start, 3), end=round(end, 3),
+        if end - start >= self.spec.min_hold:
+            out.append(Hold(start=round(start, 3), end=round(end, 3),
                             side=self._side if self.spec.one_sided else "n/a"))
         self._start = None
         self._last = None
         self._out_since = None
+        self._trace = []
         return out
 
     # --------------------------------------------------------------------------------------------- pieces
-    def _open(self, t: float, side: str, start: float) -> None:
+    def _open(self, t: float, side: str, start: float, p: float) -> None:
         self._start = start
         self._last = t
         self._side = side
         self._announced = False
         self._out_since = None
         self._prev_t = t
+        self._trace = [(t, p, True)]
+        self._still_run = 0.0
 
     def _announce(self, t: float) -> list[Cue]:
         sp = self.spec
@@ -142,6 +159,24 @@ class HoldTimer:
             dt = t - prev[0]
             self._speed += min(1.0, dt / self.tuning.speed_tau) * ((p - prev[1]) / dt - self._speed)
         return self._speed
+
+    def _floor(self, ps: list[float]) -> float:
+        """The lowest progress still at the level of these settled frames: their median less the band of their own
+        noise and sway (``hold_level_sigmas`` robust standard deviations, at least ``hold_level_band``)."""
+        level = float(np.median(ps))
+        sigma = 1.4826 * float(np.median(np.abs(np.asarray(ps) - level)))
+        return level - max(self.tuning.hold_level_band, self.tuning.hold_level_sigmas * sigma)
+
+    def _end_floor(self) -> float:
+        """The lowest progress at the level held: the floor of the hold's settled frames (all of them if none was
+        settled) up to its last frame in the zone."""
+        frames = [(p, still) for t, p, still in self._trace if t <= self._last]
+        return self._floor([p for p, still in frames if still] or [p for p, _ in frames])
+
+    def _level_end(self) -> float:
+        """The last frame of the hold, up to its last frame in the zone, still at the level held."""
+        floor = self._end_floor()
+        return next((t for t, p, _ in reversed(self._trace) if t <= self._last and p >= floor), self._last)
 
     def _settled_since(self, t: float, p: float) -> float:
         """The first frame of the approach, going back from now, that was already within the settle band of
@@ -165,7 +200,14 @@ class HoldTimer:
             if self._out_since is None:
                 self._out_since = self._prev_t
         elif abs(speed) <= sp.still_speed and inside:
-            self._out_since = None  # settled again in the posture: that was no way out
+            # settled again in the posture: that was no way out if the person is back at the level held, or has
+            # stayed settled for a while at another level in tolerance (moving the arms, easing off a little);
+            # the noisy reading of a pose left behind (still now and then, never for long) keeps the way out
+            self._still_run += t - self._prev_t if self._prev_t is not None else 0.0
+            if self._out_since is not None and (self._still_run >= sp.min_hold or p >= self._end_floor()):
+                self._out_since = None
+        else:
+            self._still_run = 0.0
         self._prev_t = t
         if inside:
             self._last = t

@@ -90,6 +90,12 @@ class CheckerTuning:
     """A still hold may drift this far below the spec's exit threshold (fatigue: a bridge sinking a little) before
     it ends; moving out ends it at once."""
 
+    hold_level_band: float = 0.03
+    """A hold ends at its last frame within this much progress of the level held (the median of its settled
+    frames)..."""
+    hold_level_sigmas: float = 3.0
+    """...or within this many robust standard deviations of its own noise, if wider (a jittery hold)."""
+
     # --- FaultMonitor
     fault_repeat: float = 5.0
     """A fault outside a rep (holds, tempo, view) is not repeated within this many seconds; inside a rep, a
