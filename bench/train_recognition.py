@@ -35,10 +35,12 @@ def _one(seed: int):
 def dataset(clips: int, seed: int, workers: int, only_cached: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Windows of ``clips`` random clips, generated in chunks that are cached as they finish (so a long run can
     be used before it ends: ``only_cached``)."""
-    # Keyed by the feature layout, the seed and the generator's source (the synth package and the clip script), so
-    # windows of an older synthetic exerciser are never trained on after its motions change.
+    # Keyed by the feature layout, the seed and the sources of the generator (the synth package, the clip script)
+    # and of the features, so windows of an older synthetic exerciser, or of features changed without changing
+    # their number, are never trained on.
     gen = hashlib.sha256()
-    for f in sorted((ROOT / "posecoach/synth").glob("*.py")) + [ROOT / "bench/recognition_data.py"]:
+    for f in sorted((ROOT / "posecoach/synth").glob("*.py")) + [ROOT / "bench/recognition_data.py",
+                                                                 ROOT / "posecoach/recognition/features.py"]:
         gen.update(f.read_bytes())
     key = hashlib.sha256(f"{feature_size()}-{seed}-{gen.hexdigest()}".encode()).hexdigest()[:16]
     folder = Path.home() / ".cache/posecoach/recognition_train" / key
