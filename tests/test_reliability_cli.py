@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -18,6 +19,8 @@ cv2 = pytest.importorskip("cv2")
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 BRIDGE = SAMPLES / "glute_bridge_side.mp4"
+# MediaPipe / LiteRT / absl native log formats (never posecoach's own, which start "posecoach:")
+NATIVE_LOG = re.compile(r"(INFO|WARNING|ERROR): |[IWE]\d{4} ")
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -157,12 +160,13 @@ def test_signal_during_analyze_removes_unfinished_outputs_with_one_line(tmp_path
     p.send_signal(sig)
     out, err = p.communicate(timeout=120)
     assert p.returncode == 130, err
-    # MediaPipe's own start-up lines (LiteRT's "INFO: [...]" and "WARNING: [model_load.cc...] Sparsity tensors")
-    # can reach stderr when the signal lands while the model is being created (seen in CI on 4c0f19a, not
-    # reproduced alone); posecoach itself must say exactly one line
-    ours = [line for line in lines(err)
-            if not line.startswith(("INFO: [", "WARNING: [", "W0000", "I0000", "WARNING: Logging before InitGoogle()"))]
+    # MediaPipe's own native log lines (LiteRT's "INFO: [...]", "INFO: Created TensorFlow Lite XNNPACK
+    # delegate", "WARNING: [model_load.cc...] Sparsity tensors", absl's "W0000 ...") can reach stderr when the
+    # signal lands while a worker's landmarker is being made (seen in CI on 4c0f19a and ab34264, never alone).
+    # They are MediaPipe's, in its own formats; posecoach itself must say exactly one line and no traceback.
+    ours = [line for line in lines(err) if not NATIVE_LOG.match(line)]
     assert ours == [f"posecoach: interrupted by {sig.name}; unfinished outputs were removed"], err
+    assert "Traceback" not in err, err
     assert listing(tmp_path) == []
 
 
