@@ -57,3 +57,16 @@ def test_the_clock_on_screen_runs_during_a_shallow_hold():
     shown = [fb for fb in shown if fb is not None]
     assert any(fb.holding and fb.phase == "holding" for fb in shown)
     assert max(fb.hold_seconds for fb in shown) > 8.0  # the 10 s stay, as it is timed
+
+
+def test_a_shallower_stay_after_a_full_hold_of_the_same_side_is_a_rest():
+    from posecoach.exercises.events import Hold
+    from posecoach.exercises.shallow_hold import ShallowHold
+
+    sh = ShallowHold(get_exercise("childs_pose"))
+    rest = Hold(12.0, 20.0)
+    assert not [e for e in sh._keep([rest], [Hold(2.0, 10.0)], False) if isinstance(e, Hold)]
+    kept = [e for e in sh._keep([rest], [], False) if isinstance(e, Hold)]  # no full hold yet: their depth
+    assert kept and kept[0].grade == "shallow"
+    other = Hold(12.0, 20.0, side="right")  # the other side of a one-sided stretch may be the stiffer one
+    assert [e for e in sh._keep([other], [Hold(2.0, 10.0, side="left")], False) if isinstance(e, Hold)]

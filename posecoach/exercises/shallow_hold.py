@@ -64,6 +64,11 @@ class ShallowHold:
         for h in ended:
             if full_open or any(f.start < h.end and h.start < f.end for f in full_holds):
                 continue  # the person reached the full zone during this stay: the spec's hold is the record
+            if any(f.end <= h.start and f.side == h.side and f.grade in ("", "full") for f in full_holds):
+                # this person has held this side in the full zone already: a shallower stay after it is a rest
+                # between holds (kneeling up after a child's pose still reads 0.5 of the fold from an oblique
+                # camera), not a stretch they cannot take deeper
+                continue
             out.append(dataclasses.replace(h, grade="shallow"))
             out.append(Cue(h.end, f"Held {h.seconds:.0f} s, but not as deep as this stretch asks: next time ease "
                                   f"a little further into it, only as far as is comfortable.", "form",
