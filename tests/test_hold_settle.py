@@ -114,3 +114,19 @@ def test_a_noisy_reading_of_the_pose_left_behind_does_not_resume_the_hold():
     out += h.close(until=(len(p) - 1) / FPS)
     (hold,) = [e for e in out if isinstance(e, Hold)]
     assert hold.end == pytest.approx(6.0, abs=0.2)  # (before: 8.8, the end of the input)
+
+
+def test_a_hold_opened_after_another_closed_is_not_taken_back_into_it():
+    # held 0.8 for 2 s, the reading lost for 1.5 s (the engine closes the hold), back at 0.8 for 2 s: the second
+    # hold starts after the first one's end (before: its start was taken back through the first, overlapping it)
+    tuning = dataclasses.replace(DEFAULT_TUNING, hold_edges="settle")
+    h = HoldTimer(spec(kind="hold", full=0.7, target_hold=None, min_hold=0.5, hold_grace=0.4), tuning)
+    out = []
+    for i in range(60):
+        out += h.step(i / FPS, "left", in_position=True, broken=False, p_hold=0.8, speed=0.0)
+    out += h.close()
+    for i in range(105, 165):
+        out += h.step(i / FPS, "left", in_position=True, broken=False, p_hold=0.8, speed=0.0)
+    out += h.close()
+    (a, b) = [e for e in out if isinstance(e, Hold)]
+    assert b.start >= a.end

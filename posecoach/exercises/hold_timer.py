@@ -128,6 +128,10 @@ class HoldTimer:
         self._last = None
         self._out_since = None
         self._trace = []
+        # a hold opened next is not taken back into this one (after a gap that closed it, say: synth_dev 063 timed
+        # 3.3-6.6 s, then 6.1-10.0 s, overlapping): the approach starts after this hold's end
+        while self._recent and self._recent[0][0] <= end:
+            self._recent.popleft()
         return out
 
     # --------------------------------------------------------------------------------------------- pieces
