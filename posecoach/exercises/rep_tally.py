@@ -201,10 +201,11 @@ class RepTally:
         peaks the rules counted too: a rep the rules missed in the middle of a set they otherwise follow counts,
         as do all the reps of a set they cannot follow at all. Recomputed from the current confidences each
         time (they grow as later windows see the run), so a run's first reps count once the run is sure."""
-        runs, self._next_settle = periodic_runs(self._periodic, now, self.options)
-        out = []
         # reps on the learned range are no sign that the spec's zones follow: they fill in like periodic ones
         rules_follow = any(r.complete and r.source != "periodicity" and not self.is_own(r) for r in self.reps)
+        runs, self._next_settle = periodic_runs(self._periodic, now, self.options,
+                                                lenient=self.options.lenient_runs and not rules_follow)
+        out = []
         for run in runs:
             # Where the rules count nothing at all (a variant, view or range their zones do not foresee), a run
             # counts whole, its attempts included: the person's own range is smaller than the spec's (a small
