@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from posecoach.interrupts import DeferredSignals
 from posecoach.models import ModelError, resolve_model
 from posecoach.pose import NUM_LANDMARKS, Landmark, Pose
 from posecoach.sources import Frame
@@ -214,8 +215,12 @@ class PoseEstimator:
             output_segmentation_masks=False,
         )
         try:
-            with _quiet_native_stderr():
+            # a signal meanwhile waits until the model is made and closed again, all with stderr quiet (see
+            # DeferredSignals), then acts as usual
+            with DeferredSignals() as signals, _quiet_native_stderr():
                 landmarker = vision.PoseLandmarker.create_from_options(mp_opts)
+                if signals.fired:
+                    landmarker.close()
         except RuntimeError as e:  # not a .task bundle, or one MediaPipe cannot use
             raise ModelError(f"could not load the pose model {path}: {str(e).splitlines()[0]}") from None
         return cls(options, _landmarker=landmarker, _model_path=path)
@@ -229,7 +234,7 @@ class PoseEstimator:
         if self._landmarker is not None:
             self._detect_for_video = None
             # mediapipe >= 1.2.3 logs "INFO: ... DestroyAccelerator" twice when a landmarker closes.
-            with _quiet_native_stderr():
+            with DeferredSignals(), _quiet_native_stderr():
                 self._landmarker.close()
             self._landmarker = None
 
@@ -276,9 +281,12 @@ class PoseEstimator:
         # The first call starts the graph (and logs); so does the landmark model's first run, which only happens
         # once a person is first detected (the runner then logs a warning). Later calls are silent, so don't pay
         # for the fd swap after that.
-        quiet = _quiet_native_stderr() if self._calls == 0 or not self._person_seen else contextlib.nullcontext()
+        # (a signal during those calls waits for the call to end, as in ``create_from_options``: MediaPipe's graph
+        # threads log the landmark model's first run while the call is under way)
+        first = self._calls == 0 or not self._person_seen
         self._calls += 1
-        with quiet:
+        with DeferredSignals() if first else contextlib.nullcontext(), \
+                _quiet_native_stderr() if first else contextlib.nullcontext():
             if self.options.mode == "video":
                 people = self._detect_for_video(image, self._timestamp_ms(frame.timestamp))
             else:

@@ -42,3 +42,30 @@ class SignalsAsInterrupt:
     def __exit__(self, *exc):
         for sig, handler in self._old.items():
             signal.signal(sig, handler)
+
+
+class DeferredSignals:
+    """Within the block, Ctrl+C, SIGTERM and SIGHUP wait: they are noted, and delivered again (to whatever handled
+    them before) when the block ends. For short native sections that must not be cut in two: MediaPipe builds its
+    graph partly from Python, so a KeyboardInterrupt raised half-way leaves its threads starting up after posecoach
+    has put stderr back, and their log lines reach the terminal (seen in CI: "INFO: Created TensorFlow Lite
+    XNNPACK delegate" after "posecoach: interrupted by SIGTERM"). ``fired``: a signal came meanwhile (the block
+    may undo what it made before it is delivered). Main thread only; elsewhere a no-op."""
+
+    def __enter__(self):
+        self._old = {}
+        self.fired: list[int] = []
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+                if sig is not None:
+                    self._old[sig] = signal.signal(sig, self._note)
+        return self
+
+    def _note(self, signum, frame):
+        self.fired.append(signum)
+
+    def __exit__(self, *exc):
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+        for signum in dict.fromkeys(self.fired):  # each signal once, in the order they came
+            signal.raise_signal(signum)
