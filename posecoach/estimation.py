@@ -214,16 +214,20 @@ class PoseEstimator:
             min_tracking_confidence=options.min_tracking_confidence,
             output_segmentation_masks=False,
         )
+        made = []
         try:
-            # a signal meanwhile waits until the model is made and closed again, all with stderr quiet (see
-            # DeferredSignals), then acts as usual
-            with DeferredSignals() as signals, _quiet_native_stderr():
-                landmarker = vision.PoseLandmarker.create_from_options(mp_opts)
-                if signals.fired:
-                    landmarker.close()
+            # a signal meanwhile waits until the model is made, with stderr quiet (see DeferredSignals), and acts
+            # when the block ends; the model made is then closed again, quietly, before the interrupt goes on
+            with DeferredSignals(), _quiet_native_stderr():
+                made.append(vision.PoseLandmarker.create_from_options(mp_opts))
         except RuntimeError as e:  # not a .task bundle, or one MediaPipe cannot use
             raise ModelError(f"could not load the pose model {path}: {str(e).splitlines()[0]}") from None
-        return cls(options, _landmarker=landmarker, _model_path=path)
+        except BaseException:
+            for landmarker in made:
+                with DeferredSignals(), _quiet_native_stderr():
+                    landmarker.close()
+            raise
+        return cls(options, _landmarker=made[0], _model_path=path)
 
     @classmethod
     def create(cls, **kwargs) -> "PoseEstimator":
@@ -233,10 +237,10 @@ class PoseEstimator:
     def close(self) -> None:
         if self._landmarker is not None:
             self._detect_for_video = None
+            landmarker, self._landmarker = self._landmarker, None  # closed once, even if a signal then acts
             # mediapipe >= 1.2.3 logs "INFO: ... DestroyAccelerator" twice when a landmarker closes.
             with DeferredSignals(), _quiet_native_stderr():
-                self._landmarker.close()
-            self._landmarker = None
+                landmarker.close()
 
     def __enter__(self) -> "PoseEstimator":
         return self

@@ -46,26 +46,31 @@ class SignalsAsInterrupt:
 
 class DeferredSignals:
     """Within the block, Ctrl+C, SIGTERM and SIGHUP wait: they are noted, and delivered again (to whatever handled
-    them before) when the block ends. For short native sections that must not be cut in two: MediaPipe builds its
-    graph partly from Python, so a KeyboardInterrupt raised half-way leaves its threads starting up after posecoach
-    has put stderr back, and their log lines reach the terminal (seen in CI: "INFO: Created TensorFlow Lite
-    XNNPACK delegate" after "posecoach: interrupted by SIGTERM"). ``fired``: a signal came meanwhile (the block
-    may undo what it made before it is delivered). Main thread only; elsewhere a no-op."""
+    them before, in the order they came; the first that raises ends the delivery) when the block ends. For short
+    native sections that must not be cut in two: MediaPipe builds its graph partly from Python, so a
+    KeyboardInterrupt raised half-way leaves its threads starting up after posecoach has put stderr back, and their
+    log lines reach the terminal (seen in CI: "INFO: Created TensorFlow Lite XNNPACK delegate" after "posecoach:
+    interrupted by SIGTERM"). A signal ignored before (SIG_IGN: a batch worker ignores Ctrl+C) stays ignored. While
+    an interrupt is already unwinding through the block, a signal noted meanwhile is dropped rather than replace it
+    (the command is ending anyway, and its message names the first signal). ``fired``: the signals noted. Main
+    thread only; elsewhere a no-op."""
 
     def __enter__(self):
         self._old = {}
         self.fired: list[int] = []
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-                if sig is not None:
+                if sig is not None and signal.getsignal(sig) is not signal.SIG_IGN:
                     self._old[sig] = signal.signal(sig, self._note)
         return self
 
     def _note(self, signum, frame):
         self.fired.append(signum)
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         for sig, handler in self._old.items():
             signal.signal(sig, handler)
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            return
         for signum in dict.fromkeys(self.fired):  # each signal once, in the order they came
             signal.raise_signal(signum)

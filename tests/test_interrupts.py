@@ -48,3 +48,42 @@ def test_nothing_happens_without_a_signal():
     with DeferredSignals() as deferred:
         pass
     assert deferred.fired == []
+
+
+def test_a_signal_ignored_before_stays_ignored():
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a batch worker does
+    try:
+        with DeferredSignals() as deferred:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):
+                pass
+        assert deferred.fired == [] and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def test_an_interrupt_already_unwinding_is_not_replaced():
+    with pytest.raises(Interrupted) as e, SignalsAsInterrupt():
+        with DeferredSignals():
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C noted while a SIGTERM is on its way out
+            for _ in range(1000):
+                pass
+            raise Interrupted("SIGTERM")
+    assert e.value.signal_name == "SIGTERM"
+
+
+def test_outside_the_main_thread_nothing_is_deferred():
+    import threading
+
+    seen = []
+
+    before = signal.getsignal(signal.SIGTERM)
+
+    def run():  # signal.signal() would raise here (main thread only), and ``seen`` stay empty
+        with DeferredSignals() as deferred:
+            seen.append((deferred.fired, signal.getsignal(signal.SIGTERM)))
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert seen == [([], before)]
