@@ -203,8 +203,10 @@ class RepTally:
         time (they grow as later windows see the run), so a run's first reps count once the run is sure."""
         # reps on the learned range are no sign that the spec's zones follow: they fill in like periodic ones
         rules_follow = any(r.complete and r.source != "periodicity" and not self.is_own(r) for r in self.reps)
+        # lenient only while nothing else has counted: neither the spec's zones nor the person's learned range
         runs, self._next_settle = periodic_runs(self._periodic, now, self.options,
-                                                lenient=self.options.lenient_runs and not rules_follow)
+                                                lenient=self.options.lenient_runs and not self._rule_counted
+                                                and not any(r.complete and self.is_own(r) for r in self.reps))
         out = []
         for run in runs:
             # Where the rules count nothing at all (a variant, view or range their zones do not foresee), a run

@@ -30,6 +30,20 @@ def shallow_spec(spec: ExerciseSpec, min_range: float = OwnRangeOptions.min_rang
     return dataclasses.replace(spec, hold_from=start, hold_exit=start * ratio)
 
 
+REST_WITHIN = 5.0
+"""Seconds after a full hold within which a shallower stay on the same side is the rest after it."""
+
+
+def rest_after_full(h: Hold, full_holds: list[Hold], within: float = REST_WITHIN) -> bool:
+    """A shallower stay that begins soon after a full hold of the same side is the rest after that hold (sitting up
+    after a seated hamstring stretch, kneeling up after a child's pose, still 0.4-0.5 of the range from an end-on
+    camera: synth_dev 063 timed 7 s of it as a shallow hold), not a stretch the person cannot take deeper. Later,
+    a shallower round (a tired second set) is a shallow hold as ever; so is the other side of a one-sided
+    stretch, which may be the stiffer one."""
+    return any(f.side == h.side and f.grade in ("", "full") and 0.0 <= h.start - f.end <= within
+               for f in full_holds)
+
+
 class ShallowHold:
     """Finds holds at the person's own, smaller depth; returns them graded, with one cue saying so."""
 
@@ -64,10 +78,7 @@ class ShallowHold:
         for h in ended:
             if full_open or any(f.start < h.end and h.start < f.end for f in full_holds):
                 continue  # the person reached the full zone during this stay: the spec's hold is the record
-            if any(f.end <= h.start and f.side == h.side and f.grade in ("", "full") for f in full_holds):
-                # this person has held this side in the full zone already: a shallower stay after it is a rest
-                # between holds (kneeling up after a child's pose still reads 0.5 of the fold from an oblique
-                # camera), not a stretch they cannot take deeper
+            if rest_after_full(h, full_holds):
                 continue
             out.append(dataclasses.replace(h, grade="shallow"))
             out.append(Cue(h.end, f"Held {h.seconds:.0f} s, but not as deep as this stretch asks: next time ease "

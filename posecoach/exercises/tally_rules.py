@@ -7,7 +7,6 @@ were chosen on the *tune* half of the dev clips. Pure: no OpenCV, no I/O.
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass
 
 from .events import Rep
@@ -57,12 +56,12 @@ class TallyOptions:
     # On the tune clips a real rep travels at least 0.60 of the person's usual (a pelvic tilt); 0.5 keeps a margin
     # and still catches the synthetic partial reps (45 % of the range: 0.41-0.48).
     short_ratio: float = 0.5
-    # Where the rules have counted nothing at all (a view or variant their zones cannot follow), a run is judged as
-    # a whole: its peaks count if at least ``run_min`` of them follow one another at one pace and their median
-    # confidence is ``rescue_confidence``, though one of them may be less sure (the window around it held a
-    # change of pace or a pause). On synth_dev a bird dog from the head (0.97 / 0.37 / 0.97) and a twist from the
-    # head (0.84 / 0.59 / 0.84) lost their whole set to one such peak and counted 0 of 4. ``lenient_runs`` off
-    # asks every peak of a run for ``rescue_confidence``, as before.
+    # Where neither the spec's zones nor the person's learned range have counted anything (a view or variant the
+    # zones cannot follow), one unsure peak (under ``rescue_confidence``: the window around it held a change of pace
+    # or a pause) may join a run between two sure ones: once per run, never at its ends, never two in a row, so
+    # set-up or standing up next to a set does not become a rep. On synth_dev a bird dog from the head (0.97 /
+    # 0.37 / 0.97) and a twist from the head (0.84 / 0.59 / 0.84) lost their whole set to one such peak and counted
+    # 0 of 4. ``lenient_runs`` off asks every peak of a run for ``rescue_confidence``, as before.
     lenient_runs: bool = True
 
 
@@ -98,27 +97,33 @@ def periodic_runs(periodic: list[PeriodicRep], now: float, o: TallyOptions,
     stretch or someone standing up and talking move the body too, but not again and again at one pace. A run is
     consecutive settled peaks (a period has passed, so a rule rep closing around one would have done so), spaced
     at most 1.6 periods apart, each with confidence >= ``rescue_confidence``, at least ``run_min`` long.
-    ``lenient`` (the rules have counted nothing): any committed peak may join a run, and the run counts if its
-    median confidence is ``rescue_confidence``.
+    ``lenient`` (nothing else has counted): one unsure peak may join a run between two sure ones (``lenient_runs``).
     Returns the runs and when the next unsettled peak settles (nothing new can be decided before then)."""
     settled = [p for p in sorted(periodic, key=lambda q: q.peak) if now >= p.peak + p.period]
     next_settle = min((p.peak + p.period for p in periodic if now < p.peak + p.period), default=math.inf)
-    floor = 0.0 if lenient else o.rescue_confidence
-    runs, cur = [], []
+    sure = [p.confidence >= o.rescue_confidence for p in settled]
 
-    def close(run):
-        if len(run) >= o.run_min and statistics.median(q.confidence for q in run) >= o.rescue_confidence:
-            runs.append(run)
+    def paced(a: PeriodicRep, b: PeriodicRep) -> bool:
+        return b.peak - a.peak <= 1.6 * max(a.period, b.period)
 
-    for p in settled:
-        ok = p.confidence >= floor
-        if not ok or (cur and p.peak - cur[-1].peak > 1.6 * max(p.period, cur[-1].period)):
-            close(cur)
-            cur = [p] if ok else []
-        else:
+    runs: list[list[PeriodicRep]] = []
+    cur: list[PeriodicRep] = []
+    bridged = False
+    for i, p in enumerate(settled):
+        if cur and not paced(cur[-1], p):  # the pace broke off
+            runs.append(cur)
+            cur, bridged = [], False
+        if sure[i]:
             cur.append(p)
-    close(cur)
-    return runs, next_settle
+        elif lenient and not bridged and cur and sure[i - 1] and i + 1 < len(sure) and sure[i + 1] \
+                and paced(p, settled[i + 1]):
+            cur.append(p)
+            bridged = True
+        else:
+            runs.append(cur)
+            cur, bridged = [], False
+    runs.append(cur)
+    return [r for r in runs if len(r) >= o.run_min], next_settle
 
 
 def is_double(top: float, counted_tops: list[float], period: float, strength: float, one_sided: bool,
