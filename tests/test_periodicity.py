@@ -44,6 +44,20 @@ def test_autocorrelation_finds_the_period_inside_the_band():
     assert strength < 0.35 or math.isnan(period)
 
 
+def test_autocorrelation_prefers_the_period_over_its_octave():
+    """Reps whose depth alternates (a deeper one, a shallower one) match themselves best two reps apart; the
+    period is still one rep, or only every other rep is counted. A truly alternating signal (one side large, the
+    other barely moving) keeps the long period."""
+    rate = 10.0
+    t = np.arange(0, 24, 1 / rate)
+    for shallower, expected in ((0.8, 3.0), (0.3, 6.0)):
+        depth = np.where((t // 3) % 2 == 0, 1.0, shallower)
+        sig = depth * (1 - np.cos(2 * np.pi * t / 3.0)) / 2
+        assert autocorrelation_period(sig, rate, 1.2, 12.0, shortest_within=1.0)[0] == pytest.approx(6.0, abs=0.15)
+        period, strength = autocorrelation_period(sig, rate, 1.2, 12.0, shortest_within=0.85)
+        assert period == pytest.approx(expected, abs=0.15) and strength > 0.85
+
+
 @pytest.mark.parametrize("period,n", [(3.0, 6), (5.0, 5), (8.0, 4)])
 def test_counts_periodic_whole_body_motion(period, n):
     fps = 30.0

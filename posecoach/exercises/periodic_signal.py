@@ -11,10 +11,16 @@ import math
 import numpy as np
 
 
-def autocorrelation_period(sig: np.ndarray, rate: float, min_period: float, max_period: float) -> tuple[float, float]:
+def autocorrelation_period(sig: np.ndarray, rate: float, min_period: float, max_period: float,
+                           shortest_within: float = 1.0) -> tuple[float, float]:
     """The lag, within [min_period, max_period] seconds, at which ``sig`` best matches itself, and the normalised
     autocorrelation there (1 = perfectly periodic). Only a local maximum counts: a slow drift has a high
-    autocorrelation at every short lag but no peak."""
+    autocorrelation at every short lag but no peak.
+
+    A signal with period T also matches itself at 2T, and in a window that holds set-up or a rest between sets
+    the unbiased autocorrelation at 2T (fewer, later products) can beat the one at T: the octave error of pitch
+    trackers, which here counts every other rep. The shortest local maximum that reaches ``shortest_within`` of
+    the best one is taken instead (as YIN and other pitch trackers do); 1.0 takes the best."""
     x = np.asarray(sig, float)
     x = x - x.mean()
     n = len(x)
@@ -30,11 +36,17 @@ def autocorrelation_period(sig: np.ndarray, rate: float, min_period: float, max_
     if hi <= lo + 1:
         return math.nan, 0.0
     seg = acf[lo - 1:hi + 2]
-    best, best_lag = 0.0, math.nan
-    for i in range(1, len(seg) - 1):
-        if seg[i] >= seg[i - 1] and seg[i] >= seg[i + 1] and seg[i] > best:
-            best, best_lag = float(seg[i]), (lo - 1 + i) / rate
-    return best_lag, max(0.0, best)
+    maxima = [i for i in range(1, len(seg) - 1) if seg[i] >= seg[i - 1] and seg[i] >= seg[i + 1] and seg[i] > 0.0]
+    if not maxima:
+        return math.nan, 0.0
+    i = max(maxima, key=lambda k: seg[k])
+    best = float(seg[i])
+    for k in maxima:  # the shortest maximum near a half or a third of the best lag, strong enough
+        lag, top = lo - 1 + k, lo - 1 + i
+        if k < i and any(abs(lag * d - top) <= 0.12 * top for d in (2, 3)) and seg[k] >= shortest_within * best:
+            i = k
+            break
+    return (lo - 1 + i) / rate, float(seg[i])
 
 
 def resample(t: np.ndarray, v: np.ndarray, grid: np.ndarray) -> np.ndarray | None:

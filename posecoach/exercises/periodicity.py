@@ -71,6 +71,14 @@ class PeriodicityOptions:
     # peak, over old peaks as prominent as the run's own (``backfill_prominence`` of the window's range).
     backfill: bool = True
     backfill_prominence: float = 0.5
+    # Octave guards (a period found twice too long counts every other rep). ``shortest_within``: a channel's
+    # period is the shortest lag, near a half or a third of its best one, whose autocorrelation reaches this share
+    # of the best (see ``autocorrelation_period``; 1.0 takes the best lag). ``harmonic_within``: another channel
+    # at half the chosen one's period is taken instead when its strength reaches this share of the chosen one's
+    # (above 1.0: never). Chosen on tune + synth_dev (0.85 / 0.6: the periodicity counter alone 7 clips closer
+    # to the truth, none further; 0.7 made a front knee-to-chest one too many).
+    shortest_within: float = 0.85
+    harmonic_within: float = 0.6
 
     @property
     def window(self) -> float:
@@ -188,7 +196,7 @@ class PeriodicityCounter:
         grid, channels = self._channels(now)
         if grid is None:
             return []
-        found = {name: (sig, *autocorrelation_period(sig, o.rate, o.min_period, o.max_period), floor)
+        found = {name: (sig, *autocorrelation_period(sig, o.rate, o.min_period, o.max_period, o.shortest_within), floor)
                  for name, sig, floor in channels}
         key_period = found["key"][1] if "key" in found else math.nan
         if "excursion" in found and math.isfinite(key_period) and \
@@ -203,6 +211,13 @@ class PeriodicityCounter:
                 best = (name, sig, min(1.0, strength), period, floor)
         if best is None:
             return []
+        for name, (sig, period, strength, floor) in found.items():
+            # another channel at half the best one's period, periodic in its own right, sees every rep where
+            # the best sees every other one (one side then the other, or the best channel's octave error)
+            if math.isfinite(period) and abs(2.0 * period - best[3]) <= 0.15 * best[3] \
+                    and strength >= max(o.min_strength, o.harmonic_within * best[2]):
+                best = (name, sig, min(1.0, strength), period, floor)
+                break
         name, sig, strength, period, floor = best
         self.channel, self.strength, self.period = name, strength, period
         if strength < o.min_strength or not math.isfinite(period):
