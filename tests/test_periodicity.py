@@ -8,7 +8,7 @@ import pytest
 
 from posecoach.exercises import make_checker
 from posecoach.exercises.periodic_signal import autocorrelation_period
-from posecoach.exercises.periodicity import PeriodicityCounter, PeriodicityOptions
+from posecoach.exercises.periodicity import PeriodicityCounter, PeriodicityOptions, choose_channel
 from posecoach.pose import Pose, PoseFrame
 from posecoach.synth.landmarks import generate
 
@@ -56,6 +56,30 @@ def test_autocorrelation_prefers_the_period_over_its_octave():
         assert autocorrelation_period(sig, rate, 1.2, 12.0, shortest_within=1.0)[0] == pytest.approx(6.0, abs=0.15)
         period, strength = autocorrelation_period(sig, rate, 1.2, 12.0, shortest_within=0.85)
         assert period == pytest.approx(expected, abs=0.15) and strength > 0.85
+
+
+@pytest.mark.parametrize("period", [1.5, 2.0, 3.0])
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_little_noise_does_not_make_the_period_several_reps_long(period, seed):
+    """With a little noise the unbiased autocorrelation at 4 or 5 periods edges past the one at one period (the
+    fewer, later products): without the guard these read 6-12 s."""
+    rate = 10.0
+    t = np.arange(0, 36, 1 / rate)
+    sig = np.sin(2 * np.pi * t / period) + 0.03 * np.random.default_rng(seed).standard_normal(len(t))
+    assert autocorrelation_period(sig, rate, 1.2, 12.0, shortest_within=0.85)[0] == pytest.approx(period, abs=0.15)
+
+
+def test_the_channel_at_half_the_period_counts_every_rep_but_never_overrules_the_key_measure():
+    o = PeriodicityOptions()
+    # the whole-body axis reads one side then the other as one period; the distance from rest sees each rep
+    assert choose_channel({"pose": (6.0, 0.9), "excursion": (3.1, 0.6)}, o) == "excursion"
+    assert choose_channel({"pose": (6.0, 0.9), "excursion": (3.1, 0.5)}, o) == "pose"  # too weak to be the rhythm
+    assert choose_channel({"pose": (6.0, 0.9), "excursion": (4.0, 0.9)}, o) == "pose"  # not half the period
+    # the exercise's own measure follows the working side: a whole-body channel at half its period is noise
+    assert choose_channel({"key": (4.0, 0.9), "pose": (2.0, 0.85)}, o) == "key"
+    # the strongest of several candidates, whatever the order
+    assert choose_channel({"pose": (6.0, 0.9), "key": (3.0, 0.6), "excursion": (3.0, 0.8)}, o) == "excursion"
+    assert choose_channel({}, o) is None
 
 
 @pytest.mark.parametrize("period,n", [(3.0, 6), (5.0, 5), (8.0, 4)])

@@ -17,10 +17,12 @@ def autocorrelation_period(sig: np.ndarray, rate: float, min_period: float, max_
     autocorrelation there (1 = perfectly periodic). Only a local maximum counts: a slow drift has a high
     autocorrelation at every short lag but no peak.
 
-    A signal with period T also matches itself at 2T, and in a window that holds set-up or a rest between sets
-    the unbiased autocorrelation at 2T (fewer, later products) can beat the one at T: the octave error of pitch
-    trackers, which here counts every other rep. The shortest local maximum that reaches ``shortest_within`` of
-    the best one is taken instead (as YIN and other pitch trackers do); 1.0 takes the best."""
+    A signal with period T also matches itself at 2T, 3T, ..., and the unbiased autocorrelation at a long lag
+    (fewer, later products) can beat the one at T: reps of alternating depth, set-up or a rest between sets in the
+    window, or plain noise. That is the octave error of pitch trackers, and here it counts every other rep. So the
+    shortest local maximum at a whole fraction (1/2, 1/3, ...) of the best lag, give or take 12 %, that reaches
+    ``shortest_within`` of the best is taken instead; 1.0 takes the best. (Pitch trackers such as YIN likewise take
+    the first dip under a threshold rather than the deepest.)"""
     x = np.asarray(sig, float)
     x = x - x.mean()
     n = len(x)
@@ -41,9 +43,11 @@ def autocorrelation_period(sig: np.ndarray, rate: float, min_period: float, max_
         return math.nan, 0.0
     i = max(maxima, key=lambda k: seg[k])
     best = float(seg[i])
-    for k in maxima:  # the shortest maximum near a half or a third of the best lag, strong enough
-        lag, top = lo - 1 + k, lo - 1 + i
-        if k < i and any(abs(lag * d - top) <= 0.12 * top for d in (2, 3)) and seg[k] >= shortest_within * best:
+    top = lo - 1 + i
+    for k in maxima:  # ascending lags: the first one at a whole fraction of the best lag, strong enough, wins
+        lag = lo - 1 + k
+        d = round(top / lag)
+        if k < i and d >= 2 and abs(lag * d - top) <= 0.12 * top and seg[k] >= shortest_within * best:
             i = k
             break
     return (lo - 1 + i) / rate, float(seg[i])

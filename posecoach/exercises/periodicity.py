@@ -98,6 +98,25 @@ class PeriodicRep:
     key_range: float = math.nan  # how far the exercise's own measure travelled in this rep, in nominal ranges
 
 
+def choose_channel(found: dict[str, tuple[float, float]], o: PeriodicityOptions) -> str | None:
+    """The channel whose rhythm counts, from each channel's (period, strength): the most periodic one, unless
+    another channel has half its period and ``harmonic_within`` of its strength. That one sees every rep where
+    the best sees every other (one side then the other in the whole-body axis, or an octave error the
+    channel's own guard missed). The exercise's own measure ("key"), when it is the most periodic, is never
+    overruled: it follows the working side, and a noisier whole-body channel at half its period would double
+    its reps."""
+    if not found:
+        return None
+    best = max(found, key=lambda c: min(1.0, found[c][1]))
+    period, strength = found[best][0], min(1.0, found[best][1])
+    if best == "key" or not math.isfinite(period):
+        return best
+    halves = [c for c, (p, s) in found.items()
+              if c != best and math.isfinite(p) and abs(2.0 * p - period) <= 0.15 * period
+              and min(1.0, s) >= max(o.min_strength, o.harmonic_within * strength)]
+    return max(halves, key=lambda c: found[c][1]) if halves else best
+
+
 def pose_features(pose: Pose | None) -> np.ndarray | None:
     """The posture as one vector: visible joints relative to the mid-hip, in image units (x by height) and,
     when known, world metres (the view-invariant half). Hidden joints are NaN. Scale is left to the window
@@ -205,20 +224,12 @@ class PeriodicityCounter:
             # back); only where the exercise's own measure, which follows the working side, has the same period
             # are its peaks reps
             del found["excursion"]
-        best = None
-        for name, (sig, period, strength, floor) in found.items():
-            if best is None or strength > best[2]:
-                best = (name, sig, min(1.0, strength), period, floor)
-        if best is None:
+        chosen = choose_channel({name: (period, strength) for name, (_, period, strength, _) in found.items()}, o)
+        if chosen is None:
             return []
-        for name, (sig, period, strength, floor) in found.items():
-            # another channel at half the best one's period, periodic in its own right, sees every rep where
-            # the best sees every other one (one side then the other, or the best channel's octave error)
-            if math.isfinite(period) and abs(2.0 * period - best[3]) <= 0.15 * best[3] \
-                    and strength >= max(o.min_strength, o.harmonic_within * best[2]):
-                best = (name, sig, min(1.0, strength), period, floor)
-                break
-        name, sig, strength, period, floor = best
+        name = chosen
+        sig, period, strength, floor = found[name]
+        strength = min(1.0, strength)
         self.channel, self.strength, self.period = name, strength, period
         if strength < o.min_strength or not math.isfinite(period):
             return []
