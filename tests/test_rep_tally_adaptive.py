@@ -77,3 +77,21 @@ def test_an_attempt_that_reached_the_top_is_not_a_small_range():
         tally.rule_rep(rep(4.0 * i, 1.5, complete=False))
     tally.finish([])
     assert tally.count == 0
+
+
+def test_the_last_rep_of_a_set_at_the_persons_own_range_counts_like_the_others():
+    """The rules saw three reps at half the nominal range (counted at the person's range) and missed the fourth;
+    a sure periodic peak one rep later, travelling as far as the others, is that fourth rep (the edge rule), even
+    though it is short of the spec's full range. Before it was measured against the full range and lost."""
+    peaks = [PeriodicRep(peak=1.5 + 4.0 * k, period=4.0, confidence=0.95, channel="pose", prominence=0.9,
+                         key_range=0.45) for k in range(4)]
+    tally, _ = tally_of([0.5, 0.52, 0.5], periodic=peaks)
+    assert tally.count == 4
+    assert {r.grade for r in tally.reps if r.complete} == {"attempt"}
+
+
+def test_a_smaller_periodic_peak_after_a_set_at_the_persons_range_does_not_count():
+    peaks = [PeriodicRep(peak=1.5 + 4.0 * k, period=4.0, confidence=0.95, channel="pose", prominence=0.9,
+                         key_range=0.45 if k < 3 else 0.2) for k in range(4)]
+    tally, _ = tally_of([0.5, 0.52, 0.5], periodic=peaks)
+    assert tally.count == 3

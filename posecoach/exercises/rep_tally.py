@@ -223,7 +223,7 @@ class RepTally:
                 ended = next((r for r in self._ended
                               if r.start - self.options.match_margin * p.period <= p.peak <= r.end), None)
                 at = self._rule_rep_at(p)
-                if lost and p.key_range >= self.spec.full and (at is None or not self.reps[at].complete):
+                if lost and p.key_range >= self._full() and (at is None or not self.reps[at].complete):
                     # the rules lost this rhythm: an attempt they saw here was a rep, and takes its place (the last
                     # one too, if the rhythm says its return was made before the source ended)
                     if ended is not None:
@@ -251,7 +251,7 @@ class RepTally:
                 if ruled:
                     if ruled[0] < p.peak < ruled[-1] and self._held_at(p) is None and room_for_a_rep(p, ruled):
                         out.append(self._count_alone(p))
-                    elif is_edge_rep(p, ruled, self.spec.full, self.options) and self._held_at(p) is None:
+                    elif is_edge_rep(p, ruled, self._full(), self.options) and self._held_at(p) is None:
                         out.append(self._count_alone(p))
                     continue
                 if rules_follow:
@@ -296,6 +296,16 @@ class RepTally:
         peak = self._match(rep)
         return self._count(rep, "both" if peak is not None else "rules", peak,
                            grade="full" if rep.range_share >= self.spec.full else "attempt")
+
+    def _full(self) -> float:
+        """The range a periodic peak must travel to count as a rep like the others: the spec's full range, or,
+        once the person's own smaller range has counted (``_adapt``), ``adapt_ratio`` of their typical reach. A
+        person whose reps reach half the nominal range should not lose the first or last rep of a set (the edge
+        and lost-run rules) for not reaching what the others did not reach either."""
+        if self._adapted < max(1, self.options.adapt_min_reps) or not self._reach:
+            return self.spec.full
+        typical = sorted(self._reach)[len(self._reach) // 2]
+        return min(self.spec.full, self.options.adapt_ratio * typical)
 
     def _adapt(self) -> list[Rep]:
         """Held attempts that the person's own range makes reps (graded "attempt"): each reaching
