@@ -183,7 +183,7 @@ class Checker:
         self._emit_counted(self.counter.abandon(t))
         self._ending = False
         self.periodic.finish()
-        self._emit_reps(self.tally.periodic(self.periodic.reps, t))
+        self._emit_reps(self.tally.periodic(self.periodic.reps, t, self.periodic.period, self.periodic.strength))
         self._emit_reps(self.tally.finish(self.periodic.reps))
         # the tally's list is the record: it knows which counted reps periodic motion supported afterwards.
         # Live, reps are numbered as they are announced; a rep rescued late may be announced after a later one,

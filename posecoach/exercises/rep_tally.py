@@ -298,10 +298,9 @@ class RepTally:
                            grade="full" if rep.range_share >= self.spec.full else "attempt")
 
     def _full(self) -> float:
-        """The range a periodic peak must travel to count as a rep like the others: the spec's full range, or,
-        once the person's own smaller range has counted (``_adapt``), ``adapt_ratio`` of their typical reach. A
-        person whose reps reach half the nominal range should not lose the first or last rep of a set (the edge
-        and lost-run rules) for not reaching what the others did not reach either."""
+        """The range a periodic peak must travel to count as a rep like the others: the spec's full range or, once
+        the person's own smaller range has counted (``_adapt``), ``adapt_ratio`` of their typical reach (else a
+        set at half the range loses its first or last rep to the edge and lost-run rules)."""
         if self._adapted < max(1, self.options.adapt_min_reps) or not self._reach:
             return self.spec.full
         typical = sorted(self._reach)[len(self._reach) // 2]
@@ -318,12 +317,15 @@ class RepTally:
         # an attempt that reached the top is one whose return went unseen (a cut, the person lost): not a small
         # range; ``_confirms`` decides those
         small = [r for r in self._held if o.adapt_ratio * typical <= r.range_share < self.spec.full
-                 and not any(overlap(r, x) for x in self._own)]
+                 and not any(overlap(r, x) for x in self._own) and not self._double(r)]
         if self._adapted + len(small) < o.adapt_min_reps:
             return []
         out = []
         for rep in sorted(small, key=lambda r: r.start):
             self._held.remove(rep)
+            if self._double(rep):  # the same movement as one counted just now (a slow top wobbling at the edge)
+                out.append(self._record(replace(rep, index=0, grade="partial")))
+                continue
             peak = self._match(rep)
             self._adapted += 1
             self._rule_counted += 1

@@ -134,16 +134,16 @@ def is_double(top: float, counted_tops: list[float], period: float, strength: fl
     period, so there the gap is measured against half of it. ``counted_tops``: the counted reps' tops, sorted."""
     if not (strength >= o.rhythm_confidence and math.isfinite(period)):
         return False
-    if one_sided:
-        period /= 2.0
     tops = counted_tops
     if len(tops) < 2:
         return False
     # the counter's period may be a multiple of the true one (it locks on every other rep for a while): the
     # gap must also be short against the person's own spacing of their reps so far
     usual = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]
-    gap = top - tops[-1]
-    return 0.0 <= gap < o.double_gap * period and gap < 0.5 * usual
+    if one_sided and abs(period - usual) > 0.25 * usual:
+        period /= 2.0  # a pair of reps read as one period (a period that is the person's spacing is one rep)
+    gap = min(abs(top - t) for t in tops)  # the nearest: an attempt counted late (``_adapt``) may precede some
+    return gap < o.double_gap * period and gap < 0.5 * usual
 
 
 def is_short_of_own(travel: float, side: str, earlier: list[tuple[float, str]], one_sided: bool,
