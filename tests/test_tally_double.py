@@ -1,7 +1,9 @@
-"""The double-count guard (``tally_rules.is_double``) and the person's-own-range path that now goes through it."""
+"""The double-count guard (``tally_rules.is_double``), the person's-own-range path that now goes through it, and
+the periodic peaks counted at the end where the zones never counted (``TallyOptions.periodic_at_end``)."""
 from __future__ import annotations
 
 from posecoach.exercises.events import Rep
+from posecoach.exercises.periodicity import PeriodicRep
 from posecoach.exercises.rep_tally import RepTally
 from posecoach.exercises.tally_rules import TallyOptions, is_double
 
@@ -49,3 +51,35 @@ def test_two_attempts_of_one_slow_rep_count_once_at_the_persons_range():
     tally.finish([])
     assert tally.count == 4
     assert sorted(r.peak for r in tally.reps if r.complete) == [1.5, 11.5, 21.5, 31.5]
+
+
+def _peaks(times, confidence=0.5, period=4.0):
+    return [PeriodicRep(peak=t, period=period, confidence=confidence, channel="pose", prominence=0.8, key_range=0.6)
+            for t in times]
+
+
+def test_where_the_zones_never_counted_the_periodic_peaks_count_at_the_end():
+    """Unsure peaks (0.5: no run) are not counted live, but a source in which the zones counted nothing at all ends
+    with them counted, source "periodicity", rather than a silent zero."""
+    peaks = _peaks([2.0, 6.0, 10.0, 14.0])
+    tally = RepTally(spec())
+    assert tally.periodic(peaks, 20.0, 4.0, 0.5) == []
+    done = tally.finish(peaks)
+    assert tally.count == 4 and {r.source for r in done} == {"periodicity"}
+
+
+def test_where_the_zones_counted_or_the_exercise_is_a_hold_nothing_is_added_at_the_end():
+    peaks = _peaks([2.0, 6.0, 10.0, 14.0])
+    tally = RepTally(spec())
+    tally.rule_rep(Rep(index=0, start=0.5, peak=2.0, end=3.5, complete=True, range_share=1.0, range_of_motion=100.0))
+    tally.periodic(peaks, 20.0, 4.0, 0.5)
+    tally.finish(peaks)
+    assert tally.count == 1
+    hold = RepTally(spec(kind="hold"))
+    hold.periodic(peaks, 20.0, 4.0, 0.5)
+    hold.finish(peaks)
+    assert hold.count == 0
+    off = RepTally(spec(), options=TallyOptions(periodic_at_end=False))
+    off.periodic(peaks, 20.0, 4.0, 0.5)
+    off.finish(peaks)
+    assert off.count == 0

@@ -15,10 +15,9 @@ needs two or three cycles before it is sure. The tally lets each do what it is g
   range is smaller than the zones: a small but real pelvic tilt); where the rules follow the person, only a peak
   in a gap between two of their reps wide enough to hold a rep counts. Set-up, fidgeting, a single stretch or
   someone standing up and talking are not such runs.
-Attempts the rules saw are decided at the latest when the source ends, so live partial counts may lag.
-Counted reps are never taken back. The tally keeps the state; each rule it applies (promotion, periodic runs, the
-double-count guard, edge reps, split reps, gap filling) is a pure function in ``tally_rules.py``, with its
-reason. Pure: no OpenCV, no I/O.
+Attempts are decided at the latest when the source ends (live partial counts may lag); so are the periodic peaks
+of a source in which the zones never counted. Counted reps are never taken back. Each rule the tally applies is a
+pure function in ``tally_rules.py``, with its reason. Pure: no OpenCV, no I/O.
 """
 from __future__ import annotations
 
@@ -29,7 +28,7 @@ from .events import Rep
 from .periodicity import PeriodicRep
 from .spec import ExerciseSpec
 from .tally_rules import (TallyOptions, is_double, is_edge_rep, is_short_of_own, overlap, periodic_runs, promotes,
-                          room_for_a_rep, rules_lost, splits_rule_rep, within)
+                          room_for_a_rep, rules_lost, splits_rule_rep, unclaimed, within)
 
 __all__ = ["RepTally", "TallyOptions"]  # TallyOptions lives with the rules it tunes; imported from here too
 
@@ -143,8 +142,7 @@ class RepTally:
         return out + self._rescue(now)
 
     def finish(self, current: list[PeriodicRep]) -> list[Rep]:
-        """End of the source, with the periodicity counter's final peaks: runs are settled, and attempts still
-        held are decided as attempts."""
+        """End of the source, with the periodicity counter's final peaks: runs settle, held attempts are decided."""
         if self.mode != "fused":
             return [self._record(replace(r, index=0, grade="partial")) for r in self._held]
         self._periodic = list(current)
@@ -156,9 +154,11 @@ class RepTally:
             if peak is not None and self._returned(peak, rep):
                 self._ended.remove(rep)
                 out.append(self._count(rep, "both", peak, promoted=True))
-        for rep in self._held + self._ended:
-            out.append(self._record(replace(rep, index=0, source="rules", grade="partial")))
+        out += [self._record(replace(r, index=0, source="rules", grade="partial")) for r in self._held + self._ended]
         self._held, self._ended = [], []
+        if self.options.periodic_at_end and self.spec.kind == "reps" and not self._rule_counted and not self._own:
+            tops = [r.peak for r in self.reps if r.complete]
+            out += [self._count_alone(p) for p in unclaimed(current, tops, self._used)]
         return out
 
     # ---------------------------------------------------------------------------------------------- logic
