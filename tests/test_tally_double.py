@@ -83,3 +83,30 @@ def test_where_the_zones_counted_or_the_exercise_is_a_hold_nothing_is_added_at_t
     off.periodic(peaks, 20.0, 4.0, 0.5)
     off.finish(peaks)
     assert off.count == 0
+
+
+def test_set_up_bumps_are_not_a_set_even_at_the_end():
+    """Two unsure peaks ten seconds apart (set-up, shuffling on the mat) are no run: nothing counts at the end."""
+    peaks = _peaks([3.0, 13.0], confidence=0.37)
+    tally = RepTally(spec())
+    tally.periodic(peaks, 20.0, 4.0, 0.37)
+    tally.finish(peaks)
+    assert tally.count == 0
+    weak = _peaks([2.0, 6.0, 10.0, 14.0], confidence=0.36)  # paced, but each under end_confidence
+    tally = RepTally(spec())
+    tally.periodic(weak, 20.0, 4.0, 0.36)
+    tally.finish(weak)
+    assert tally.count == 0
+
+
+def test_one_wobbling_movement_is_not_the_two_reps_a_range_needs():
+    """Two attempts two seconds apart while the rhythm is one rep per 10 s are one movement: alone, it does not
+    make the person's range (which needs ``adapt_min_reps`` reps), so it does not count."""
+    run = _peaks([1.5, 11.5, 21.5], confidence=0.95, period=10.0)
+    tally = RepTally(spec(), options=TallyOptions(periodic_at_end=False))
+    assert len(tally.periodic(run, 33.0, 10.0, 0.95)) == 3  # a sure run the zones did not see
+    for t in (40.0, 42.0):
+        tally.rule_rep(_attempt(t))
+        tally.periodic(run, t + 3.0, 10.0, 0.95)
+    tally.finish(run)
+    assert tally.count == 3

@@ -158,7 +158,7 @@ class RepTally:
         self._held, self._ended = [], []
         if self.options.periodic_at_end and self.spec.kind == "reps" and not self._rule_counted and not self._own:
             tops = [r.peak for r in self.reps if r.complete]
-            out += [self._count_alone(p) for p in unclaimed(current, tops, self._used)]
+            out += [self._count_alone(p) for p in unclaimed(current, tops, self._used, self.options)]
         return out
 
     # ---------------------------------------------------------------------------------------------- logic
@@ -316,26 +316,26 @@ class RepTally:
         typical = sorted(self._reach)[len(self._reach) // 2]
         # an attempt that reached the top is one whose return went unseen (a cut, the person lost): not a small
         # range; ``_confirms`` decides those
-        small = [r for r in self._held if o.adapt_ratio * typical <= r.range_share < self.spec.full
-                 and not any(overlap(r, x) for x in self._own) and not self._double(r)]
+        small, doubles = [], []
+        for r in sorted(self._held, key=lambda r: r.start):
+            if o.adapt_ratio * typical <= r.range_share < self.spec.full and not any(overlap(r, x) for x in self._own):
+                # the same movement as a rep counted, or kept here, just before (a slow top wobbling at an edge)
+                (doubles if self._double(r, [k.peak for k in small]) else small).append(r)
         if self._adapted + len(small) < o.adapt_min_reps:
             return []
-        out = []
-        for rep in sorted(small, key=lambda r: r.start):
-            self._held.remove(rep)
-            if self._double(rep):  # the same movement as one counted just now (a slow top wobbling at the edge)
-                out.append(self._record(replace(rep, index=0, grade="partial")))
-                continue
+        out = [self._record(replace(r, index=0, grade="partial")) for r in doubles]
+        self._held = [r for r in self._held if r not in small and r not in doubles]
+        for rep in small:
             peak = self._match(rep)
             self._adapted += 1
             self._rule_counted += 1
             out.append(self._count(rep, "both" if peak is not None else "rules", peak, grade="attempt"))
         return out
 
-    def _double(self, rep: Rep) -> bool:
-        """``tally_rules.is_double`` against the reps counted so far and the counter's current rhythm."""
+    def _double(self, rep: Rep, also: list[float] | tuple = ()) -> bool:
+        """``tally_rules.is_double`` against the reps counted so far (and ``also``) and the current rhythm."""
         period, strength = self._rhythm
-        tops = sorted(r.peak for r in self.reps if r.complete)
+        tops = sorted([r.peak for r in self.reps if r.complete] + list(also))
         return is_double(rep.peak, tops, period, strength, self.spec.one_sided, self.options)
 
     def _short(self, rep: Rep) -> bool:
