@@ -71,9 +71,9 @@ class PeriodicityOptions:
     # peak, over old peaks as prominent as the run's own (``backfill_prominence`` of the window's range).
     backfill: bool = True
     backfill_prominence: float = 0.5
-    # Octave guards (a period found twice too long counts every other rep). ``shortest_within``: a channel's
-    # period is the shortest lag, near a half or a third of its best one, whose autocorrelation reaches this share
-    # of the best (see ``autocorrelation_period``; 1.0 takes the best lag). ``harmonic_within``: another channel
+    # Octave guards (a period found two or more times too long counts every other rep). ``shortest_within``: a
+    # channel's period is the shortest lag at a whole fraction of its best one whose autocorrelation reaches this
+    # share of the best (see ``autocorrelation_period``; 1.0 takes the best lag). ``harmonic_within``: another channel
     # at half the chosen one's period is taken instead when its strength reaches this share of the chosen one's
     # (above 1.0: never). Chosen on tune + synth_dev (0.85 / 0.6: the periodicity counter alone 7 clips closer
     # to the truth, none further; 0.7 made a front knee-to-chest one too many).

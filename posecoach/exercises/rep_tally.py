@@ -298,13 +298,14 @@ class RepTally:
                            grade="full" if rep.range_share >= self.spec.full else "attempt")
 
     def _full(self) -> float:
-        """The range a periodic peak must travel to count as a rep like the others: the spec's full range or, once
-        the person's own smaller range has counted (``_adapt``), ``adapt_ratio`` of their typical reach (else a
-        set at half the range loses its first or last rep to the edge and lost-run rules)."""
+        """The range a periodic peak must travel to count like the others: the spec's full range or, once the
+        person's own smaller range has counted (``_adapt``), ``adapt_ratio`` of their typical reach."""
         if self._adapted < max(1, self.options.adapt_min_reps) or not self._reach:
             return self.spec.full
-        typical = sorted(self._reach)[len(self._reach) // 2]
-        return min(self.spec.full, self.options.adapt_ratio * typical)
+        return min(self.spec.full, self.options.adapt_ratio * self._typical_reach())
+
+    def _typical_reach(self) -> float:  # the median reach of the reps the zones saw
+        return sorted(self._reach)[len(self._reach) // 2]
 
     def _adapt(self) -> list[Rep]:
         """Held attempts that the person's own range makes reps (graded "attempt"): each reaching
@@ -313,7 +314,7 @@ class RepTally:
         o = self.options
         if self.mode != "fused" or not self._held or o.adapt_min_reps <= 0 or not self._reach:
             return []
-        typical = sorted(self._reach)[len(self._reach) // 2]
+        typical = self._typical_reach()
         # an attempt that reached the top is one whose return went unseen (a cut, the person lost): not a small
         # range; ``_confirms`` decides those
         small, doubles = [], []
