@@ -332,6 +332,52 @@ def test_corrections_are_stored_as_such(tmp_path, bridge_frames):
     assert rows[0]["corrections"] == 1
 
 
+@pytest.mark.parametrize("corrections, live, final, settled", [
+    (3, 0, 3, -3),   # three "+" for three missed reps, all found at the end: three reps, not six
+    (3, 0, 2, -2),   # the end found two of the three: the person's third addition stays
+    (1, 2, 5, -1),   # never more than was added
+    (-1, 3, 4, 0),   # a rep the person removed stays removed
+    (2, 2, 2, 0),    # nothing found at the end
+])
+def test_reps_found_at_the_end_settle_the_persons_additions(corrections, live, final, settled):
+    from posecoach.programme.plan import settled_corrections
+
+    assert settled_corrections(corrections, live, final) == settled
+
+
+def test_guided_set_keeps_one_count_when_the_end_finds_the_reps_added_by_hand(tmp_path, bridge_frames, monkeypatch):
+    """The person presses "+" twice for reps the coach did not count live; the set's end (Checker.finish, here
+    made to find two more reps, as the end-of-set periodic pass does) must not count them a second time."""
+    from dataclasses import replace
+
+    from posecoach.exercises.engine import Checker
+
+    finish = Checker.finish
+    added = []
+
+    def finish_finding_two_more(self):
+        res = finish(self)
+        if not added:  # the first set only
+            last = res.reps[-1] if res.reps else None
+            more = [replace(last, index=res.complete_reps + k, start=last.end + k, peak=last.end + k + 0.5,
+                            end=last.end + k + 1, complete=True, grade="full", source="periodicity")
+                    for k in (1, 2)] if last else []
+            res.reps = list(res.reps) + more
+            added.append(len(more))
+        return res
+
+    monkeypatch.setattr(Checker, "finish", finish_finding_two_more)
+    res = run(tmp_path, bridge_frames, keys={40: ord("+"), 41: ord("+")})
+    conn = connect(tmp_path / "h.db")
+    assert added == [2]
+    first = res.sets[0]
+    assert first["settled"] == -2 and first["corrections"] == 0
+    assert [r[0] for r in conn.execute("SELECT delta FROM corrections ORDER BY id")] == [1, 1, -2]
+    row = conn.execute("SELECT reps FROM sets ORDER BY id").fetchone()
+    assert row["reps"] == first["reps"]
+    assert session_rows(conn)[0]["corrections"] == 0
+
+
 def test_ctrl_c_mid_session_keeps_every_completed_rep(tmp_path, bridge_frames):
     def keys(i):
         if i == 300:

@@ -242,7 +242,10 @@ class GuidedSession:
         elif kind == "Hold":
             self.writer.add_hold(rec)
         elif kind == "SetEnd" and self.routine.done:
-            self.writer.end_set(self.routine.done[-1])
+            rec = self.routine.done[-1]
+            if rec.get("settled"):
+                self.writer.add_correction(rec["settled"], self._t)
+            self.writer.end_set(rec)
             self._need_set = True
             if self.offers is not None:
                 self.offers.withdraw("set ended")

@@ -44,6 +44,17 @@ def todays_plan(programme: Programme, outcomes: list[SessionOutcome], first_day:
     return Plan(programme, week, level, steps)
 
 
+def settled_corrections(corrections: int, live: int, final: int) -> int:
+    """The correction that settles a set's count when it ends. ``live``: reps the coach had counted while the
+    person watched; ``final``: after the set's end, which may add reps seen only then; ``corrections``: the
+    person's own net "+"/"-" presses. A person who did three reps the coach missed pressed "+" three times; if the
+    end then finds those three, the set holds three, not six: the additions the end explains are taken back
+    (never more than were added, and never any "-": a rep the person removed stays removed)."""
+    if corrections <= 0 or final <= live:
+        return 0
+    return -min(corrections, final - live)
+
+
 class ProgrammeRoutine(Routine):
     """The live Routine for a plan: each step with its own sets, reps, hold (per side when sided) and rest."""
 
@@ -95,7 +106,12 @@ class ProgrammeRoutine(Routine):
         return t
 
     def close_set(self, frames: int, how: str) -> dict:
+        live = getattr(getattr(self.checker, "result", None), "complete_reps", 0)
         rec = super().close_set(frames, how)
+        # Reps found only when the set ends (periodic peaks the live zones never counted) may be the very reps
+        # the person already added with "+": the settlement takes back as many of those additions.
+        rec["settled"] = settled_corrections(self.corrections, live, rec["reps"])
+        self.corrections += rec["settled"]
         rec["corrections"] = self.corrections  # kept beside the coach's count, never merged into it
         rec["step"] = self.ex_i  # a programme may do one exercise at two places
         return rec
