@@ -2,6 +2,10 @@
 the periodic peaks counted at the end where the zones never counted (``TallyOptions.periodic_at_end``)."""
 from __future__ import annotations
 
+import math
+
+import pytest
+
 from posecoach.exercises.events import Rep
 from posecoach.exercises.periodicity import PeriodicRep
 from posecoach.exercises.rep_tally import RepTally
@@ -18,6 +22,15 @@ def test_a_top_just_after_a_counted_one_is_the_same_movement_while_the_rhythm_is
     assert not is_double(31.0, tops, 10.0, 0.9, one_sided=False, o=O)  # a rep of its own
     assert not is_double(24.0, tops, 10.0, 0.5, one_sided=False, o=O)  # the rhythm is not sure
     assert not is_double(24.0, [22.0], 10.0, 0.9, one_sided=False, o=O)  # no spacing of the person's yet
+
+
+@pytest.mark.parametrize("one_sided", [False, True])
+def test_two_tops_faster_than_any_rep_are_one_whatever_the_rhythm(one_sided):
+    # a knee to chest whose zones closed a rep on each side 0.5 s apart, while the rhythm was unsure (0.49)
+    assert is_double(44.9, [4.4, 13.5, 23.9, 44.4], 8.3, 0.49, one_sided=one_sided, o=O)
+    assert is_double(44.9, [44.4], math.nan, 0.0, one_sided=one_sided, o=O)  # even with one rep counted
+    assert not is_double(45.2, [44.4], math.nan, 0.0, one_sided=one_sided, o=O)  # 0.8 s: may be a fast rep
+    assert not is_double(44.9, [44.4], math.nan, 0.0, one_sided=one_sided, o=TallyOptions(min_rep_gap=0.0))
 
 
 def test_a_one_sided_period_that_is_the_persons_spacing_is_one_rep_not_a_pair():

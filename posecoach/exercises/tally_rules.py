@@ -36,6 +36,10 @@ class TallyOptions:
     # is the same movement counted twice (a pause at the top that jitters across a zone's edge); it is recorded
     # as an attempt, not counted.
     double_gap: float = 0.3
+    # Two tops closer than this (seconds) are one top seen twice, sure rhythm or not: half the fastest plausible
+    # rep (PeriodicityOptions.min_period, 1.2 s). A knee to chest whose zones closed a rep on each side 0.5 s apart
+    # counted two for one.
+    min_rep_gap: float = 0.6
     rhythm_confidence: float = 0.8
     # A sure periodic peak (``promote_confidence``) of a full range, one period before the first rule rep of a
     # run or after its last, is a rep the rules' set-up or a late return missed (the first rep of a set begun
@@ -140,9 +144,11 @@ def is_double(top: float, counted_tops: list[float], period: float, strength: fl
     counted rep's, while the rhythm is sure, is the same movement counted twice (a pause at the top that jitters
     across a zone's edge closes a second rep). An alternating exercise's main axis may read a pair of reps as one
     period, so there the gap is measured against half of it. ``counted_tops``: the counted reps' tops, sorted."""
+    tops = counted_tops
+    if tops and min(abs(top - t) for t in tops) < o.min_rep_gap:
+        return True  # faster than any rep could be, whatever the rhythm: one top seen twice
     if not (strength >= o.rhythm_confidence and math.isfinite(period)):
         return False
-    tops = counted_tops
     if len(tops) < 2:
         return False
     # the counter's period may be a multiple of the true one (it locks on every other rep for a while): the
