@@ -223,12 +223,9 @@ class PeriodicityCounter:
         grid, channels = self._channels(now)
         if grid is None:
             return []
-        def period_of(name, sig):  # the key's was found already, in ``_channels``
-            if name == "key":
-                return self._key_period
-            return autocorrelation_period(sig, o.rate, o.min_period, o.max_period, o.shortest_within)
-
-        found = {name: (sig, *period_of(name, sig), floor) for name, sig, floor in channels}
+        found = {name: (sig, *(self._key_period if name == "key" else
+                               autocorrelation_period(sig, o.rate, o.min_period, o.max_period, o.shortest_within)), floor)
+                 for name, sig, floor in channels}
         key_period = found["key"][1] if "key" in found else math.nan
         if "excursion" in found and math.isfinite(key_period) and \
                 abs(found["excursion"][1] - key_period) > 0.25 * key_period:
@@ -374,9 +371,9 @@ class PeriodicityCounter:
         proj = np.einsum("td,d->t", R, axis)
         proj = proj - proj.mean()
         # The axis has no sign of its own, and a sign that flips between windows turns every trough into a
-        # peak. The exercise's measure decides where it repeats and clearly moves with the pose; otherwise the
-        # sign stays what it was in the last window; only the first window guesses: a session starts at rest, so
-        # the first second of it is the low end.
+        # peak. The exercise's measure decides where it repeats and clearly moves with the pose; otherwise the sign stays
+        # what it was in the last window; only the first window guesses: a session starts at rest, so the
+        # first second of it is the low end.
         c = np.corrcoef(proj, key_r)[0, 1] if key_r is not None and proj.std() > 1e-12 else math.nan
         if math.isfinite(c) and abs(c) >= 0.3:
             flip = c < 0
