@@ -139,23 +139,16 @@ def pose_features(pose: Pose | None) -> np.ndarray | None:
     return np.concatenate([img.ravel(), w.ravel()])
 
 
-def _reads_the_exercise(key: np.ndarray | None, floor: float) -> bool:
-    """Does the exercise's progress signal read this exercise here, so that it can be a channel of its own and its
-    direction can orient the pose axis? Progress is 0 at the spec's start and 1 at its top. It does not when
-      - the window's middle half lies wholly outside ``KEY_PLAUSIBLE``: a measure this view distorts (a sit-up's
-        head height seen from above the feet reads six times its range, and falls as the person rises);
-      - it travels less than ``floor`` (5th-95th percentile): no peak of it could count, and a correlation with
-        its noise would pick the pose axis' sign by chance (a bridge filmed from the head: 0.1 of its range);
-      - it never climbs ``floor`` above the start: a measure the view turns upside down (a back extension
-        filmed from the head reads -0.1 at rest and -0.3 at the top), whose direction would turn every rep into
-        the rest between two."""
+def _reads_the_exercise(key: np.ndarray | None) -> bool:
+    """Does the exercise's progress signal read this exercise here, so that its direction can orient the pose
+    axis? Progress is 0 at the spec's start and 1 at its top; a window whose middle half lies wholly outside
+    ``KEY_PLAUSIBLE`` is a measure this view distorts (a sit-up's head height seen from above the feet reads
+    six times its range, and falls as the person rises), and its direction would turn every rep into the rest
+    between two."""
     if key is None or not key.std() > 1e-9:
         return False
     lo, hi = np.nanpercentile(key, [25, 75])
-    if hi < KEY_PLAUSIBLE[0] or lo > KEY_PLAUSIBLE[1]:
-        return False
-    p5, p95 = np.nanpercentile(key, [5, 95])
-    return bool(p95 - p5 >= floor)
+    return hi >= KEY_PLAUSIBLE[0] and lo <= KEY_PLAUSIBLE[1]
 
 
 def torso_length(pose: Pose) -> float:
@@ -184,7 +177,6 @@ class PeriodicityCounter:
         self.channel = ""
         self._horizon = o.window + 2.0 * o.max_period
         self._axis: np.ndarray | None = None
-        self._key_period = (math.nan, 0.0)
 
     # -------------------------------------------------------------------------------------------------- API
     def update(self, t: float, pose: Pose | None, key: float = math.nan) -> list[PeriodicRep]:
@@ -223,8 +215,7 @@ class PeriodicityCounter:
         grid, channels = self._channels(now)
         if grid is None:
             return []
-        found = {name: (sig, *(self._key_period if name == "key" else
-                               autocorrelation_period(sig, o.rate, o.min_period, o.max_period, o.shortest_within)), floor)
+        found = {name: (sig, *autocorrelation_period(sig, o.rate, o.min_period, o.max_period, o.shortest_within), floor)
                  for name, sig, floor in channels}
         key_period = found["key"][1] if "key" in found else math.nan
         if "excursion" in found and math.isfinite(key_period) and \
@@ -326,17 +317,12 @@ class PeriodicityCounter:
         channels = []
         key = np.asarray(self._key, float)[keep]
         key_r = resample(t, key, grid)
-        if not _reads_the_exercise(key_r, o.key_floor):
+        if not _reads_the_exercise(key_r):
             key_r = None  # neither a channel of its own nor the pose axis' orientation
-        orient = None
         if key_r is not None:
             channels.append(("key", key_r, o.key_floor))
-            self._key_period = autocorrelation_period(key_r, o.rate, o.min_period, o.max_period, o.shortest_within)
-            # only a measure that repeats can say which end of the pose axis is the top: one that steps (the
-            # side it reads changing) or wanders would pick the sign by chance
-            orient = key_r if self._key_period[1] >= o.min_strength else None
         xs = [x for x, k in zip(self._x, range(len(self._x))) if keep[k]]
-        axes = self._pose_axis(t, xs, grid, orient)
+        axes = self._pose_axis(t, xs, grid, key_r)
         if axes is not None:
             channels.append(("pose", axes[0], o.pose_floor))
             if o.alternating:
@@ -360,31 +346,26 @@ class PeriodicityCounter:
         R = resample_columns(t, X[:, cols], grid)
         R = R - moving_mean(R, int(2.0 * self.options.max_period * self.options.rate))
         R = R - R.mean(axis=0)
-        # the last window's axis, over this window's columns: a joint that comes into view or leaves it changes
-        # the columns, and the sign must still carry over (only a fresh start guesses)
-        prev = self._axis[cols] if self._axis is not None else None
-        if prev is not None and float(np.einsum("i,i->", prev, prev)) < 0.25:
-            prev = None  # the axis lay mostly in joints no longer seen: nothing to carry over
+        prev = self._axis
         axis = main_axis(R, prev)
         if axis is None:
             return None
         proj = np.einsum("td,d->t", R, axis)
         proj = proj - proj.mean()
         # The axis has no sign of its own, and a sign that flips between windows turns every trough into a
-        # peak. The exercise's measure decides where it repeats and clearly moves with the pose; otherwise the sign stays
+        # peak. The exercise's measure decides where it clearly moves with the pose; otherwise the sign stays
         # what it was in the last window; only the first window guesses: a session starts at rest, so the
         # first second of it is the low end.
         c = np.corrcoef(proj, key_r)[0, 1] if key_r is not None and proj.std() > 1e-12 else math.nan
         if math.isfinite(c) and abs(c) >= 0.3:
             flip = c < 0
-        elif prev is not None:
+        elif prev is not None and prev.shape == axis.shape:
             flip = float(np.einsum("i,i->", axis, prev)) < 0
         else:
             flip = float(proj[: max(2, int(self.options.rate))].mean()) > 0.0
         if flip:
             axis, proj = -axis, -proj
-        self._axis = np.zeros(N_FEATURES)
-        self._axis[cols] = axis
+        self._axis = axis
         # how far the pose is from its most usual one, in any direction: alternating movements (one knee, then
         # the other; a twist to each side) swing the main axis both ways, so it peaks once per pair of reps,
         # while the distance from the resting pose peaks at every rep
