@@ -102,8 +102,9 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
         tempo_k = 1.0
         complete = True
         delta: dict[str, float] = {}
+        short = 1.0  # a fault's range (a partial rep): from the solved start, like ``opts.range_scale``
         for f in rep_faults:
-            scale *= f.range_scale
+            short *= f.range_scale
             tempo_k *= f.tempo
             complete = complete and f.complete
             for name, v in f.delta.items():  # not ``k``: that is the set number, used below
@@ -112,7 +113,10 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
         if mirror and m.sided == "blocks" and i > 0 and sides[i - 1] != side:
             tl.move(mstart, 1.5 * jitter())
             tl.hold(0.8)
-        peak = _ranged(_scaled(m.peak, m.start, scale), start.params, base, opts.range_scale)
+        # The natural variation keeps ``_scaled`` (the historical clips' unsolved base); a partial rep shrinks from
+        # the solved start (``_ranged``), or a bridge whose hip angle the start solves would reach its full
+        # extension at "45 %" of its range
+        peak = _ranged(_scaled(m.peak, m.start, scale), start.params, base, opts.range_scale * short)
         if m.kind == "reps":
             rep_delta = delta if delta else None
             peak_key = peak.key(props, extra=rep_delta, mirror=mirror, label="peak", inherit=base)
@@ -124,7 +128,7 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
             phases = {}
             if m.peak2 is not None:
                 phases["cat"] = round(0.5 * (a + b), 4)
-                p2 = _ranged(_scaled(m.peak2, m.start, scale), start.params, base, opts.range_scale).key(
+                p2 = _ranged(_scaled(m.peak2, m.start, scale), start.params, base, opts.range_scale * short).key(
                     props, extra=rep_delta, mirror=mirror, label="peak2", inherit=base)
                 tl.move(p2, (up_s + down_s) / 2 * jitter() * tempo_k)
                 c = tl.t
@@ -134,7 +138,8 @@ def build_timeline(exercise: str, opts: ScriptOptions, rng: np.random.Generator)
             r1 = tl.t
             rep = {"index": j + 1, "start": round(r0, 4), "peak": round(0.5 * (a + b), 4), "end": round(r1, 4),
                    "side": side if m.sided != "none" else "n/a", "complete": complete,
-                   "faults": [f.code for f in rep_faults], "range_scale": round(scale * opts.range_scale, 4)}
+                   "faults": [f.code for f in rep_faults],
+                   "range_scale": round(scale * opts.range_scale * short, 4)}
             if phases:
                 rep["phases"] = phases
             if opts.sets > 1:
