@@ -65,3 +65,20 @@ def test_checker_exposes_a_signal_sample_per_frame_for_a_second_counter():
     assert got[0].state == "setup" and got[-1].state == "ready"
     assert max(x.p for x in got) > 0.9 and max(x.speed for x in got) > 0.3
     assert c.finish().complete_reps == 1
+
+
+def test_what_the_end_decides_is_also_given_as_events():
+    """A plank still held when the source ends: its hold is closed by ``finish``, and ``final_events`` carries it
+    (the live coach logs these, so the history holds everything the set's result counts), without repeating the
+    last frame's events."""
+    from posecoach.exercises.events import Hold
+    from posecoach.synth import generate
+
+    frames, truth = generate("plank", fps=15, width=320, height=240)
+    cut = [f for f in frames if f.timestamp < truth.holds[0]["start"] + 5.0]
+    c = make_checker("plank")
+    last = [c.update(f) for f in cut][-1]
+    res = c.finish()
+    holds = [e for e in c.final_events if isinstance(e, Hold)]
+    assert res.holds and holds == [res.holds[-1]]
+    assert not set(map(id, last.events)) & set(map(id, c.final_events))

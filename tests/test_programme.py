@@ -363,6 +363,7 @@ def test_guided_set_keeps_one_count_when_the_end_finds_the_reps_added_by_hand(tm
                             end=last.end + k + 1, complete=True, grade="full", source="periodicity")
                     for k in (1, 2)] if last else []
             res.reps = list(res.reps) + more
+            self.final_events = tuple(self.final_events) + tuple(more)  # decided at the end, as finish does
             added.append(len(more))
         return res
 
@@ -373,9 +374,16 @@ def test_guided_set_keeps_one_count_when_the_end_finds_the_reps_added_by_hand(tm
     first = res.sets[0]
     assert first["settled"] == -2 and first["corrections"] == 0
     assert [r[0] for r in conn.execute("SELECT delta FROM corrections ORDER BY id")] == [1, 1, -2]
-    row = conn.execute("SELECT reps FROM sets ORDER BY id").fetchone()
+    row = conn.execute("SELECT id, reps FROM sets ORDER BY id").fetchone()
     assert row["reps"] == first["reps"]
-    assert session_rows(conn)[0]["corrections"] == 0
+    # the reps the end found are in the history like live ones (the settlement took back the presses for them)
+    stored = conn.execute("SELECT COUNT(*) FROM reps WHERE set_id = ? AND full = 1", (row["id"],)).fetchone()[0]
+    assert stored == first["reps"]
+    total = sum(r["reps"] for r in res.sets)
+    assert session_rows(conn)[0]["corrections"] == 0 and session_rows(conn)[0]["reps"] == total
+    events = [__import__("json").loads(x) for x in (res.live.session_dir / "events.jsonl").read_text().splitlines()]
+    assert sum(1 for e in events if e["type"] == "Rep" and e.get("at_end") and e["complete"]) == 2
+    assert next(e for e in events if e["type"] == "SetEnd")["settled"] == -2
 
 
 def test_ctrl_c_mid_session_keeps_every_completed_rep(tmp_path, bridge_frames):

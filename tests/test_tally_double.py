@@ -26,11 +26,16 @@ def test_a_top_just_after_a_counted_one_is_the_same_movement_while_the_rhythm_is
 
 @pytest.mark.parametrize("one_sided", [False, True])
 def test_two_tops_faster_than_any_rep_are_one_whatever_the_rhythm(one_sided):
-    # a knee to chest whose zones closed a rep on each side 0.5 s apart, while the rhythm was unsure (0.49)
-    assert is_double(44.9, [4.4, 13.5, 23.9, 44.4], 8.3, 0.49, one_sided=one_sided, o=O)
-    assert is_double(44.9, [44.4], math.nan, 0.0, one_sided=one_sided, o=O)  # even with one rep counted
-    assert not is_double(45.2, [44.4], math.nan, 0.0, one_sided=one_sided, o=O)  # 0.8 s: may be a fast rep
-    assert not is_double(44.9, [44.4], math.nan, 0.0, one_sided=one_sided, o=TallyOptions(min_rep_gap=0.0))
+    # a knee to chest whose zones closed a second rep 0.5 s after a counted top, while the rhythm was unsure (0.49)
+    tops = [4.4, 13.5, 23.9, 44.4]
+    assert is_double(44.9, tops, 8.3, 0.49, one_sided=one_sided, o=O)
+    assert is_double(44.9, tops, math.nan, 0.0, one_sided=one_sided, o=O)
+    assert not is_double(45.2, tops, math.nan, 0.0, one_sided=one_sided, o=O)  # 0.8 s: may be a fast rep
+    assert not is_double(44.9, [44.4], math.nan, 0.0, one_sided=one_sided, o=O)  # no spacing of the person's yet
+    assert not is_double(44.9, tops, math.nan, 0.0, one_sided=one_sided, o=TallyOptions(min_rep_gap=0.0))
+    # rushed reps, one every 0.55 s: as fast as the person's own spacing, so each is a rep (flagged as too fast
+    # by the tempo rule, not dropped)
+    assert not is_double(2.2, [0.55, 1.1, 1.65], math.nan, 0.0, one_sided=one_sided, o=O)
 
 
 def test_a_one_sided_period_that_is_the_persons_spacing_is_one_rep_not_a_pair():

@@ -93,6 +93,7 @@ class Checker:
         self._safety_said = False
         self._ending = False
         self._events: list = []
+        self.final_events: tuple = ()  # what ``finish`` decided (see there)
         self._frames_valid = 0  # frames with a valid key value, and of those in position: why a gate refused
         self._frames_in_position = 0
         self._view_problem = ""
@@ -177,7 +178,8 @@ class Checker:
         return self._phase_name(), body
 
     def finish(self) -> SessionResult:
-        t = self.t if self.t is not None else 0.0
+        """End of the source: what is decided now goes in the result and in ``final_events``."""
+        t, self._events = (self.t if self.t is not None else 0.0), []  # the last frame's were its feedback
         # a rep the source ends in the middle of stays an attempt (its return was not seen)
         self._ending = True
         self._emit_counted(self.counter.abandon(t))
@@ -185,9 +187,8 @@ class Checker:
         self.periodic.finish()
         self._emit_reps(self.tally.periodic(self.periodic.reps, t, self.periodic.period, self.periodic.strength))
         self._emit_reps(self.tally.finish(self.periodic.reps))
-        # the tally's list is the record: it knows which counted reps periodic motion supported afterwards.
-        # Live, reps are numbered as they are announced; a rep rescued late may be announced after a later one,
-        # so the record numbers them in the order they happened.
+        # the tally's list is the record (it knows which reps periodic motion supported afterwards), numbered in
+        # the order they happened (live, a rep rescued late is announced after a later one)
         reps = sorted(self.tally.reps, key=lambda r: r.start)
         n = 0
         for i, r in enumerate(reps):
@@ -209,6 +210,7 @@ class Checker:
         if why and not self.result.why_nothing:
             self.result.why_nothing = why
             self._emit([Cue(t, why, "info", 2)])
+        self.final_events = tuple(self._events)
         return self.result
 
     @property

@@ -36,9 +36,10 @@ class TallyOptions:
     # is the same movement counted twice (a pause at the top that jitters across a zone's edge); it is recorded
     # as an attempt, not counted.
     double_gap: float = 0.3
-    # Two tops closer than this (seconds) are one top seen twice, sure rhythm or not: half the fastest plausible
-    # rep (PeriodicityOptions.min_period, 1.2 s). A knee to chest whose zones closed a rep on each side 0.5 s apart
-    # counted two for one.
+    # A top closer than this (seconds) to a counted one, and closer than ``double_gap`` of the person's own spacing
+    # of their reps, is one top seen twice even while the rhythm is unsure: half the fastest plausible rep
+    # (PeriodicityOptions.min_period, 1.2 s). A knee to chest whose zones closed a second rep 0.5 s after the top
+    # of one counted two for one; rushed reps 0.55 s apart stay reps (their own spacing is as short).
     min_rep_gap: float = 0.6
     rhythm_confidence: float = 0.8
     # A sure periodic peak (``promote_confidence``) of a full range, one period before the first rule rep of a
@@ -143,20 +144,22 @@ def is_double(top: float, counted_tops: list[float], period: float, strength: fl
     """The double-count guard: a complete rule rep whose top comes within ``double_gap`` periods of the last
     counted rep's, while the rhythm is sure, is the same movement counted twice (a pause at the top that jitters
     across a zone's edge closes a second rep). An alternating exercise's main axis may read a pair of reps as one
-    period, so there the gap is measured against half of it. ``counted_tops``: the counted reps' tops, sorted."""
+    period, so there the gap is measured against half of it. A gap under ``min_rep_gap`` that is also short
+    against the person's own spacing is a double whatever the rhythm. ``counted_tops``: the counted reps' tops,
+    sorted."""
     tops = counted_tops
-    if tops and min(abs(top - t) for t in tops) < o.min_rep_gap:
-        return True  # faster than any rep could be, whatever the rhythm: one top seen twice
-    if not (strength >= o.rhythm_confidence and math.isfinite(period)):
-        return False
     if len(tops) < 2:
         return False
     # the counter's period may be a multiple of the true one (it locks on every other rep for a while): the
     # gap must also be short against the person's own spacing of their reps so far
     usual = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]
+    gap = min(abs(top - t) for t in tops)  # the nearest: an attempt counted late (``_adapt``) may precede some
+    if gap < o.min_rep_gap and gap < o.double_gap * usual:
+        return True  # faster than any rep, and than this person's: one top seen twice, sure rhythm or not
+    if not (strength >= o.rhythm_confidence and math.isfinite(period)):
+        return False
     if one_sided and abs(period - usual) > 0.25 * usual:
         period /= 2.0  # a pair of reps read as one period (a period that is the person's spacing is one rep)
-    gap = min(abs(top - t) for t in tops)  # the nearest: an attempt counted late (``_adapt``) may precede some
     return gap < o.double_gap * period and gap < 0.5 * usual
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
+from posecoach.exercises.events import Hold, Rep
 from posecoach.frame_step import FrameStep
 from posecoach.live.routine import Routine, set_complete
 from posecoach.live.recording import SessionRecording, event_record
@@ -170,10 +171,19 @@ class Coach:
                 self.recording.log(rec)
 
     def end_set(self, how: str) -> None:
-        rec = self.routine.close_set(self.set_frames, how)
+        routine = self.routine
+        rec = routine.close_set(self.set_frames, how)
         self.set_frames = 0
+        # what the set's end decided (a rep found only now, an attempt, a hold still open) is recorded like a
+        # live event, so the history and events.jsonl hold every rep the set's result counts
+        for ev in getattr(routine.checker, "final_events", ()):
+            if isinstance(ev, (Rep, Hold)):
+                r = event_record(ev)
+                r.update(exercise=rec["exercise"], set=rec["set"], at_end=True)
+                self.recording.log(r)
         self.recording.log_event("SetEnd", **{k: rec[k] for k in
-                                              ("exercise", "set", "ended", "reps", "partial_reps", "hold_seconds")})
+                                              ("exercise", "set", "ended", "reps", "partial_reps", "hold_seconds",
+                                               "corrections", "settled") if k in rec})
 
     def close(self, ended_by: str) -> list[dict]:
         """End the set in progress as the session ended; the sets done, for the summary."""
