@@ -208,6 +208,28 @@ def test_injected_fault_is_reported(exercise, code):
     assert code in reported, f"{code!r} not reported; got {reported}"
 
 
+UNREPORTED_PARTIAL = ("a rep at 45 % of the range is not reported as an attempt. For cobra, squat, twist and "
+                      "forward bend the attempt's progress stays under the rule counter's partial_min, the smallest "
+                      "move it reports (a review measured cobra's at -0.12 progress, below the spec's start). For "
+                      "lunge and double knee to chest, one or more attempts are not reported; the cause is not yet "
+                      "found")
+KNOWN_PARTIAL = {**{ex: PARTIAL for ex in ("cat_cow", "pelvic_tilt", "pushup", "situp")},
+                 **{ex: UNREPORTED_PARTIAL for ex in ("cobra", "squat", "supine_twist", "forward_bend", "lunge",
+                                                       "double_knee_to_chest")}}
+
+
+@pytest.mark.parametrize("exercise", [
+    pytest.param(ex, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_PARTIAL[ex])] if ex in KNOWN_PARTIAL else [])
+    for ex in EXERCISES if "partial_range" in MOTIONS[ex].fault_codes()])
+def test_a_partial_rep_is_reported_as_an_attempt(exercise):
+    """The partial-range fault's short reps are attempts in the result (not only "not complete": also seen)."""
+    res, truth = run(exercise, "side", "clean", 1, ("partial_range",))
+    want = sum(1 for r in truth.reps if not r["complete"])
+    assert want, "the script made no partial rep"
+    assert (res.complete_reps, res.partial_reps) == (truth.complete_reps, want), \
+        f"{res.complete_reps} complete and {res.partial_reps} attempts, truth {truth.complete_reps} and {want}"
+
+
 # Variants of an exercise the checker tells from the pose and counts like the exercise: (exercise, variant).
 VARIANT_CASES = [("glute_bridge", "arms_raised"), ("hip_stretch", "outer_hip")]
 

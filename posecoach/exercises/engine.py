@@ -93,7 +93,7 @@ class Checker:
         self._safety_said = False
         self._ending = False
         self._events: list = []
-        self.final_events: tuple = ()  # what ``finish`` decided (see there)
+        self.final_events: tuple = ()  # what ``finish`` decided
         self._frames_valid = 0  # frames with a valid key value, and of those in position: why a gate refused
         self._frames_in_position = 0
         self._view_problem = ""

@@ -365,8 +365,7 @@ class RepTally:
         return any(r.start == o.start and r.end == o.end for o in self._own)
 
     def _held_at(self, p: PeriodicRep) -> Rep | None:
-        m = self.options.match_margin
-        return next((r for r in self._held if within(p.peak, p.period, r, m)), None)
+        return next((r for r in self._held if within(p.peak, p.period, r, self.options.match_margin)), None)
 
     def _rule_rep_at(self, p: PeriodicRep) -> int | None:
         """A rep or attempt the rules already decided around this peak."""
