@@ -28,7 +28,8 @@ from split import load_split  # noqa: E402
 
 from posecoach.exercises import list_exercises  # noqa: E402
 from posecoach.recognition.model import REST, load_model  # noqa: E402
-from posecoach.recognition.stream import Recogniser, decisions, frame_labels, segments_from  # noqa: E402
+from posecoach.recognition.routine import routine_segments  # noqa: E402
+from posecoach.recognition.stream import Recogniser, frame_labels  # noqa: E402
 
 
 def cached_landmarks(path: Path, fill: bool):
@@ -39,7 +40,7 @@ def cached_landmarks(path: Path, fill: bool):
     opts = EstimatorOptions()
     if not fill and not landmark_cache.check(landmark_cache.cache_path(path, resolve_model(opts.model), opts)):
         return None
-    return landmark_cache.load_landmarks(path)
+    return landmark_cache.load_landmarks(path, smoothing="none")  # raw: smoothed as analyze does, in the routine
 
 
 def vote(frames, labels, active, times, proba, names) -> tuple[str, Counter]:
@@ -80,8 +81,7 @@ def main(argv=None) -> int:
         if frames is None:
             missing.append(lab["clip"])
             continue
-        times, proba = decisions(frames, model)
-        segs = segments_from(times, proba, model.labels, frames[-1].timestamp if frames else 0.0)
+        times, proba, segs = routine_segments(frames, model=model)
         got, counts = vote(frames, frame_labels(frames, segs), lab.get("active") or [], times, proba, model.labels)
         act = lab.get("active") or []
         sel = np.array([not act or any(x <= t <= y for x, y in act) for t in times], bool)

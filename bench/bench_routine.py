@@ -21,19 +21,29 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 FPS, SIZE, GAP = 15.0, (640, 360), 4.0
 SYNTH = (("back_extension", ["--reps", "3"]), ("supine_twist", ["--reps", "3"]), ("squat", ["--reps", "3"]))
+# The tune half has no real cobra, forward fold or hamstring stretch: held ones are rendered instead (a long still
+# hold is what the routine of all halves loses), and a supine twist.
+SYNTH_TUNE = (("cobra", ["--reps", "1", "--hold", "12"]), ("forward_bend", ["--reps", "1", "--hold", "12"]),
+              ("hamstring_stretch", ["--view", "front", "--hold", "12"]), ("supine_twist", ["--reps", "3"]))
 
 
-def real_pieces(videos: Path, supported: set[str], limit: int) -> list[tuple[str, Path]]:
+def real_pieces(videos: Path, supported: set[str], limit: int, half: str = "all") -> list[tuple[str, Path]]:
     import csv
 
+    from split import load_split
+
     man = {r["path"]: r for r in csv.DictReader(open(videos / "MANIFEST.tsv"), delimiter="\t")}
+    halves = load_split() if half != "all" else {}
     seen, out = set(), []
     for lab in sorted(json.loads((videos / "labels.json").read_text()), key=lambda r: r["clip"]):
         e = lab["exercise"]
         dur = float(man[lab["clip"]]["duration_s"])
+        if half != "all" and halves.get(lab["clip"]) != half:
+            continue
         if e in supported and e not in seen and lab.get("full_body") and lab.get("people") == 1 and 6 <= dur <= 25:
             seen.add(e)
             out.append((e, videos / lab["clip"]))
@@ -95,20 +105,25 @@ def main(argv=None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "videos")
-    ap.add_argument("--work", type=Path, default=Path.home() / ".cache" / "posecoach" / "routine")
+    ap.add_argument("--work", type=Path, default=None,
+                    help="cache folder (default ~/.cache/posecoach/routine, routine_tune for --half tune)")
     ap.add_argument("--real", type=int, default=6, help="real pieces")
+    ap.add_argument("--half", choices=("all", "tune", "check"), default="all",
+                    help="real pieces only from this half of bench/split.json (choose on 'tune', report on 'all')")
+    ap.add_argument("--synth-seed", type=int, default=5, help="seed of the rendered pieces")
     ap.add_argument("--out", type=Path, default=None)
     a = ap.parse_args(argv)
+    a.work = a.work or Path.home() / ".cache" / "posecoach" / ("routine" if a.half == "all" else f"routine_{a.half}")
     a.work.mkdir(parents=True, exist_ok=True)
     supported = {e.id for e in list_exercises()}
-    pieces = real_pieces(a.videos, supported, a.real)
+    pieces = real_pieces(a.videos, supported, a.real, a.half)
     have = {e for e, _ in pieces}
-    for e, extra in SYNTH:
+    for e, extra in (SYNTH_TUNE if a.half == "tune" else SYNTH):
         if e in have:
             continue
         p = a.work / f"synth_{e}.mp4"
         if not p.is_file():
-            subprocess.run([sys.executable, "-m", "posecoach", "synth", e, "-o", str(p), "--seed", "5",
+            subprocess.run([sys.executable, "-m", "posecoach", "synth", e, "-o", str(p), "--seed", str(a.synth_seed),
                             "--workers", "1", "--quiet", *extra], check=True, cwd=ROOT)
         pieces.append((e, p))
     # Alternate lying / standing / kneeling pieces as a routine would; keep the rule simple: the given order.
@@ -134,7 +149,8 @@ def main(argv=None) -> int:
     rep = analyze_json(routine, None, a.work)
     segs = rep.get("segments", [])
     lines = ["# A recorded routine, segmented and counted", "",
-             f"`python bench/bench_routine.py --out bench/results/routine.md`: {len(rows)} pieces "
+             f"`python bench/bench_routine.py{'' if a.half == 'all' else ' --half ' + a.half} --out "
+             f"{a.out or '...'}`: {len(rows)} pieces "
              f"({sum(1 for r in rows if r['source'].startswith('synth_'))} rendered by `posecoach synth`, the rest "
              f"real clips from ../shared/videos), letterboxed to {SIZE[0]}x{SIZE[1]} at {FPS:g} fps, with {GAP:g} s "
              f"of empty frame between them; {t:.0f} s in all. `posecoach analyze routine.mp4` (no --exercise) "

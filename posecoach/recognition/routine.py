@@ -5,17 +5,38 @@ for recognition, and each exercise segment is replayed through a fresh ``FrameSt
 checker, exactly as ``analyze --exercise`` would run it on that stretch alone. Each segment is widened by
 ``PAD`` seconds into neighbouring rest (never into another exercise), so a boundary placed a little late does
 not cut off the first rep.
+
+Two second opinions from the checkers, which know each exercise's posture and range:
+
+A held posture at the end of an exercise (a cobra or bridge held after the reps, a plank held on) often reads
+as "rest" to the recogniser, whose windows of a still held top are few in its synthetic training. The checker
+knows better: it times a hold only while the posture is inside the exercise's tolerance. So the checker is run
+on into the rest that follows (while somebody is in view), and a hold still going at the segment's end carries
+the segment to where that hold ends.
+
+A stretch called "rest" in which somebody is in view and the classifier's best exercise still had a fair share
+of the probability (``RESCUE_P``) is given to that exercise's checker (and so is an exercise it touches, the person
+in view throughout, when it has that share too): if the checker counts reps (``RESCUE_REPS``) or times a hold
+(``RESCUE_HOLD`` s) there, the stretch is that exercise (a short push-up set the classifier was unsure of, the
+start of a bridge set it picked up late). Chosen on the tune half (clips and `bench_routine.py --half tune`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from posecoach.pose import PoseFrame
 from posecoach.recognition.model import RecognitionModel, load_model
-from posecoach.recognition.stream import Segment, segment_frames
+import numpy as np
+
+from posecoach.recognition.model import OTHER, REST
+from posecoach.recognition.stream import MERGE_REST, MIN_SEGMENT, Segment, segment_decisions
 
 PAD = 1.5  # seconds
+GONE = 1.0  # seconds with nobody in view that end any continuation (the person left)
+RESCUE_P = 0.2  # mean probability of an exercise over a rest stretch for its checker to be asked
+RESCUE_REPS = 2
+RESCUE_HOLD = 5.0  # seconds
 
 
 @dataclass
@@ -30,27 +51,194 @@ def recognise_routine(raw_frames: Iterable[PoseFrame], *, model: RecognitionMode
                       smoothing: str = "one_euro", checker_settings: dict | None = None,
                       fps: float = 30.0) -> tuple[list[Segment], list[RoutineSection]]:
     """(every segment, including rest and other; one section per exercise segment, counted by its checker)."""
-    from posecoach.exercises import make_checker, report_dict
-    from posecoach.frame_step import FrameStep
-
-    model = model or load_model()
     raw = list(raw_frames)
-    step = FrameStep(None, smoothing)
-    smoothed = [step(f).frame for f in raw]
-    segments = segment_frames(smoothed, model)
+    _, _, segments = routine_segments(raw, model=model, smoothing=smoothing, checker_settings=checker_settings)
     sections = []
     for i, seg in enumerate(segments):
         if not seg.is_exercise:
             continue
         lo = seg.start - (PAD if i > 0 and not segments[i - 1].is_exercise else 0.0)
         hi = seg.end + (PAD if i + 1 < len(segments) and not segments[i + 1].is_exercise else 0.0)
-        part = [f for f in raw if lo <= f.timestamp < hi]
-        st = FrameStep(make_checker(seg.label, **(checker_settings or {})), smoothing)
-        for f in part:
-            st(f)
-        result = st.finish()
-        rep = report_dict(result, frames=len(part), fps=fps, duration=hi - lo)
+        result, n = _run(raw, seg.label, lo, hi, smoothing, checker_settings)
+        from posecoach.exercises import report_dict
+
+        rep = report_dict(result, frames=n, fps=fps, duration=hi - lo)
         rep.update(segment_start=round(seg.start, 2), segment_end=round(seg.end, 2),
                    confidence=round(seg.confidence, 3))
         sections.append(RoutineSection(seg, lo, hi, rep))
     return segments, sections
+
+
+def routine_segments(raw: list[PoseFrame], *, model: RecognitionModel | None = None, smoothing: str = "one_euro",
+                     checker_settings: dict | None = None) -> tuple[np.ndarray, np.ndarray, list[Segment]]:
+    """(decision times, class probabilities, segments) of raw poses: the classifier's segments, then the
+    checkers' second opinions (rest stretches they count, holds they still time)."""
+    from posecoach.frame_step import FrameStep
+
+    model = model or load_model()
+    step = FrameStep(None, smoothing)
+    smoothed = [step(f).frame for f in raw]
+    times, proba, segments = segment_decisions(smoothed, model)
+    segments = rescue_rests(raw, segments, times, proba, model.labels, smoothing, checker_settings)
+    return times, proba, continue_holds(raw, segments, smoothing, checker_settings)
+
+
+def continue_holds(raw: list[PoseFrame], segments: list[Segment], smoothing: str = "one_euro",
+                   checker_settings: dict | None = None) -> list[Segment]:
+    """Segments with each exercise carried on over the rest after it while its checker still times a hold."""
+    segs = list(segments)
+    i = 0
+    while i < len(segs):
+        seg = segs[i]
+        if not seg.is_exercise or i + 1 >= len(segs) or segs[i + 1].is_exercise:
+            i += 1
+            continue
+        # How far it could go: through the idle segments after it, up to the next exercise or the person leaving.
+        j = i + 1
+        while j < len(segs) and not segs[j].is_exercise:
+            j += 1
+        reach = min(segs[j - 1].end, _first_gone(raw, seg.end))
+        if reach <= seg.end + 0.5:
+            i += 1
+            continue
+        lo = seg.start - (PAD if i > 0 and not segs[i - 1].is_exercise else 0.0)
+        result, _ = _run(raw, seg.label, lo, reach, smoothing, checker_settings)
+        # A hold going on at the segment's end (started before it, or within PAD after it) carries it on.
+        ends = [h.end for h in result.holds if h.start <= seg.end + PAD and h.end > seg.end + PAD]
+        if not ends:
+            i += 1
+            continue
+        new_end = min(max(ends), reach)
+        segs[i] = replace(seg, end=new_end)
+        # The idle segments after it are trimmed or dropped; an exercise of the same kind reached is joined.
+        k = i + 1
+        while k < j and segs[k].end <= new_end:
+            del segs[k]
+            j -= 1
+        if k < j:
+            segs[k] = replace(segs[k], start=new_end)
+        elif k < len(segs) and segs[k].label == seg.label and segs[k].start <= new_end + 1e-6:
+            segs[i] = replace(segs[i], end=segs[k].end)
+            del segs[k]
+            continue  # the joined segment may carry on further
+        i += 1
+    return _join_short_rests(segs)
+
+
+def _join_short_rests(segs: list[Segment]) -> list[Segment]:
+    """Two stretches of one exercise with under MERGE_REST s of rest between are one (as segment_frames does)."""
+    out: list[Segment] = []
+    for s in segs:
+        if (s.is_exercise and len(out) >= 2 and out[-2].label == s.label and not out[-1].is_exercise
+                and out[-1].end - out[-1].start < MERGE_REST):
+            del out[-1]
+            s = replace(out.pop(), end=s.end)
+        out.append(s)
+    return out
+
+
+def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarray, proba: np.ndarray,
+                 labels: tuple[str, ...], smoothing: str = "one_euro",
+                 checker_settings: dict | None = None) -> list[Segment]:
+    """Segments with the rest stretches that the classifier's best exercise's checker counts given to it."""
+    exercises = [k for k, lab in enumerate(labels) if lab not in (REST, OTHER)]
+    out: list[Segment] = []
+    for i, seg in enumerate(segments):
+        if seg.label != REST:
+            out.append(seg)
+            continue
+        t = seg.start
+        for a, b in _in_view(raw, seg.start, seg.end):
+            sel = (times >= a) & (times < b)
+            if b - a < MIN_SEGMENT or not sel.any():
+                continue
+            mean = proba[sel][:, exercises].mean(0)
+            best = int(np.argmax(mean))
+            # Asked, in this order: an exercise this stretch touches with the person in view throughout (the
+            # start of a set the classifier picked up late: nobody changes exercise without a pause), then the
+            # classifier's best exercise when it was fairly sure.
+            # Either needs RESCUE_P of the classifier's probability there: checkers are lenient, and a sit-up's
+            # checker counts a bridge's reps.
+            asked = []
+            if i > 0 and segments[i - 1].is_exercise and a <= seg.start + 0.5:
+                asked.append(segments[i - 1].label)
+            if i + 1 < len(segments) and segments[i + 1].is_exercise and b >= seg.end - 0.5:
+                asked.append(segments[i + 1].label)
+            asked.append(labels[exercises[best]])
+            asked = [e for e in dict.fromkeys(asked) if mean[exercises.index(labels.index(e))] >= RESCUE_P]
+            label = next((e for e in asked if _counts(raw, e, a, b, smoothing, checker_settings)), None)
+            if label is None:
+                continue
+            if a > t:
+                out.append(replace(seg, start=t, end=a))
+            out.append(Segment(label, a, b, float(mean[exercises.index(labels.index(label))])))
+            t = b
+        if t < seg.end:
+            out.append(replace(seg, start=t, end=seg.end))
+    return _join_short_rests(_join_touching(out))
+
+
+def _counts(raw: list[PoseFrame], exercise: str, a: float, b: float, smoothing: str,
+            checker_settings: dict | None) -> bool:
+    from posecoach.exercises import get_exercise
+
+    result, _ = _run(raw, exercise, a, b, smoothing, checker_settings)
+    reps = result.complete_reps if get_exercise(exercise).kind != "hold" else 0  # a hold has no reps to count
+    return reps >= RESCUE_REPS or result.hold_seconds >= RESCUE_HOLD
+
+
+def _join_touching(segs: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for s in segs:
+        if out and out[-1].label == s.label:
+            s = replace(out.pop(), end=s.end)
+        out.append(s)
+    return out
+
+
+def _in_view(raw: list[PoseFrame], lo: float, hi: float) -> list[tuple[float, float]]:
+    """The stretches of [lo, hi) with somebody in view, split where nobody is for GONE seconds."""
+    spans, start, last, gone_since = [], None, None, None
+    for f in raw:
+        if not lo <= f.timestamp < hi:
+            continue
+        if f.pose is not None:
+            if start is None:
+                start = f.timestamp
+            last, gone_since = f.timestamp, None
+        elif start is not None:
+            gone_since = f.timestamp if gone_since is None else gone_since
+            if f.timestamp - gone_since >= GONE:
+                spans.append((start, last))
+                start = None
+    if start is not None:
+        spans.append((start, last))
+    return spans
+
+
+def _first_gone(raw: list[PoseFrame], after: float) -> float:
+    """The time, after ``after``, at which nobody has been in view for GONE seconds (or the recording's end)."""
+    since = None
+    for f in raw:
+        if f.timestamp < after:
+            continue
+        if f.pose is None:
+            since = f.timestamp if since is None else since
+            if f.timestamp - since >= GONE:
+                return since
+        else:
+            since = None
+    return raw[-1].timestamp if raw else after
+
+
+def _run(raw: list[PoseFrame], exercise: str, lo: float, hi: float, smoothing: str,
+         checker_settings: dict | None):
+    """(the checker's result, frames) of that exercise's checker on the raw frames in [lo, hi)."""
+    from posecoach.exercises import make_checker
+    from posecoach.frame_step import FrameStep
+
+    part = [f for f in raw if lo <= f.timestamp < hi]
+    st = FrameStep(make_checker(exercise, **(checker_settings or {})), smoothing)
+    for f in part:
+        st(f)
+    return st.finish(), len(part)

@@ -55,9 +55,24 @@ class Segment:
 
 def decisions(frames: list[PoseFrame], model: RecognitionModel, step: float = STEP) -> tuple[np.ndarray, np.ndarray]:
     """(decision times (K,), class probabilities (K, C)) from centred windows over the whole recording."""
+    times, feats, empty = decision_windows(frames, step)
+    if len(times) == 0:
+        return times, np.zeros((0, len(model.labels)))
+    return times, _proba(feats, empty, model)
+
+
+def _proba(feats: np.ndarray, empty: np.ndarray, model: RecognitionModel) -> np.ndarray:
+    proba = apply_prior(model.proba(feats), feats, model.labels)
+    proba[empty] = 0.0
+    proba[empty, model.index(REST)] = 1.0
+    return proba
+
+
+def decision_windows(frames: list[PoseFrame], step: float = STEP) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(decision times (K,), window features (K, F), nobody in view (K,)) of centred windows."""
     grid, desc, track = grid_series(frames)
     if len(grid) == 0:
-        return np.zeros(0), np.zeros((0, len(model.labels)))
+        return np.zeros(0), np.zeros((0, feature_size())), np.zeros(0, bool)
     half = int(WINDOW * RATE / 2)
     times = np.arange(grid[0], grid[-1] + 1e-9, step)
     found = np.isfinite(desc).all(1) & np.isfinite(track.reshape(len(track), -1)).all(1)
@@ -79,12 +94,7 @@ def decisions(frames: list[PoseFrame], model: RecognitionModel, step: float = ST
             a, b = (lo, min(hi, lo + 2 * half)) if a == lo else (max(lo, hi - 2 * half), hi)
         empty.append(b - a < int(RATE))  # under a second of pose: too little to say anything
         feats.append(window_features(desc[a:b], track[a:b]))
-    feats = np.array(feats)
-    proba = apply_prior(model.proba(feats), feats, model.labels)
-    empty = np.array(empty, bool)
-    proba[empty] = 0.0
-    proba[empty, model.index(REST)] = 1.0
-    return times, proba
+    return times, np.array(feats), np.array(empty, bool)
 
 
 def viterbi(logp: np.ndarray, switch: float = SWITCH_COST) -> np.ndarray:
@@ -150,10 +160,20 @@ def _runs(path: np.ndarray) -> list[tuple[int, int]]:
 def segment_frames(frames: list[PoseFrame], model: RecognitionModel | None = None, *,
                    switch: float = SWITCH_COST, min_segment: float = MIN_SEGMENT) -> list[Segment]:
     """A recording split into labelled segments (exercise ids, "rest", "other") with start and end times."""
+    return segment_decisions(frames, model, switch=switch, min_segment=min_segment)[2]
+
+
+def segment_decisions(frames: list[PoseFrame], model: RecognitionModel | None = None, *,
+                      switch: float = SWITCH_COST, min_segment: float = MIN_SEGMENT
+                      ) -> tuple[np.ndarray, np.ndarray, list[Segment]]:
+    """(decision times, class probabilities, segments) of a recording."""
     model = model or load_model()
-    times, proba = decisions(frames, model)
+    times, feats, empty = decision_windows(frames)
+    if len(times) == 0:
+        return times, np.zeros((0, len(model.labels))), []
+    proba = _proba(feats, empty, model)
     end = frames[-1].timestamp if frames else 0.0
-    return segments_from(times, proba, model.labels, end, switch, min_segment)
+    return times, proba, segments_from(times, proba, model.labels, end, switch, min_segment)
 
 
 def frame_labels(frames: list[PoseFrame], segments: list[Segment]) -> list[str]:

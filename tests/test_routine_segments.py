@@ -1,0 +1,83 @@
+"""The checkers' second opinions on a routine's segments (recognition/routine.py), on synthetic landmark sequences.
+
+A held top after the reps carries its exercise on (the checker still times the hold), a rest in the start posture
+does not, and a "rest" stretch is given to an exercise only when its checker counts it there and the classifier
+gave that exercise a fair share of the probability.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from posecoach.recognition.model import REST, load_model
+from posecoach.recognition.routine import RESCUE_P, rescue_rests, routine_segments
+from posecoach.recognition.stream import Segment, segment_frames
+from posecoach.synth import LandmarkNoise, generate
+from posecoach.frame_step import FrameStep
+
+FPS = 15.0
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def _smoothed(raw):
+    st = FrameStep(None, "one_euro")
+    return [st(f).frame for f in raw]
+
+
+def _exercise_span(truth):
+    ph = [p for p in truth.phases if p["name"] == "exercise"]
+    return ph[0]["start"], ph[-1]["end"]
+
+
+def test_a_held_cobra_stays_one_cobra_segment(model):
+    raw, truth = generate("cobra", reps=1, hold=12.0, seed=11, fps=FPS, noise=LandmarkNoise.realistic())
+    # The classifier alone breaks the still hold up (its synthetic windows of a held top are short) ...
+    alone = [s.label for s in segment_frames(_smoothed(raw), model)]
+    assert REST in alone
+    # ... the cobra checker times the hold, so the segment carries on to the hold's end.
+    _, _, segs = routine_segments(raw, model=model)
+    a, b = _exercise_span(truth)
+    cobra = [s for s in segs if s.label == "cobra"]
+    assert len(cobra) == 1
+    assert cobra[0].start <= a + 2.0 and cobra[0].end >= b - 2.0
+
+
+@pytest.mark.parametrize("exercise", ["knee_to_chest", "cobra", "glute_bridge"])
+def test_lying_at_rest_after_the_reps_is_not_a_hold(model, exercise):
+    raw, truth = generate(exercise, reps=4, rest=10.0, seed=11, fps=FPS, noise=LandmarkNoise.realistic())
+    _, b = _exercise_span(truth)
+    _, _, segs = routine_segments(raw, model=model)
+    ex = [s for s in segs if s.label == exercise]
+    assert ex, [s.label for s in segs]
+    assert ex[-1].end <= b + 2.0  # the 10 s rest in the start posture stays outside the exercise
+
+
+def _rest_then(label: str, raw, split: float, p: float, labels) -> tuple[list[Segment], np.ndarray, np.ndarray]:
+    end = raw[-1].timestamp
+    segs = [Segment(REST, 0.0, split, 0.9), Segment(label, split, end, 0.9)]
+    times = np.arange(0.0, end, 0.5)
+    proba = np.zeros((len(times), len(labels)))
+    proba[:, labels.index(REST)] = 1.0 - p
+    proba[:, labels.index(label)] = p
+    return segs, times, proba
+
+
+def test_the_start_of_a_set_taken_for_rest_goes_to_the_set(model):
+    raw, _ = generate("squat", reps=6, seed=5, fps=FPS, noise=LandmarkNoise.realistic())
+    segs, times, proba = _rest_then("squat", raw, 12.0, RESCUE_P + 0.05, model.labels)
+    out = rescue_rests(raw, segs, times, proba, model.labels)
+    assert [s.label for s in out] == ["squat"]
+    assert out[0].start < 1.0
+
+
+def test_a_rest_stretch_the_classifier_gave_no_share_stays_rest(model):
+    # The squat checker would count these reps, but the classifier saw no squat there: a lenient checker alone
+    # does not relabel (a sit-up's checker counts a bridge's reps).
+    raw, _ = generate("squat", reps=6, seed=5, fps=FPS, noise=LandmarkNoise.realistic())
+    segs, times, proba = _rest_then("squat", raw, 12.0, 0.02, model.labels)
+    out = rescue_rests(raw, segs, times, proba, model.labels)
+    assert [s.label for s in out] == [REST, "squat"]
