@@ -64,7 +64,7 @@ def recognise_routine(raw_frames: Iterable[PoseFrame], *, model: RecognitionMode
 
         rep = report_dict(result, frames=n, fps=fps, duration=hi - lo)
         rep.update(segment_start=round(seg.start, 2), segment_end=round(seg.end, 2),
-                   confidence=round(seg.confidence, 3))
+                   confidence=round(seg.confidence, 3), found_by=seg.found_by)
         sections.append(RoutineSection(seg, lo, hi, rep))
     return segments, sections
 
@@ -109,7 +109,8 @@ def continue_holds(raw: list[PoseFrame], segments: list[Segment], smoothing: str
             i += 1
             continue
         new_end = min(max(ends), reach)
-        segs[i] = replace(seg, end=new_end)
+        by = "classifier+hold" if seg.found_by == "classifier" else seg.found_by
+        segs[i] = replace(seg, end=new_end, found_by=by)
         # The idle segments after it are trimmed or dropped; an exercise of the same kind reached is joined.
         k = i + 1
         while k < j and segs[k].end <= new_end:
@@ -171,7 +172,7 @@ def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarra
                 continue
             if a > t:
                 out.append(replace(seg, start=t, end=a))
-            out.append(Segment(label, a, b, float(mean[exercises.index(labels.index(label))])))
+            out.append(Segment(label, a, b, float(mean[exercises.index(labels.index(label))]), found_by="checker"))
             t = b
         if t < seg.end:
             out.append(replace(seg, start=t, end=seg.end))

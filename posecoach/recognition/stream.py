@@ -43,6 +43,9 @@ class Segment:
     start: float  # seconds
     end: float
     confidence: float  # mean probability of the label over the segment's decisions
+    # what decided it: "classifier"; "checker" (a stretch the classifier called rest, counted by this exercise's
+    # checker); "classifier+hold" (the classifier's, carried on over the hold its checker still timed)
+    found_by: str = "classifier"
 
     @property
     def is_exercise(self) -> bool:
@@ -50,7 +53,7 @@ class Segment:
 
     def to_dict(self) -> dict:
         return {"exercise": self.label, "start": round(self.start, 2), "end": round(self.end, 2),
-                "confidence": round(self.confidence, 3)}
+                "confidence": round(self.confidence, 3), "found_by": self.found_by}
 
 
 def decisions(frames: list[PoseFrame], model: RecognitionModel, step: float = STEP) -> tuple[np.ndarray, np.ndarray]:
