@@ -149,9 +149,8 @@ def _print_summary(report: dict, an, print=print) -> None:
         what = f"{n} rep{'' if n == 1 else 's'}" if seg.get("kind") != "hold" or n else ""
         if seg.get("hold_seconds"):
             what += (", " if what else "") + f"held {seg['hold_seconds']:.1f} s"
-        how = {"checker": f"taken for rest by the recogniser (p {seg['confidence']:.2f}), counted by its checker",
-               "classifier+hold": f"recognised, confidence {seg['confidence']:.2f}; its checker timed the hold on"
-               }.get(seg.get("found_by", ""), f"recognised, confidence {seg['confidence']:.2f}")
+        how = f"recognised, confidence {seg['confidence']:.2f}" + (f"; {seg['found_how']}" if seg.get("found_how")
+                                                                    else "")
         print(f"{seg['segment_start']:7.1f}-{seg['segment_end']:.1f} s  {seg['exercise']}: {what or 'nothing counted'}"
               f"  ({how})")
     if "segments" in report and not report["segments"]:

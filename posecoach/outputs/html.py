@@ -49,14 +49,10 @@ class TimelineRow:
     held: str
     faults: int
     confidence: str
+    found_how: str = ""  # what decided it besides the recogniser (recognition/routine.py), in words
 
 
 _TIMELINE_COLOURS = ("#2f7fd6", "#2e9e4f", "#e08a00", "#8e44ad", "#16a0a0", "#c0392b", "#7f8c2b", "#d35400")
-
-
-# how a segment was decided, when not by the recogniser alone (recognition/routine.py)
-_FOUND_BY = {"checker": " (taken for rest; counted by its checker)",
-             "classifier+hold": " (hold timed on by its checker)"}
 
 
 def timeline_view(timeline: list[dict], segments: list[dict]) -> tuple[list[TimelineBlock], list[TimelineRow]]:
@@ -71,7 +67,7 @@ def timeline_view(timeline: list[dict], segments: list[dict]) -> tuple[list[Time
                         f"{_clock(s['segment_start'])}-{_clock(s['segment_end'])}",
                         f"{s.get('reps', 0)}" + (f" (+{s['partial_reps']} partial)" if s.get("partial_reps") else ""),
                         f"{s.get('hold_seconds', 0):.1f} s", len(s.get("faults", [])),
-                        f"{s.get('confidence', 0):.2f}" + _FOUND_BY.get(s.get("found_by", ""), ""))
+                        f"{s.get('confidence', 0):.2f}", s.get("found_how", ""))
             for s in segments]
     return blocks, rows
 

@@ -14,11 +14,13 @@ knows better: it times a hold only while the posture is inside the exercise's to
 on into the rest that follows (while somebody is in view), and a hold still going at the segment's end carries
 the segment to where that hold ends.
 
-A stretch called "rest" in which somebody is in view and the classifier's best exercise still had a fair share
-of the probability (``RESCUE_P``) is given to that exercise's checker (and so is an exercise it touches, the person
-in view throughout, when it has that share too): if the checker counts reps (``RESCUE_REPS``) or times a hold
-(``RESCUE_HOLD`` s) there, the stretch is that exercise (a short push-up set the classifier was unsure of, the
-start of a bridge set it picked up late). Chosen on the tune half (clips and `bench_routine.py --half tune`).
+A stretch called "rest" that touches an exercise segment, with the person in view throughout (nobody changes
+exercise without stepping out of it), is given to that exercise when the classifier gave it ``RESCUE_P`` of the
+probability there and its checker counts reps (``RESCUE_REPS``) or times a hold (``RESCUE_HOLD`` s) in it: the
+start of a set the classifier picked up late. Only a neighbour is asked: the checkers are lenient (most of them
+count a squat set's reps), so a stretch between two empty frames is left as the classifier said. Only holds in
+the exercise's own zone count, not those timed from the whole pose (whose form was not judged).
+Chosen on the tune half (clips and `bench_routine.py --half tune`).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from posecoach.pose import PoseFrame
 from posecoach.recognition.model import RecognitionModel, load_model
 import numpy as np
 
-from posecoach.recognition.model import OTHER, REST
+from posecoach.recognition.model import REST
 from posecoach.recognition.stream import MERGE_REST, MIN_SEGMENT, Segment, segment_decisions
 
 PAD = 1.5  # seconds
@@ -37,6 +39,7 @@ GONE = 1.0  # seconds with nobody in view that end any continuation (the person 
 RESCUE_P = 0.2  # mean probability of an exercise over a rest stretch for its checker to be asked
 RESCUE_REPS = 2
 RESCUE_HOLD = 5.0  # seconds
+SLIVER = 0.5  # seconds: an idle piece shorter than a decision step left beside a carried-on segment is its own
 
 
 @dataclass
@@ -57,14 +60,16 @@ def recognise_routine(raw_frames: Iterable[PoseFrame], *, model: RecognitionMode
     for i, seg in enumerate(segments):
         if not seg.is_exercise:
             continue
-        lo = seg.start - (PAD if i > 0 and not segments[i - 1].is_exercise else 0.0)
-        hi = seg.end + (PAD if i + 1 < len(segments) and not segments[i + 1].is_exercise else 0.0)
+        # widened into neighbouring rest only, and never past it into another exercise
+        prev, nxt = (segments[i - 1] if i > 0 else None), (segments[i + 1] if i + 1 < len(segments) else None)
+        lo = seg.start - (min(PAD, prev.end - prev.start) if prev is not None and not prev.is_exercise else 0.0)
+        hi = seg.end + (min(PAD, nxt.end - nxt.start) if nxt is not None and not nxt.is_exercise else 0.0)
         result, n = _run(raw, seg.label, lo, hi, smoothing, checker_settings)
         from posecoach.exercises import report_dict
 
         rep = report_dict(result, frames=n, fps=fps, duration=hi - lo)
         rep.update(segment_start=round(seg.start, 2), segment_end=round(seg.end, 2),
-                   confidence=round(seg.confidence, 3), found_by=seg.found_by)
+                   confidence=round(seg.confidence, 3), found_by=seg.found_by, found_how=found_how(seg.found_by))
         sections.append(RoutineSection(seg, lo, hi, rep))
     return segments, sections
 
@@ -79,8 +84,10 @@ def routine_segments(raw: list[PoseFrame], *, model: RecognitionModel | None = N
     step = FrameStep(None, smoothing)
     smoothed = [step(f).frame for f in raw]
     times, proba, segments = segment_decisions(smoothed, model)
+    # holds first: a checker started in the middle of a hold (the rescue's) does not see it
+    segments = continue_holds(raw, segments, smoothing, checker_settings)
     segments = rescue_rests(raw, segments, times, proba, model.labels, smoothing, checker_settings)
-    return times, proba, continue_holds(raw, segments, smoothing, checker_settings)
+    return times, proba, _confidences(segments, times, proba, model.labels)
 
 
 def continue_holds(raw: list[PoseFrame], segments: list[Segment], smoothing: str = "one_euro",
@@ -104,13 +111,14 @@ def continue_holds(raw: list[PoseFrame], segments: list[Segment], smoothing: str
         lo = seg.start - (PAD if i > 0 and not segs[i - 1].is_exercise else 0.0)
         result, _ = _run(raw, seg.label, lo, reach, smoothing, checker_settings)
         # A hold going on at the segment's end (started before it, or within PAD after it) carries it on.
-        ends = [h.end for h in result.holds if h.start <= seg.end + PAD and h.end > seg.end + PAD]
+        ends = [h.end for h in result.holds if h.start <= seg.end + PAD and h.end > seg.end + PAD and _own(h)]
         if not ends:
             i += 1
             continue
         new_end = min(max(ends), reach)
-        by = "classifier+hold" if seg.found_by == "classifier" else seg.found_by
-        segs[i] = replace(seg, end=new_end, found_by=by)
+        if reach - new_end < SLIVER:  # the checker's last frame is just before the reach: nothing is left after it
+            new_end = reach
+        segs[i] = replace(seg, end=new_end, found_by=_by(seg.found_by, "hold"))
         # The idle segments after it are trimmed or dropped; an exercise of the same kind reached is joined.
         k = i + 1
         while k < j and segs[k].end <= new_end:
@@ -119,7 +127,7 @@ def continue_holds(raw: list[PoseFrame], segments: list[Segment], smoothing: str
         if k < j:
             segs[k] = replace(segs[k], start=new_end)
         elif k < len(segs) and segs[k].label == seg.label and segs[k].start <= new_end + 1e-6:
-            segs[i] = replace(segs[i], end=segs[k].end)
+            segs[i] = replace(segs[i], end=segs[k].end, found_by=_by(segs[i].found_by, segs[k].found_by))
             del segs[k]
             continue  # the joined segment may carry on further
         i += 1
@@ -130,10 +138,11 @@ def _join_short_rests(segs: list[Segment]) -> list[Segment]:
     """Two stretches of one exercise with under MERGE_REST s of rest between are one (as segment_frames does)."""
     out: list[Segment] = []
     for s in segs:
-        if (s.is_exercise and len(out) >= 2 and out[-2].label == s.label and not out[-1].is_exercise
+        if (s.is_exercise and len(out) >= 2 and out[-2].label == s.label and out[-1].label == REST
                 and out[-1].end - out[-1].start < MERGE_REST):
             del out[-1]
-            s = replace(out.pop(), end=s.end)
+            first = out.pop()
+            s = replace(first, end=s.end, found_by=_by(first.found_by, s.found_by))
         out.append(s)
     return out
 
@@ -141,8 +150,7 @@ def _join_short_rests(segs: list[Segment]) -> list[Segment]:
 def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarray, proba: np.ndarray,
                  labels: tuple[str, ...], smoothing: str = "one_euro",
                  checker_settings: dict | None = None) -> list[Segment]:
-    """Segments with the rest stretches that the classifier's best exercise's checker counts given to it."""
-    exercises = [k for k, lab in enumerate(labels) if lab not in (REST, OTHER)]
+    """Segments with the rest stretches next to an exercise that its checker counts given to it (module doc)."""
     out: list[Segment] = []
     for i, seg in enumerate(segments):
         if seg.label != REST:
@@ -153,26 +161,22 @@ def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarra
             sel = (times >= a) & (times < b)
             if b - a < MIN_SEGMENT or not sel.any():
                 continue
-            mean = proba[sel][:, exercises].mean(0)
-            best = int(np.argmax(mean))
-            # Asked, in this order: an exercise this stretch touches with the person in view throughout (the
-            # start of a set the classifier picked up late: nobody changes exercise without a pause), then the
-            # classifier's best exercise when it was fairly sure.
-            # Either needs RESCUE_P of the classifier's probability there: checkers are lenient, and a sit-up's
-            # checker counts a bridge's reps.
             asked = []
-            if i > 0 and segments[i - 1].is_exercise and a <= seg.start + 0.5:
+            if i > 0 and segments[i - 1].is_exercise and a - seg.start < SLIVER:
                 asked.append(segments[i - 1].label)
-            if i + 1 < len(segments) and segments[i + 1].is_exercise and b >= seg.end - 0.5:
+            if i + 1 < len(segments) and segments[i + 1].is_exercise and seg.end - b < SLIVER:
                 asked.append(segments[i + 1].label)
-            asked.append(labels[exercises[best]])
-            asked = [e for e in dict.fromkeys(asked) if mean[exercises.index(labels.index(e))] >= RESCUE_P]
-            label = next((e for e in asked if _counts(raw, e, a, b, smoothing, checker_settings)), None)
+            share = {e: float(proba[sel, labels.index(e)].mean()) for e in asked}
+            label = next((e for e in asked if share[e] >= RESCUE_P
+                          and _counts(raw, e, a, b, smoothing, checker_settings)), None)
             if label is None:
                 continue
+            # the rescued stretch runs to the rest's own edge on the side it touches (no sliver of rest is left)
+            a = seg.start if a - seg.start < SLIVER else a
+            b = seg.end if seg.end - b < SLIVER else b
             if a > t:
                 out.append(replace(seg, start=t, end=a))
-            out.append(Segment(label, a, b, float(mean[exercises.index(labels.index(label))]), found_by="checker"))
+            out.append(Segment(label, a, b, share[label], found_by="checker"))
             t = b
         if t < seg.end:
             out.append(replace(seg, start=t, end=seg.end))
@@ -184,15 +188,52 @@ def _counts(raw: list[PoseFrame], exercise: str, a: float, b: float, smoothing: 
     from posecoach.exercises import get_exercise
 
     result, _ = _run(raw, exercise, a, b, smoothing, checker_settings)
-    reps = result.complete_reps if get_exercise(exercise).kind != "hold" else 0  # a hold has no reps to count
-    return reps >= RESCUE_REPS or result.hold_seconds >= RESCUE_HOLD
+    kind = get_exercise(exercise).kind
+    held = sum(h.seconds for h in result.holds if _own(h)) if kind != "reps" else 0.0  # reps have no holds
+    reps = result.complete_reps if kind != "hold" else 0  # a hold's checker has no reps to count
+    return reps >= RESCUE_REPS or held >= RESCUE_HOLD
+
+
+def found_how(found_by: str) -> str:
+    """In words, for the summary and the report: what decided a segment besides the recogniser."""
+    notes = []
+    if "checker" in found_by.split("+"):
+        notes.append("a stretch the recogniser called rest was counted by this exercise's checker")
+    if "hold" in found_by.split("+"):
+        notes.append("its checker timed the hold on where the recogniser said rest")
+    return "; ".join(notes)
+
+
+def _own(hold) -> bool:
+    """A hold timed in the exercise's own zone (not from the whole pose, whose form was not judged)."""
+    return hold.grade in ("", "full")
+
+
+def _by(*parts: str) -> str:
+    """found_by of a joined segment: its parts' deciders, each once ("classifier+hold", "checker+classifier")."""
+    seen = dict.fromkeys(p for part in parts for p in part.split("+") if p)
+    return "+".join(seen)
 
 
 def _join_touching(segs: list[Segment]) -> list[Segment]:
     out: list[Segment] = []
     for s in segs:
         if out and out[-1].label == s.label:
-            s = replace(out.pop(), end=s.end)
+            first = out.pop()
+            s = replace(first, end=s.end, found_by=_by(first.found_by, s.found_by))
+        out.append(s)
+    return out
+
+
+def _confidences(segs: list[Segment], times: np.ndarray, proba: np.ndarray,
+                 labels: tuple[str, ...]) -> list[Segment]:
+    """Each segment's confidence: the classifier's mean probability of its label over the whole final span (a
+    segment the checkers carried on is less sure than the part the classifier found alone)."""
+    out = []
+    for s in segs:
+        sel = (times >= s.start) & (times < s.end)
+        if sel.any() and s.label in labels:
+            s = replace(s, confidence=float(proba[sel, labels.index(s.label)].mean()))
         out.append(s)
     return out
 
