@@ -60,10 +60,10 @@ class CliError(PosecoachError):
 
 
 # --- commands ---------------------------------------------------------------------------------------------------
-def _progress(total, label, quiet):
+def _progress(total, label, quiet, unit: str = "frame"):
     from posecoach.progress import Progress
 
-    return Progress(total, label, enabled=None if not quiet else False)
+    return Progress(total, label, enabled=None if not quiet else False, unit=unit)
 
 
 def _estimator_options(args):

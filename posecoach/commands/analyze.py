@@ -76,7 +76,8 @@ def analyze_command(video: str | Path, exercise: str | None, outputs: AnalyzeOut
                      keep_frames=False, analysis_fps=analysis_fps, workers=workers)
     report = an.report()
     if recognition is not None and not report.get("nobody_found"):
-        _add_routine(an, recognition, estimator.smoothing)
+        with _progress(None, "recognising and counting exercises", quiet, unit="segment") as bar:
+            _add_routine(an, recognition, estimator.smoothing, bar)
         report = an.report()
     failed = {str(p): e for p, e in an.failed.items()}
     if clip is not None and str(clip) in failed:
@@ -107,14 +108,18 @@ def analyze_command(video: str | Path, exercise: str | None, outputs: AnalyzeOut
     return EXIT_NOBODY if report.get("nobody_found") else 0
 
 
-def _add_routine(an, model, smoothing: str) -> None:
-    """The report's ``segments`` (one section per recognised exercise, counted by its checker) and
-    ``timeline`` (every segment, rest and other included)."""
+def _add_routine(an, model, smoothing: str, bar=None) -> None:
+    """The report's ``segments`` (one section per recognised exercise, counted by its checker),
+    ``timeline`` (every segment, rest and other included) and ``recognition_seconds`` (wall time of both)."""
+    import time
+
     from posecoach.recognition.routine import recognise_routine
 
-    segments, sections = recognise_routine(an._raw(), model=model, smoothing=smoothing, fps=an.fps)
+    t0 = time.perf_counter()
+    segments, sections = recognise_routine(an._raw(), model=model, smoothing=smoothing, fps=an.fps, progress=bar)
     # Through the analysis' notes, so every writer of the report (JSON, --json) includes them.
-    an.notes.update(timeline=[s.to_dict() for s in segments], segments=[s.report for s in sections])
+    an.notes.update(timeline=[s.to_dict() for s in segments], segments=[s.report for s in sections],
+                    recognition_seconds=round(time.perf_counter() - t0, 2))
 
 
 def _print_summary(report: dict, an, print=print) -> None:
@@ -155,6 +160,8 @@ def _print_summary(report: dict, an, print=print) -> None:
               f"  ({how})")
     if "segments" in report and not report["segments"]:
         print("no supported exercise was recognised")
+    if "recognition_seconds" in report:
+        print(f"recognised and counted in {report['recognition_seconds']:.1f} s")
     src = "landmark cache" if report["landmarks_from_cache"] else "model"
     tracking = report.get("pose_tracking") or {}
     where = (f"summed over {tracking['chunks']} processes tracking a stretch each" if tracking.get("used")

@@ -52,10 +52,16 @@ class RoutineSection:
 
 def recognise_routine(raw_frames: Iterable[PoseFrame], *, model: RecognitionModel | None = None,
                       smoothing: str = "one_euro", checker_settings: dict | None = None,
-                      fps: float = 30.0) -> tuple[list[Segment], list[RoutineSection]]:
-    """(every segment, including rest and other; one section per exercise segment, counted by its checker)."""
+                      fps: float = 30.0, progress=None) -> tuple[list[Segment], list[RoutineSection]]:
+    """(every segment, including rest and other; one section per exercise segment, counted by its checker).
+
+    ``progress``: a tqdm-like bar, told the number of exercise segments once they are known and updated as each
+    is counted (the checkers' passes take a while on a long recording)."""
     raw = list(raw_frames)
     _, _, segments = routine_segments(raw, model=model, smoothing=smoothing, checker_settings=checker_settings)
+    if progress is not None:
+        progress.total = sum(s.is_exercise for s in segments)
+        progress.refresh()
     sections = []
     for i, seg in enumerate(segments):
         if not seg.is_exercise:
@@ -71,6 +77,8 @@ def recognise_routine(raw_frames: Iterable[PoseFrame], *, model: RecognitionMode
         rep.update(segment_start=round(seg.start, 2), segment_end=round(seg.end, 2),
                    confidence=round(seg.confidence, 3), found_by=seg.found_by, found_how=found_how(seg.found_by))
         sections.append(RoutineSection(seg, lo, hi, rep))
+        if progress is not None:
+            progress.update(1)
     return segments, sections
 
 
