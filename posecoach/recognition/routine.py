@@ -71,10 +71,10 @@ def recognise_routine(raw_frames: Iterable[PoseFrame], *, model: RecognitionMode
         lo = seg.start - (min(PAD, prev.end - prev.start) if prev is not None and not prev.is_exercise else 0.0)
         hi = seg.end + (min(PAD, nxt.end - nxt.start) if nxt is not None and not nxt.is_exercise else 0.0)
         result, n = _run(raw, seg.label, lo, hi, smoothing, checker_settings)
-        from posecoach.exercises import report_dict
+        from posecoach.exercises import get_exercise, report_dict
 
         rep = report_dict(result, frames=n, fps=fps, duration=hi - lo)
-        rep.update(segment_start=round(seg.start, 2), segment_end=round(seg.end, 2),
+        rep.update(kind=get_exercise(seg.label).kind, segment_start=round(seg.start, 2), segment_end=round(seg.end, 2),
                    confidence=round(seg.confidence, 3), found_by=seg.found_by, found_how=found_how(seg.found_by))
         sections.append(RoutineSection(seg, lo, hi, rep))
         if progress is not None:
