@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED_VIDEOS = Path(os.environ.get("POSECOACH_SHARED_VIDEOS", REPO.parent / "shared" / "videos"))
 SAMPLES = REPO / "sample_videos"
+
+
+def pytest_configure(config):
+    # A test run started in the background of a non-interactive shell (`pytest ... &`, nohup) inherits SIGINT
+    # ignored (POSIX), so Python never installs its KeyboardInterrupt handler, and the Ctrl+C tests (and the
+    # subprocesses they interrupt, which inherit the ignore through exec) fail for the launcher's sake. Restore it.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def shared_clip(rel: str) -> Path:
