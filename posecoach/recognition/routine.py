@@ -27,11 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from posecoach.pose import PoseFrame
-from posecoach.recognition.model import RecognitionModel, load_model
 import numpy as np
 
-from posecoach.recognition.model import REST
+from posecoach.pose import PoseFrame
+from posecoach.recognition.model import REST, RecognitionModel, load_model
 from posecoach.recognition.stream import MERGE_REST, MIN_SEGMENT, Segment, segment_decisions
 
 PAD = 1.5  # seconds
@@ -57,6 +56,8 @@ def recognise_routine(raw_frames: Iterable[PoseFrame], *, model: RecognitionMode
 
     ``progress``: a tqdm-like bar, told the number of exercise segments once they are known and updated as each
     is counted (the checkers' passes take a while on a long recording)."""
+    from posecoach.exercises import get_exercise, report_dict
+
     raw = list(raw_frames)
     _, _, segments = routine_segments(raw, model=model, smoothing=smoothing, checker_settings=checker_settings)
     if progress is not None:
@@ -71,8 +72,6 @@ def recognise_routine(raw_frames: Iterable[PoseFrame], *, model: RecognitionMode
         lo = seg.start - (min(PAD, prev.end - prev.start) if prev is not None and not prev.is_exercise else 0.0)
         hi = seg.end + (min(PAD, nxt.end - nxt.start) if nxt is not None and not nxt.is_exercise else 0.0)
         result, n = _run(raw, seg.label, lo, hi, smoothing, checker_settings)
-        from posecoach.exercises import get_exercise, report_dict
-
         rep = report_dict(result, frames=n, fps=fps, duration=hi - lo)
         rep.update(kind=get_exercise(seg.label).kind, segment_start=round(seg.start, 2), segment_end=round(seg.end, 2),
                    confidence=round(seg.confidence, 3), found_by=seg.found_by, found_how=found_how(seg.found_by))
@@ -139,19 +138,24 @@ def continue_holds(raw: list[PoseFrame], segments: list[Segment], smoothing: str
             del segs[k]
             continue  # the joined segment may carry on further
         i += 1
-    return _join_short_rests(segs)
+    return _join(segs)
 
 
-def _join_short_rests(segs: list[Segment]) -> list[Segment]:
-    """Two stretches of one exercise with under MERGE_REST s of rest between are one (as segment_frames does)."""
+def _join(segs: list[Segment]) -> list[Segment]:
+    """Neighbours with one label are one segment, and so are two stretches of one exercise with under MERGE_REST s
+    of rest between (as segment_frames does); a joined segment keeps every part's deciders."""
     out: list[Segment] = []
     for s in segs:
-        if (s.is_exercise and len(out) >= 2 and out[-2].label == s.label and out[-1].label == REST
+        if out and out[-1].label == s.label:
+            first = out.pop()
+        elif (s.is_exercise and len(out) >= 2 and out[-2].label == s.label and out[-1].label == REST
                 and out[-1].end - out[-1].start < MERGE_REST):
             del out[-1]
             first = out.pop()
-            s = replace(first, end=s.end, found_by=_by(first.found_by, s.found_by))
-        out.append(s)
+        else:
+            out.append(s)
+            continue
+        out.append(replace(first, end=s.end, found_by=_by(first.found_by, s.found_by)))
     return out
 
 
@@ -188,7 +192,7 @@ def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarra
             t = b
         if t < seg.end:
             out.append(replace(seg, start=t, end=seg.end))
-    return _join_short_rests(_join_touching(out))
+    return _join(out)
 
 
 def _counts(raw: list[PoseFrame], exercise: str, a: float, b: float, smoothing: str,
@@ -221,16 +225,6 @@ def _by(*parts: str) -> str:
     """found_by of a joined segment: its parts' deciders, each once ("classifier+hold", "checker+classifier")."""
     seen = dict.fromkeys(p for part in parts for p in part.split("+") if p)
     return "+".join(seen)
-
-
-def _join_touching(segs: list[Segment]) -> list[Segment]:
-    out: list[Segment] = []
-    for s in segs:
-        if out and out[-1].label == s.label:
-            first = out.pop()
-            s = replace(first, end=s.end, found_by=_by(first.found_by, s.found_by))
-        out.append(s)
-    return out
 
 
 def _confidences(segs: list[Segment], times: np.ndarray, proba: np.ndarray,

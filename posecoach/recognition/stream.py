@@ -43,8 +43,9 @@ class Segment:
     start: float  # seconds
     end: float
     confidence: float  # mean probability of the label over the segment's decisions
-    # what decided it: "classifier"; "checker" (a stretch the classifier called rest, counted by this exercise's
-    # checker); "classifier+hold" (the classifier's, carried on over the hold its checker still timed)
+    # what decided it, "+"-joined when a segment was joined from parts (recognition/routine.py): "classifier";
+    # "checker" (a stretch the classifier called rest, counted by this exercise's checker); "hold" (carried on over
+    # a hold its checker still timed)
     found_by: str = "classifier"
 
     @property
@@ -58,24 +59,9 @@ class Segment:
 
 def decisions(frames: list[PoseFrame], model: RecognitionModel, step: float = STEP) -> tuple[np.ndarray, np.ndarray]:
     """(decision times (K,), class probabilities (K, C)) from centred windows over the whole recording."""
-    times, feats, empty = decision_windows(frames, step)
-    if len(times) == 0:
-        return times, np.zeros((0, len(model.labels)))
-    return times, _proba(feats, empty, model)
-
-
-def _proba(feats: np.ndarray, empty: np.ndarray, model: RecognitionModel) -> np.ndarray:
-    proba = apply_prior(model.proba(feats), feats, model.labels)
-    proba[empty] = 0.0
-    proba[empty, model.index(REST)] = 1.0
-    return proba
-
-
-def decision_windows(frames: list[PoseFrame], step: float = STEP) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(decision times (K,), window features (K, F), nobody in view (K,)) of centred windows."""
     grid, desc, track = grid_series(frames)
     if len(grid) == 0:
-        return np.zeros(0), np.zeros((0, feature_size())), np.zeros(0, bool)
+        return np.zeros(0), np.zeros((0, len(model.labels)))
     half = int(WINDOW * RATE / 2)
     times = np.arange(grid[0], grid[-1] + 1e-9, step)
     found = np.isfinite(desc).all(1) & np.isfinite(track.reshape(len(track), -1)).all(1)
@@ -97,7 +83,12 @@ def decision_windows(frames: list[PoseFrame], step: float = STEP) -> tuple[np.nd
             a, b = (lo, min(hi, lo + 2 * half)) if a == lo else (max(lo, hi - 2 * half), hi)
         empty.append(b - a < int(RATE))  # under a second of pose: too little to say anything
         feats.append(window_features(desc[a:b], track[a:b]))
-    return times, np.array(feats), np.array(empty, bool)
+    feats = np.array(feats)
+    proba = apply_prior(model.proba(feats), feats, model.labels)
+    empty = np.array(empty, bool)
+    proba[empty] = 0.0
+    proba[empty, model.index(REST)] = 1.0
+    return times, proba
 
 
 def viterbi(logp: np.ndarray, switch: float = SWITCH_COST) -> np.ndarray:
@@ -171,10 +162,7 @@ def segment_decisions(frames: list[PoseFrame], model: RecognitionModel | None = 
                       ) -> tuple[np.ndarray, np.ndarray, list[Segment]]:
     """(decision times, class probabilities, segments) of a recording."""
     model = model or load_model()
-    times, feats, empty = decision_windows(frames)
-    if len(times) == 0:
-        return times, np.zeros((0, len(model.labels))), []
-    proba = _proba(feats, empty, model)
+    times, proba = decisions(frames, model)
     end = frames[-1].timestamp if frames else 0.0
     return times, proba, segments_from(times, proba, model.labels, end, switch, min_segment)
 
