@@ -300,3 +300,16 @@ def test_unwritable_output_is_one_line_and_exit_5(tmp_path):
     r = run_cli("analyze", src, "-e", "glute_bridge", "-q", "--csv", blocker / "sub" / "angles.csv")
     assert r.returncode == 5, r.stderr
     assert "Traceback" not in r.stderr and r.stderr.strip().count("\n") == 0
+
+
+def test_routine_table_shows_a_dash_where_an_exercise_has_no_reps_or_no_hold():
+    """A rep exercise's segment has no hold time and a hold exercise's no reps: a dash, not "0.0 s" or "0"."""
+    from posecoach.outputs.html import timeline_view
+
+    timeline = [{"exercise": "squat", "start": 0.0, "end": 10.0}, {"exercise": "plank", "start": 10.0, "end": 30.0}]
+    segments = [dict(exercise="squat", kind="reps", segment_start=0.0, segment_end=10.0, reps=5, hold_seconds=0.0),
+                dict(exercise="plank", kind="hold", segment_start=10.0, segment_end=30.0, reps=0, hold_seconds=18.4),
+                dict(exercise="cobra", kind="mixed", segment_start=30.0, segment_end=40.0, reps=2, partial_reps=1,
+                     hold_seconds=4.0)]
+    _, rows = timeline_view(timeline, segments)
+    assert [(r.reps, r.held) for r in rows] == [("5", "-"), ("-", "18.4 s"), ("2 (+1 partial)", "4.0 s")]

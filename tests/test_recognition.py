@@ -184,7 +184,8 @@ def test_cli_analyze_without_exercise_reports_segments(tmp_path, monkeypatch):
     r = _cli("analyze", str(video), "-r", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"), "-q",
              env=env)
     assert r.returncode == 0, r.stderr
-    assert "Session timeline" in (tmp_path / "r.html").read_text()
+    page = (tmp_path / "r.html").read_text()
+    assert "Session timeline" in page and "Recorded routine" in page and "Pose tracking" not in page
     rep = json.loads((tmp_path / "r.json").read_text())
     assert [s["exercise"] for s in rep["segments"]] == ["squat", "cat_cow"]
     assert [s["reps"] for s in rep["segments"]] == [4, 4]

@@ -65,8 +65,11 @@ def timeline_view(timeline: list[dict], segments: list[dict]) -> tuple[list[Time
                             colour.get(t["exercise"], "#ccc")) for t in timeline if t["end"] > t["start"]]
     rows = [TimelineRow(s["segment_start"], s["exercise"].replace("_", " "),
                         f"{_clock(s['segment_start'])}-{_clock(s['segment_end'])}",
+                        # a hold exercise has no reps and a rep exercise no hold time: a dash, not a misleading 0
+                        "-" if s.get("kind") == "hold" else
                         f"{s.get('reps', 0)}" + (f" (+{s['partial_reps']} partial)" if s.get("partial_reps") else ""),
-                        f"{s.get('hold_seconds', 0):.1f} s", len(s.get("faults", [])),
+                        "-" if s.get("kind") == "reps" else f"{s.get('hold_seconds', 0):.1f} s",
+                        len(s.get("faults", [])),
                         f"{s.get('confidence', 0):.2f}", s.get("found_how", ""))
             for s in segments]
     return blocks, rows
@@ -284,7 +287,9 @@ def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[
     res = analysis.result
     # the checker's own facts (targets after overrides, units as declared): the catalogue is not looked up again
     facts = getattr(analysis, "facts", None)
-    name = facts.name if facts else (analysis.exercise or "Pose tracking")
+    # no exercise given: a recorded routine when the recogniser ran (a timeline), else pose tracking alone
+    name = facts.name if facts else (analysis.exercise or ("Recorded routine" if "timeline" in rep
+                                                           else "Pose tracking"))
     reps = sorted(res.reps, key=lambda r: r.start) if res is not None else []
     holds = list(res.holds) if res is not None else []
     faults = list(res.faults) if res is not None else []
