@@ -22,10 +22,8 @@ count a squat set's reps), so a stretch between two empty frames is left as the 
 the exercise's own zone count, not those timed from the whole pose (whose form was not judged).
 Chosen on the tune half (clips and `bench_routine.py --half tune`).
 
-One relabelling, from the catalogue rather than from data: a held standing fold is both a standing hamstring
-stretch (the hamstring checker's "standing" variant) and the standing forward bend's hold, and the recogniser
-cannot tell them apart (the same pose). It is called a forward bend, whose checker times the same hold and also
-counts the reps if the person rolls up and bends again; the hamstring stretch keeps its lying and seated forms.
+Before them, segments of exercises the classifier confuses with a look-alike are relabelled where the pose
+tells them apart (``lookalikes.py``).
 """
 from __future__ import annotations
 
@@ -35,7 +33,10 @@ from typing import Iterable
 import numpy as np
 
 from posecoach.pose import PoseFrame
+from posecoach.recognition.lookalikes import by as _by
+from posecoach.recognition.lookalikes import relabel_lookalikes
 from posecoach.recognition.model import REST, RecognitionModel, load_model
+from posecoach.recognition.replay import run_checker as _run
 from posecoach.recognition.stream import MERGE_REST, MIN_SEGMENT, Segment, segment_decisions
 
 PAD = 1.5  # seconds
@@ -44,10 +45,6 @@ RESCUE_P = 0.2  # mean probability of an exercise over a rest stretch for its ch
 RESCUE_REPS = 2
 RESCUE_HOLD = 5.0  # seconds
 SLIVER = 0.5  # seconds: an idle piece shorter than a decision step left beside a carried-on segment is its own
-HAMSTRING, FORWARD_BEND = "hamstring_stretch", "forward_bend"
-STANDING_SHARE = 0.5  # of the frames whose hamstring-stretch variant the checker could tell
-THIGHS_COS = 0.8  # thighs within about 37 degrees of parallel: standing on both legs
-SHIN_ACROSS = 0.6  # of its length the image shows: a standing shin seen from a camera up to ~50 degrees above level
 
 
 @dataclass
@@ -100,54 +97,11 @@ def routine_segments(raw: list[PoseFrame], *, model: RecognitionModel | None = N
     step = FrameStep(None, smoothing)
     smoothed = [step(f).frame for f in raw]
     times, proba, segments = segment_decisions(smoothed, model)
-    segments = standing_folds(raw, segments, smoothing, checker_settings)
+    segments = _join(relabel_lookalikes(raw, segments, smoothing, checker_settings))
     # holds first: a checker started in the middle of a hold (the rescue's) does not see it
     segments = continue_holds(raw, segments, smoothing, checker_settings)
     segments = rescue_rests(raw, segments, times, proba, model.labels, smoothing, checker_settings)
     return times, proba, _confidences(segments, times, proba, model.labels)
-
-
-def standing_folds(raw: list[PoseFrame], segments: list[Segment], smoothing: str = "one_euro",
-                   checker_settings: dict | None = None) -> list[Segment]:
-    """Hamstring-stretch segments that the hamstring checker sees done standing, relabelled as the forward bend
-    (module doc): most of the frames whose variant it could tell say "standing"."""
-    from posecoach.exercises.body import Body
-
-    out = []
-    for seg in segments:
-        if seg.label == HAMSTRING:
-            _, _, steps = _run_frames(raw, HAMSTRING, seg.start, seg.end, smoothing, checker_settings)
-            told = [(r.feedback.variant, r.pose) for r in steps if r.feedback.variant and r.pose is not None]
-            # the checker's "standing" is an image test, which some views fool (``_stands``)
-            standing = sum(v == "standing" and _stands(Body(pose)) for v, pose in told)
-            if told and standing >= STANDING_SHARE * len(told):
-                seg = replace(seg, label=FORWARD_BEND, found_by=_by(seg.found_by, "standing"))
-        out.append(seg)
-    return _join(out)
-
-
-def _stands(body) -> bool:
-    """The image's "standing" confirmed where the view can mislead it. A leg must stand under its hip (hip over
-    knee over ankle) with the shin across the view, not pointing at the camera: from the feet, a leg lying flat
-    shows the same order, foreshortened. And the thighs must be near parallel in MediaPipe's world landmarks: a
-    lying hamstring stretch raises one leg about 80 degrees off the other, which a camera looking steeply down
-    from the feet shows with every leg at full length. (Seated and standing folds, the same body shape, stay
-    apart only by the image's up: a steep camera at the feet of a seated fold can still read "standing".)"""
-    from posecoach.exercises.body import SIDES
-
-    w = body.world
-    if w is not None:
-        a, b = w[25] - w[23], w[26] - w[24]  # hip -> knee, left and right
-        cos = float(a @ b) / (float(np.linalg.norm(a) * np.linalg.norm(b)) + 1e-9)
-        if cos < THIGHS_COS:
-            return False
-    for q in SIDES:
-        if min(body.v(q, "hip"), body.v(q, "knee"), body.v(q, "ankle")) < 0.3:
-            continue
-        hip, knee, ankle = body.p(q, "hip"), body.p(q, "knee"), body.p(q, "ankle")
-        if hip[1] < knee[1] < ankle[1] and body.in_image_plane(q, "knee", "ankle") >= SHIN_ACROSS:
-            return True
-    return False
 
 
 def continue_holds(raw: list[PoseFrame], segments: list[Segment], smoothing: str = "one_euro",
@@ -268,18 +222,14 @@ def found_how(found_by: str) -> str:
         notes.append("its checker timed the hold on where the recogniser said rest")
     if "standing" in found_by.split("+"):
         notes.append("recognised as a hamstring stretch done standing: the forward bend's held fold")
+    if "hips" in found_by.split("+"):
+        notes.append("recognised as a cobra, but the hips rose and fell with the shoulders: a push-up")
     return "; ".join(notes)
 
 
 def _own(hold) -> bool:
     """A hold timed in the exercise's own zone (not from the whole pose, whose form was not judged)."""
     return hold.grade in ("", "full")
-
-
-def _by(*parts: str) -> str:
-    """found_by of a joined segment: its parts' deciders, each once ("classifier+hold", "checker+classifier")."""
-    seen = dict.fromkeys(p for part in parts for p in part.split("+") if p)
-    return "+".join(seen)
 
 
 def _confidences(segs: list[Segment], times: np.ndarray, proba: np.ndarray,
@@ -328,22 +278,3 @@ def _first_gone(raw: list[PoseFrame], after: float) -> float:
         else:
             since = None
     return raw[-1].timestamp if raw else after
-
-
-def _run(raw: list[PoseFrame], exercise: str, lo: float, hi: float, smoothing: str,
-         checker_settings: dict | None):
-    """(the checker's result, frames) of that exercise's checker on the raw frames in [lo, hi)."""
-    result, n, _ = _run_frames(raw, exercise, lo, hi, smoothing, checker_settings)
-    return result, n
-
-
-def _run_frames(raw: list[PoseFrame], exercise: str, lo: float, hi: float, smoothing: str,
-                checker_settings: dict | None):
-    """``_run`` with every frame's FrameResult too: (result, frames, results)."""
-    from posecoach.exercises import make_checker
-    from posecoach.frame_step import FrameStep
-
-    part = [f for f in raw if lo <= f.timestamp < hi]
-    st = FrameStep(make_checker(exercise, **(checker_settings or {})), smoothing)
-    steps = [st(f) for f in part]
-    return st.finish(), len(part), steps
