@@ -2,7 +2,9 @@
 
 A held top after the reps carries its exercise on (the checker still times the hold), a rest in the start posture
 does not, and a "rest" stretch is given to an exercise only when its checker counts it there and the classifier
-gave that exercise a fair share of the probability. A hamstring stretch done standing is the forward bend's hold.
+gave that exercise a fair share of the probability. Look-alike exercises are told apart by the pose: a hamstring
+stretch done standing is the forward bend's hold, a "cobra" moving as one board a push-up, and a bridge's held top
+taken for a pelvic tilt the bridge's hold.
 """
 from __future__ import annotations
 
@@ -164,3 +166,40 @@ def test_a_still_cobra_hold_is_not_judged_by_noise():
     raw, _ = generate("cobra", reps=1, hold=12.0, seed=7, fps=FPS, noise=LandmarkNoise.realistic())
     held = [f for f in raw if f.timestamp > raw[-1].timestamp - 8.0]  # the still top only
     assert [s.label for s in relabel_lookalikes(held, _as("cobra", held))] == ["cobra"]
+
+
+def _stitched(parts):
+    """Synthetic clips one after the other, touching (no gap)."""
+    from dataclasses import replace
+
+    from posecoach.pose import PoseFrame
+
+    out, t0 = [], 0.0
+    for frames in parts:
+        for f in frames:
+            p = None if f.pose is None else replace(f.pose, timestamp=f.timestamp + t0)
+            out.append(PoseFrame(len(out), f.timestamp + t0, p))
+        t0 = out[-1].timestamp + 1.0 / FPS
+    return out
+
+
+@pytest.mark.parametrize("view,seed", [("side", 3), ("oblique", 11)])
+def test_a_held_bridge_stays_one_bridge_segment(model, view, seed):
+    # the classifier alone takes each still top for a pelvic tilt
+    raw, _ = generate("glute_bridge", reps=2, hold=10.0, view=view, seed=seed, fps=FPS,
+                      noise=LandmarkNoise.realistic())
+    assert "pelvic_tilt" in [s.label for s in segment_frames(_smoothed(raw), model)]
+    _, _, segs = routine_segments(raw, model=model)
+    ex = [s for s in segs if s.is_exercise]
+    assert [s.label for s in ex] == ["glute_bridge"] and "held" in ex[0].found_by.split("+")
+    assert ex[0].start <= 1.0 and ex[0].end >= raw[-1].timestamp - 2.0
+
+
+@pytest.mark.parametrize("hold", [None, 8.0])
+def test_a_pelvic_tilt_set_after_a_bridge_set_stays_a_pelvic_tilt(model, hold):
+    bridge, _ = generate("glute_bridge", reps=3, hold=hold, seed=3, fps=FPS, noise=LandmarkNoise.realistic())
+    tilt, _ = generate("pelvic_tilt", reps=6, seed=4, fps=FPS, noise=LandmarkNoise.realistic())
+    _, _, segs = routine_segments(_stitched([bridge, tilt]), model=model)
+    ex = [s for s in segs if s.is_exercise]
+    assert [s.label for s in ex] == ["glute_bridge", "pelvic_tilt"]
+    assert abs(ex[1].start - bridge[-1].timestamp) <= 2.0

@@ -19,6 +19,11 @@ synthetic landmark sequences (``tests/test_routine_segments.py``).
   whose hips float a little between key poses, reach 0.47; real ones about 0.06; push-ups seen from the side or
   obliquely 0.55-0.9. Head-on, a push-up's hips travel about half as far as its shoulders in the image, too close
   to a synthetic cobra's to be told: those stay as the classifier said.
+- **A bridge's held top taken for a pelvic tilt is the bridge.** Lying on the back with the knees bent, a still
+  bridge top and a pelvic tilt's small lift look alike to the classifier (synthetic bridges held 10 s are split
+  into bridge / pelvic tilt / bridge from every seed and view tried). A pelvic-tilt segment that follows a bridge
+  segment is the bridge's when the bridge checker, run from that bridge's start, times holds in its own zone (the
+  hips up at the bridge's height, which a pelvic tilt never reaches) over at least ``HELD_SHARE`` of it.
 """
 from __future__ import annotations
 
@@ -27,15 +32,17 @@ from dataclasses import replace
 import numpy as np
 
 from posecoach.pose import PoseFrame
-from posecoach.recognition.replay import run_checker_frames
+from posecoach.recognition.replay import own_zone, run_checker, run_checker_frames
 from posecoach.recognition.stream import Segment
 
 HAMSTRING, FORWARD_BEND, COBRA, PUSHUP = "hamstring_stretch", "forward_bend", "cobra", "pushup"
+PELVIC_TILT, BRIDGE = "pelvic_tilt", "glute_bridge"
 STANDING_SHARE = 0.5  # of the frames whose hamstring-stretch variant the checker could tell
 THIGHS_COS = 0.8  # thighs within about 37 degrees of parallel: standing on both legs
 SHIN_ACROSS = 0.6  # of its length the image shows: a standing shin seen from a camera up to ~50 degrees above level
 HIPS_WITH_SHOULDERS = 0.55  # hips' up-down range over the shoulders' (5th-95th percentile), for a push-up
 SHOULDERS_MOVE = 0.15  # torso lengths the shoulders must travel up and down for the share to mean anything
+HELD_SHARE = 0.5  # of a pelvic-tilt segment the bridge checker must time as a hold in its own zone
 
 
 def relabel_lookalikes(raw: list[PoseFrame], segments: list[Segment], smoothing: str = "one_euro",
@@ -47,6 +54,9 @@ def relabel_lookalikes(raw: list[PoseFrame], segments: list[Segment], smoothing:
             seg = replace(seg, label=FORWARD_BEND, found_by=by(seg.found_by, "standing"))
         elif seg.label == COBRA and _moves_as_one_board(raw, seg, smoothing):
             seg = replace(seg, label=PUSHUP, found_by=by(seg.found_by, "hips"))
+        elif (seg.label == PELVIC_TILT and out and out[-1].label == BRIDGE and abs(out[-1].end - seg.start) < 1e-6
+              and _bridge_held(raw, out[-1], seg, smoothing, checker_settings)):
+            seg = replace(seg, label=BRIDGE, found_by=by(seg.found_by, "held"))
         out.append(seg)
     return out
 
@@ -110,3 +120,11 @@ def _moves_as_one_board(raw, seg, smoothing) -> bool:
     span = lambda v: float(np.percentile(v, 95) - np.percentile(v, 5))  # noqa: E731
     s_range = span(shoulders)
     return s_range >= SHOULDERS_MOVE * float(np.median(torso)) and span(hips) >= HIPS_WITH_SHOULDERS * s_range
+
+
+def _bridge_held(raw, bridge, seg, smoothing, checker_settings) -> bool:
+    """The bridge checker, run from the bridge segment's start (a checker started mid-hold does not see it),
+    times holds in its own zone over at least ``HELD_SHARE`` of the segment ``seg``."""
+    result, _ = run_checker(raw, BRIDGE, bridge.start, seg.end, smoothing, checker_settings)
+    held = sum(max(0.0, min(h.end, seg.end) - max(h.start, seg.start)) for h in result.holds if own_zone(h))
+    return held >= HELD_SHARE * (seg.end - seg.start)

@@ -25,3 +25,8 @@ def run_checker_frames(raw: list[PoseFrame], exercise: str, lo: float, hi: float
     st = FrameStep(make_checker(exercise, **(checker_settings or {})), smoothing)
     steps = [st(f) for f in part]
     return st.finish(), len(part), steps
+
+
+def own_zone(hold) -> bool:
+    """A hold timed in the exercise's own zone (not from the whole pose, whose form was not judged)."""
+    return hold.grade in ("", "full")

@@ -36,6 +36,7 @@ from posecoach.pose import PoseFrame
 from posecoach.recognition.lookalikes import by as _by
 from posecoach.recognition.lookalikes import relabel_lookalikes
 from posecoach.recognition.model import REST, RecognitionModel, load_model
+from posecoach.recognition.replay import own_zone as _own
 from posecoach.recognition.replay import run_checker as _run
 from posecoach.recognition.stream import MERGE_REST, MIN_SEGMENT, Segment, segment_decisions
 
@@ -224,12 +225,9 @@ def found_how(found_by: str) -> str:
         notes.append("recognised as a hamstring stretch done standing: the forward bend's held fold")
     if "hips" in found_by.split("+"):
         notes.append("recognised as a cobra, but the hips rose and fell with the shoulders: a push-up")
+    if "held" in found_by.split("+"):
+        notes.append("recognised as a pelvic tilt, but the bridge's checker timed the hips held up: the bridge's hold")
     return "; ".join(notes)
-
-
-def _own(hold) -> bool:
-    """A hold timed in the exercise's own zone (not from the whole pose, whose form was not judged)."""
-    return hold.grade in ("", "full")
 
 
 def _confidences(segs: list[Segment], times: np.ndarray, proba: np.ndarray,
