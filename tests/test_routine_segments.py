@@ -192,6 +192,8 @@ def test_a_held_bridge_stays_one_bridge_segment(model, view, seed):
     _, _, segs = routine_segments(raw, model=model)
     ex = [s for s in segs if s.is_exercise]
     assert [s.label for s in ex] == ["glute_bridge"] and "held" in ex[0].found_by.split("+")
+    # its confidence counts the pelvic tilt the classifier said for the held tops (bridge or tilt: the pose decided)
+    assert ex[0].confidence >= 0.8
     assert ex[0].start <= 1.0 and ex[0].end >= raw[-1].timestamp - 2.0
 
 

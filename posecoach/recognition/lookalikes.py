@@ -43,6 +43,8 @@ SHIN_ACROSS = 0.6  # of its length the image shows: a standing shin seen from a 
 HIPS_WITH_SHOULDERS = 0.55  # hips' up-down range over the shoulders' (5th-95th percentile), for a push-up
 SHOULDERS_MOVE = 0.15  # torso lengths the shoulders must travel up and down for the share to mean anything
 HELD_SHARE = 0.5  # of a pelvic-tilt segment the bridge checker must time as a hold in its own zone
+# each rule's tag in a segment's ``found_by`` -> the label the classifier had given it
+RELABELLED_FROM = {"standing": HAMSTRING, "hips": COBRA, "held": PELVIC_TILT}
 
 
 def relabel_lookalikes(raw: list[PoseFrame], segments: list[Segment], smoothing: str = "one_euro",

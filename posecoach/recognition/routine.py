@@ -34,7 +34,7 @@ import numpy as np
 
 from posecoach.pose import PoseFrame
 from posecoach.recognition.lookalikes import by as _by
-from posecoach.recognition.lookalikes import relabel_lookalikes
+from posecoach.recognition.lookalikes import RELABELLED_FROM, relabel_lookalikes
 from posecoach.recognition.model import REST, RecognitionModel, load_model
 from posecoach.recognition.replay import own_zone as _own
 from posecoach.recognition.replay import run_checker as _run
@@ -233,12 +233,15 @@ def found_how(found_by: str) -> str:
 def _confidences(segs: list[Segment], times: np.ndarray, proba: np.ndarray,
                  labels: tuple[str, ...]) -> list[Segment]:
     """Each segment's confidence: the classifier's mean probability of its label over the whole final span (a
-    segment the checkers carried on is less sure than the part the classifier found alone)."""
+    segment the checkers carried on is less sure than the part the classifier found alone). A segment a look-alike
+    rule relabelled counts its look-alike's probability too: the classifier said one of the pair, the pose which."""
     out = []
     for s in segs:
         sel = (times >= s.start) & (times < s.end)
         if sel.any() and s.label in labels:
-            s = replace(s, confidence=float(proba[sel, labels.index(s.label)].mean()))
+            pair = [s.label] + [RELABELLED_FROM[t] for t in s.found_by.split("+") if t in RELABELLED_FROM]
+            idx = sorted({labels.index(x) for x in pair if x in labels})
+            s = replace(s, confidence=float(proba[sel][:, idx].sum(axis=1).mean()))
         out.append(s)
     return out
 
