@@ -73,6 +73,16 @@ def test_rest_other_unknown_and_unsure_never_switch():
     assert got == [None, None, None, None, None, "squat", None, "plank"]
 
 
+def test_a_cobra_whose_hips_move_with_the_shoulders_is_recognised_as_a_push_up():
+    from posecoach.synth import LandmarkNoise, generate
+
+    for exercise, want in (("pushup", "pushup"), ("cobra", "cobra")):
+        frames, _ = generate(exercise, reps=4, seed=7, fps=15, noise=LandmarkNoise.realistic())
+        auto = AutoExercise(_Fixed([Recognition("", 0.0)] * (len(frames) - 1) + [Recognition("cobra", 0.9)]))
+        got = [auto(f) for f in frames]
+        assert got[-1] == want and set(got[:-1]) == {None}
+
+
 @pytest.mark.model
 def test_auto_and_exercise_together_is_a_usage_error(tmp_path):
     p = subprocess.run([sys.executable, "-m", "posecoach", "live", "--camera", str(SAMPLES / "squat_side.mp4"),

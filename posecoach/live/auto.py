@@ -3,13 +3,21 @@ the smoothed poses; when it settles on an exercise other than the one being chec
 
 A switch needs the recogniser's own hysteresis (its label changes only after several decisions in a row) and a
 confidence of at least ``min_confidence``; "rest" and "other" never switch (a person resting between sets keeps
-their exercise). Recognition is 77 % right on real clips (bench/results/recognition.md), so the exercise is shown
-as recognised, and ``--exercise`` always wins over it.
+their exercise). The recogniser alone is right on about 87 % of the real clips (bench/results/recognition.md,
+before the look-alike rules of ``analyze``), so the exercise is shown as recognised, and ``--exercise`` always
+wins over it. Of the look-alike rules (recognition/lookalikes.py) the push-up one needs only the last seconds of
+pose, so it applies here too: a "cobra" whose hips rose and fell with the shoulders is a push-up. (The others
+need a checker's replay of a whole segment.)
 """
 from __future__ import annotations
 
+from collections import deque
+
 from posecoach.pose import PoseFrame
+from posecoach.recognition.lookalikes import COBRA, PUSHUP, moves_as_one_board
 from posecoach.recognition.model import OTHER, REST
+
+RECENT = 6.0  # seconds of pose the push-up rule looks at: a few reps, as the recogniser's window
 
 
 class AutoExercise:
@@ -21,11 +29,17 @@ class AutoExercise:
         self.min_confidence = min_confidence
         self.known = {s.id for s in list_exercises()}
         self.current: str | None = None
+        self._recent: deque[PoseFrame] = deque()
 
     def __call__(self, frame: PoseFrame) -> str | None:
         """Feed one smoothed frame; returns an exercise id to switch to, or None to carry on."""
+        self._recent.append(frame)
+        while self._recent and self._recent[0].timestamp < frame.timestamp - RECENT:
+            self._recent.popleft()
         rec = self.recogniser(frame)
         label = rec.label
+        if label == COBRA and moves_as_one_board([f.pose for f in self._recent if f.pose is not None]):
+            label = PUSHUP
         if (not label or label in (REST, OTHER) or label not in self.known or label == self.current
                 or rec.confidence < self.min_confidence):
             return None

@@ -100,28 +100,24 @@ def stands(body) -> bool:
 
 
 def _moves_as_one_board(raw, seg, smoothing) -> bool:
-    """The hips' up-down range in the image is at least ``HIPS_WITH_SHOULDERS`` of the shoulders' over the
-    segment, and the shoulders did move (a still segment's ratio is noise over noise)."""
     from posecoach.frame_step import FrameStep
 
     step = FrameStep(None, smoothing)
-    hips, shoulders, torso = [], [], []
-    for f in raw:
-        if not seg.start <= f.timestamp < seg.end:
-            continue
-        pose = step(f).pose
-        if pose is None:
-            continue
-        xy = pose.xy()
-        hip, sh = xy[[23, 24]].mean(0), xy[[11, 12]].mean(0)
-        hips.append(hip[1])
-        shoulders.append(sh[1])
-        torso.append(float(np.linalg.norm(sh - hip)))
-    if len(hips) < 10:
+    poses = [step(f).pose for f in raw if seg.start <= f.timestamp < seg.end]
+    return moves_as_one_board([p for p in poses if p is not None])
+
+
+def moves_as_one_board(poses) -> bool:
+    """Over these (smoothed) poses the hips' up-down range in the image is at least ``HIPS_WITH_SHOULDERS`` of the
+    shoulders', and the shoulders did move (a still stretch's ratio is noise over noise): a push-up, not a cobra."""
+    if len(poses) < 10:
         return False
+    xy = np.array([p.xy() for p in poses])
+    hip, sh = xy[:, [23, 24]].mean(1), xy[:, [11, 12]].mean(1)
+    torso = float(np.median(np.linalg.norm(sh - hip, axis=1)))
     span = lambda v: float(np.percentile(v, 95) - np.percentile(v, 5))  # noqa: E731
-    s_range = span(shoulders)
-    return s_range >= SHOULDERS_MOVE * float(np.median(torso)) and span(hips) >= HIPS_WITH_SHOULDERS * s_range
+    s_range = span(sh[:, 1])
+    return s_range >= SHOULDERS_MOVE * torso and span(hip[:, 1]) >= HIPS_WITH_SHOULDERS * s_range
 
 
 def _bridge_held(raw, bridge, seg, smoothing, checker_settings) -> bool:
