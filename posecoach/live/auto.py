@@ -18,6 +18,7 @@ from posecoach.recognition.lookalikes import COBRA, PUSHUP, moves_as_one_board
 from posecoach.recognition.model import OTHER, REST
 
 RECENT = 6.0  # seconds of pose the push-up rule looks at: a few reps, as the recogniser's window
+RECHECK = 0.5  # seconds between push-up checks
 
 
 class AutoExercise:
@@ -30,6 +31,7 @@ class AutoExercise:
         self.known = {s.id for s in list_exercises()}
         self.current: str | None = None
         self._recent: deque[PoseFrame] = deque()
+        self._checked = (float("-inf"), False)  # (when, answer) of the last push-up check
 
     def __call__(self, frame: PoseFrame) -> str | None:
         """Feed one smoothed frame; returns an exercise id to switch to, or None to carry on."""
@@ -38,10 +40,17 @@ class AutoExercise:
             self._recent.popleft()
         rec = self.recogniser(frame)
         label = rec.label
-        if label == COBRA and moves_as_one_board([f.pose for f in self._recent if f.pose is not None]):
+        if label == COBRA and rec.confidence >= self.min_confidence and self._one_board(frame.timestamp):
             label = PUSHUP
         if (not label or label in (REST, OTHER) or label not in self.known or label == self.current
                 or rec.confidence < self.min_confidence):
             return None
         self.current = label
         return label
+
+    def _one_board(self, now: float) -> bool:
+        """``moves_as_one_board`` over the recent poses, recomputed at most every ``RECHECK`` s (the live loop
+        should not pay for it on every frame)."""
+        if now - self._checked[0] >= RECHECK:
+            self._checked = (now, moves_as_one_board([f.pose for f in self._recent if f.pose is not None]))
+        return self._checked[1]
