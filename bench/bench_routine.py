@@ -148,7 +148,9 @@ def main(argv=None) -> int:
         r["alone_reps"], r["alone_hold"] = alone.get("reps", 0), alone.get("hold_seconds", 0.0)
     rep = analyze_json(routine, None, a.work)
     segs = rep.get("segments", [])
-    lines = ["# A recorded routine, segmented and counted", "",
+    lines = ["# A recorded routine, segmented and counted" if a.half == "all" else
+             f"# A recorded routine from the {a.half} half, segmented and counted (for choosing; the report is "
+             "routine.md)", "",
              f"`python bench/bench_routine.py{'' if a.half == 'all' else ' --half ' + a.half} --out "
              f"{a.out or '...'}`: {len(rows)} pieces "
              f"({sum(1 for r in rows if r['source'].startswith('synth_'))} rendered by `posecoach synth`, the rest "

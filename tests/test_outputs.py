@@ -307,9 +307,15 @@ def test_routine_table_shows_a_dash_where_an_exercise_has_no_reps_or_no_hold():
     from posecoach.outputs.html import timeline_view
 
     timeline = [{"exercise": "squat", "start": 0.0, "end": 10.0}, {"exercise": "plank", "start": 10.0, "end": 30.0}]
-    segments = [dict(exercise="squat", kind="reps", segment_start=0.0, segment_end=10.0, reps=5, hold_seconds=0.0),
+    segments = [dict(exercise="lunge", kind="reps", segment_start=0.0, segment_end=10.0, reps=5, hold_seconds=0.0),
                 dict(exercise="plank", kind="hold", segment_start=10.0, segment_end=30.0, reps=0, hold_seconds=18.4),
                 dict(exercise="cobra", kind="mixed", segment_start=30.0, segment_end=40.0, reps=2, partial_reps=1,
-                     hold_seconds=4.0)]
+                     hold_seconds=4.0),
+                # rep exercises that time holds: the back extension's pause at the top, the squat's target hold
+                dict(exercise="back_extension", kind="reps", segment_start=40.0, segment_end=50.0, reps=3,
+                     hold_seconds=3.9, target_hold=3.0),
+                dict(exercise="squat", kind="reps", segment_start=50.0, segment_end=60.0, reps=4, hold_seconds=0.0,
+                     target_hold=20.0)]
     _, rows = timeline_view(timeline, segments)
-    assert [(r.reps, r.held) for r in rows] == [("5", "-"), ("-", "18.4 s"), ("2 (+1 partial)", "4.0 s")]
+    assert [(r.reps, r.held) for r in rows] == [("5", "-"), ("-", "18.4 s"), ("2 (+1 partial)", "4.0 s"),
+                                                ("3", "3.9 s"), ("4", "0.0 s")]

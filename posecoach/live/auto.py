@@ -17,7 +17,7 @@ from posecoach.pose import PoseFrame
 from posecoach.recognition.lookalikes import COBRA, PUSHUP, moves_as_one_board
 from posecoach.recognition.model import OTHER, REST
 
-RECENT = 6.0  # seconds of pose the push-up rule looks at: a few reps, as the recogniser's window
+RECENT = 18.0  # seconds of pose the push-up rule looks at: three of its 6 s windows, a few reps
 RECHECK = 0.5  # seconds between push-up checks
 
 

@@ -65,10 +65,12 @@ def timeline_view(timeline: list[dict], segments: list[dict]) -> tuple[list[Time
                             colour.get(t["exercise"], "#ccc")) for t in timeline if t["end"] > t["start"]]
     rows = [TimelineRow(s["segment_start"], s["exercise"].replace("_", " "),
                         f"{_clock(s['segment_start'])}-{_clock(s['segment_end'])}",
-                        # a hold exercise has no reps and a rep exercise no hold time: a dash, not a misleading 0
-                        "-" if s.get("kind") == "hold" else
+                        # nothing of a kind the exercise does not do: a dash, not a misleading 0 (a rep exercise
+                        # may still time holds: a back extension's pause at the top, a squat held)
+                        "-" if s.get("kind") == "hold" and not s.get("reps") and not s.get("partial_reps") else
                         f"{s.get('reps', 0)}" + (f" (+{s['partial_reps']} partial)" if s.get("partial_reps") else ""),
-                        "-" if s.get("kind") == "reps" else f"{s.get('hold_seconds', 0):.1f} s",
+                        "-" if s.get("kind") == "reps" and not s.get("hold_seconds") and not s.get("target_hold")
+                        else f"{s.get('hold_seconds', 0):.1f} s",
                         len(s.get("faults", [])),
                         f"{s.get('confidence', 0):.2f}", s.get("found_how", ""))
             for s in segments]

@@ -15,10 +15,10 @@ synthetic landmark sequences (``tests/test_routine_segments.py``).
 - **A "cobra" whose hips rise and fall with the shoulders is a push-up.** In a cobra the pelvis stays on the floor
   while the chest rises; in a push-up the body moves as one board, the hips with the shoulders (even sagging, or
   with the hands on a box). The classifier takes sagging and incline push-ups for a cobra; where the hips' up-down
-  range is a fair share of the shoulders' (``HIPS_WITH_SHOULDERS``), the segment is a push-up. Synthetic cobras,
-  whose hips float a little between key poses, reach 0.47; real ones about 0.06; push-ups seen from the side or
-  obliquely 0.55-0.9. Head-on, a push-up's hips travel about half as far as its shoulders in the image, too close
-  to a synthetic cobra's to be told: those stay as the classifier said.
+  range is a fair share of the shoulders' (``HIPS_WITH_SHOULDERS``) *and* they move in step with them (rank
+  correlation of their heights per 6 s window, median ``IN_STEP``), the segment is a push-up. The range alone is
+  not enough: a cobra filmed from the feet, one with its hips lifting (the fault its checker coaches), or one
+  whose last seconds include getting up, reach a push-up's range share, but out of step.
 - **A bridge's held top taken for a pelvic tilt is the bridge.** Lying on the back with the knees bent, a still
   bridge top and a pelvic tilt's small lift look alike to the classifier (synthetic bridges held 10 s are split
   into bridge / pelvic tilt / bridge from every seed and view tried). A pelvic-tilt segment that follows a bridge
@@ -39,9 +39,12 @@ HAMSTRING, FORWARD_BEND, COBRA, PUSHUP = "hamstring_stretch", "forward_bend", "c
 PELVIC_TILT, BRIDGE = "pelvic_tilt", "glute_bridge"
 STANDING_SHARE = 0.5  # of the frames whose hamstring-stretch variant the checker could tell
 THIGHS_COS = 0.8  # thighs within about 37 degrees of parallel: standing on both legs
+FOLDED_COS = -0.5  # trunk-thigh angle under 120 degrees: folded forward (lying flat it is about 180)
 SHIN_ACROSS = 0.6  # of its length the image shows: a standing shin seen from a camera up to ~50 degrees above level
-HIPS_WITH_SHOULDERS = 0.55  # hips' up-down range over the shoulders' (5th-95th percentile), for a push-up
-SHOULDERS_MOVE = 0.15  # torso lengths the shoulders must travel up and down for the share to mean anything
+HIPS_WITH_SHOULDERS = 0.4  # hips' up-down range over the shoulders' (5th-95th percentile), for a push-up
+IN_STEP = 0.5  # rank correlation of the hips' and the shoulders' heights (median over windows), for a push-up
+STEP_WINDOW = 6.0  # seconds: about one slow rep
+SHOULDERS_MOVE = 0.15  # of the body's size the shoulders must travel up and down for the share to mean anything
 HELD_SHARE = 0.5  # of a pelvic-tilt segment the bridge checker must time as a hold in its own zone
 # each rule's tag in a segment's ``found_by`` -> the label the classifier had given it
 RELABELLED_FROM = {"standing": HAMSTRING, "hips": COBRA, "held": PELVIC_TILT}
@@ -90,6 +93,13 @@ def stands(body) -> bool:
         cos = float(a @ b) / (float(np.linalg.norm(a) * np.linalg.norm(b)) + 1e-9)
         if cos < THIGHS_COS:
             return False
+        # folded forward at the hips, as in the fold itself: lying flat with both legs down passes every other
+        # test seen from the feet by a steep camera (thighs parallel, hip over knee over ankle, shins at length)
+        trunk = 0.5 * (w[11] + w[12]) - 0.5 * (w[23] + w[24])
+        thigh = 0.5 * (a + b)
+        fold = float(trunk @ thigh) / (float(np.linalg.norm(trunk) * np.linalg.norm(thigh)) + 1e-9)
+        if fold < FOLDED_COS:
+            return False
     for q in SIDES:
         if min(body.v(q, "hip"), body.v(q, "knee"), body.v(q, "ankle")) < 0.3:
             continue
@@ -108,16 +118,37 @@ def _moves_as_one_board(raw, seg, smoothing) -> bool:
 
 
 def moves_as_one_board(poses) -> bool:
-    """Over these (smoothed) poses the hips' up-down range in the image is at least ``HIPS_WITH_SHOULDERS`` of the
-    shoulders', and the shoulders did move (a still stretch's ratio is noise over noise): a push-up, not a cobra."""
+    """Over these (smoothed) poses the hips move up and down in step with the shoulders (``_in_step`` at least
+    ``IN_STEP``) and at least ``HIPS_WITH_SHOULDERS`` as far, and the shoulders did move (``SHOULDERS_MOVE`` of the
+    body's size: a still stretch's ratio is noise over noise): a push-up, not a cobra. Synthetic cobras: in step
+    -0.56..0.15 (their hips float a little between key poses); push-ups 0.72-0.94 from every view, sagging or not;
+    the tune half's push-ups taken for cobra 0.78-0.96."""
+    from posecoach.exercises.body import Body
+
     if len(poses) < 10:
         return False
     xy = np.array([p.xy() for p in poses])
-    hip, sh = xy[:, [23, 24]].mean(1), xy[:, [11, 12]].mean(1)
-    torso = float(np.median(np.linalg.norm(sh - hip, axis=1)))
+    hip, sh = xy[:, [23, 24], 1].mean(1), xy[:, [11, 12], 1].mean(1)
+    # the body's size from its least foreshortened parts: the torso alone shrinks to nothing seen end-on
+    size = float(np.median([Body(p).scale for p in poses[:: max(1, len(poses) // 30)]]))
     span = lambda v: float(np.percentile(v, 95) - np.percentile(v, 5))  # noqa: E731
-    s_range = span(sh[:, 1])
-    return s_range >= SHOULDERS_MOVE * torso and span(hip[:, 1]) >= HIPS_WITH_SHOULDERS * s_range
+    s_range = span(sh)
+    if not (s_range >= SHOULDERS_MOVE * size and span(hip) >= HIPS_WITH_SHOULDERS * s_range):
+        return False
+    return _in_step(np.array([p.timestamp for p in poses]), hip, sh) >= IN_STEP
+
+
+def _in_step(t: np.ndarray, hip: np.ndarray, sh: np.ndarray) -> float:
+    """The median, over ``STEP_WINDOW`` s windows, of the rank correlation of the hips' and the shoulders' image
+    heights. Per window, so that a camera cut, a shot of something else or getting up at the end (all of which
+    move hips and shoulders together, far) weigh as one window each, not as the extremes of the whole segment."""
+    rank = lambda v: np.argsort(np.argsort(v))  # noqa: E731
+    rs = []
+    for a in np.arange(t[0], t[-1] + 1e-9, STEP_WINDOW):
+        sel = (t >= a) & (t < a + STEP_WINDOW)
+        if sel.sum() >= 10 and np.ptp(sh[sel]) > 0 and np.ptp(hip[sel]) > 0:
+            rs.append(float(np.corrcoef(rank(hip[sel]), rank(sh[sel]))[0, 1]))
+    return float(np.median(rs)) if rs else float("nan")
 
 
 def _bridge_held(raw, bridge, seg, smoothing, checker_settings) -> bool:

@@ -45,7 +45,7 @@ class Segment:
     confidence: float  # mean probability of the label over the segment's decisions
     # what decided it, "+"-joined when a segment was joined from parts (recognition/routine.py): "classifier";
     # "checker" (a stretch the classifier called rest, counted by this exercise's checker); "hold" (carried on over
-    # a hold its checker still timed)
+    # a hold its checker still timed); "standing", "hips", "held" (relabelled by a look-alike rule, lookalikes.py)
     found_by: str = "classifier"
 
     @property
