@@ -6,7 +6,7 @@ confidence of at least ``min_confidence``; "rest" and "other" never switch (a pe
 their exercise). The recogniser alone is right on about 87 % of the real clips (bench/results/recognition.md,
 before the look-alike rules of ``analyze``), so the exercise is shown as recognised, and ``--exercise`` always
 wins over it. Of the look-alike rules (recognition/lookalikes.py) the push-up one needs only the last seconds of
-pose, so it applies here too: a "cobra" whose hips rose and fell with the shoulders is a push-up. (The others
+pose, so it applies here too: a cobra whose hips rose and fell with the shoulders is a push-up. (The others
 need a checker's replay of a whole segment.)
 """
 from __future__ import annotations
