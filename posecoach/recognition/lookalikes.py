@@ -51,13 +51,21 @@ RELABELLED_FROM = {"standing": HAMSTRING, "hips": COBRA, "held": PELVIC_TILT}
 
 
 def relabel_lookalikes(raw: list[PoseFrame], segments: list[Segment], smoothing: str = "one_euro",
-                       checker_settings: dict | None = None) -> list[Segment]:
-    """The segments with each look-alike rule applied (module doc); neighbours are not joined here."""
+                       checker_settings: dict | None = None,
+                       smoothed: list[PoseFrame] | None = None) -> list[Segment]:
+    """The segments with each look-alike rule applied (module doc); neighbours are not joined here.
+    ``smoothed``: the raw frames already smoothed (the routine has them), else they are smoothed here."""
+    if smoothed is None and any(s.label == COBRA for s in segments):
+        from posecoach.frame_step import FrameStep
+
+        step = FrameStep(None, smoothing)
+        smoothed = [step(f).frame for f in raw]
     out = []
     for seg in segments:
         if seg.label == HAMSTRING and _done_standing(raw, seg, smoothing, checker_settings):
             seg = replace(seg, label=FORWARD_BEND, found_by=by(seg.found_by, "standing"))
-        elif seg.label == COBRA and _moves_as_one_board(raw, seg, smoothing):
+        elif seg.label == COBRA and moves_as_one_board([f.pose for f in smoothed if seg.start <= f.timestamp < seg.end
+                                                        and f.pose is not None]):
             seg = replace(seg, label=PUSHUP, found_by=by(seg.found_by, "hips"))
         elif (seg.label == PELVIC_TILT and out and out[-1].label == BRIDGE and abs(out[-1].end - seg.start) < 1e-6
               and _bridge_held(raw, out[-1], seg, smoothing, checker_settings)):
@@ -107,14 +115,6 @@ def stands(body) -> bool:
         if hip[1] < knee[1] < ankle[1] and body.in_image_plane(q, "knee", "ankle") >= SHIN_ACROSS:
             return True
     return False
-
-
-def _moves_as_one_board(raw, seg, smoothing) -> bool:
-    from posecoach.frame_step import FrameStep
-
-    step = FrameStep(None, smoothing)
-    poses = [step(f).pose for f in raw if seg.start <= f.timestamp < seg.end]
-    return moves_as_one_board([p for p in poses if p is not None])
 
 
 def moves_as_one_board(poses) -> bool:

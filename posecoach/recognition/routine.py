@@ -33,11 +33,9 @@ from typing import Iterable
 import numpy as np
 
 from posecoach.pose import PoseFrame
-from posecoach.recognition.lookalikes import by as _by
-from posecoach.recognition.lookalikes import RELABELLED_FROM, relabel_lookalikes
+from posecoach.recognition.lookalikes import RELABELLED_FROM, by, relabel_lookalikes
 from posecoach.recognition.model import REST, RecognitionModel, load_model
-from posecoach.recognition.replay import own_zone as _own
-from posecoach.recognition.replay import run_checker as _run
+from posecoach.recognition.replay import own_zone, run_checker
 from posecoach.recognition.stream import MERGE_REST, MIN_SEGMENT, Segment, segment_decisions
 
 PAD = 1.5  # seconds
@@ -78,7 +76,7 @@ def recognise_routine(raw_frames: Iterable[PoseFrame], *, model: RecognitionMode
         prev, nxt = (segments[i - 1] if i > 0 else None), (segments[i + 1] if i + 1 < len(segments) else None)
         lo = seg.start - (min(PAD, prev.end - prev.start) if prev is not None and not prev.is_exercise else 0.0)
         hi = seg.end + (min(PAD, nxt.end - nxt.start) if nxt is not None and not nxt.is_exercise else 0.0)
-        result, n = _run(raw, seg.label, lo, hi, smoothing, checker_settings)
+        result, n = run_checker(raw, seg.label, lo, hi, smoothing, checker_settings)
         rep = report_dict(result, frames=n, fps=fps, duration=hi - lo)
         rep.update(kind=get_exercise(seg.label).kind, segment_start=round(seg.start, 2), segment_end=round(seg.end, 2),
                    confidence=round(seg.confidence, 3), found_by=seg.found_by, found_how=found_how(seg.found_by))
@@ -98,7 +96,7 @@ def routine_segments(raw: list[PoseFrame], *, model: RecognitionModel | None = N
     step = FrameStep(None, smoothing)
     smoothed = [step(f).frame for f in raw]
     times, proba, segments = segment_decisions(smoothed, model)
-    segments = _join(relabel_lookalikes(raw, segments, smoothing, checker_settings))
+    segments = _join(relabel_lookalikes(raw, segments, smoothing, checker_settings, smoothed=smoothed))
     # holds first: a checker started in the middle of a hold (the rescue's) does not see it
     segments = continue_holds(raw, segments, smoothing, checker_settings)
     segments = rescue_rests(raw, segments, times, proba, model.labels, smoothing, checker_settings)
@@ -124,16 +122,16 @@ def continue_holds(raw: list[PoseFrame], segments: list[Segment], smoothing: str
             i += 1
             continue
         lo = seg.start - (PAD if i > 0 and not segs[i - 1].is_exercise else 0.0)
-        result, _ = _run(raw, seg.label, lo, reach, smoothing, checker_settings)
+        result, _ = run_checker(raw, seg.label, lo, reach, smoothing, checker_settings)
         # A hold going on at the segment's end (started before it, or within PAD after it) carries it on.
-        ends = [h.end for h in result.holds if h.start <= seg.end + PAD and h.end > seg.end + PAD and _own(h)]
+        ends = [h.end for h in result.holds if h.start <= seg.end + PAD and h.end > seg.end + PAD and own_zone(h)]
         if not ends:
             i += 1
             continue
         new_end = min(max(ends), reach)
         if reach - new_end < SLIVER:  # the checker's last frame is just before the reach: nothing is left after it
             new_end = reach
-        segs[i] = replace(seg, end=new_end, found_by=_by(seg.found_by, "hold"))
+        segs[i] = replace(seg, end=new_end, found_by=by(seg.found_by, "hold"))
         # The idle segments after it are trimmed or dropped; an exercise of the same kind reached is joined.
         k = i + 1
         while k < j and segs[k].end <= new_end:
@@ -142,7 +140,7 @@ def continue_holds(raw: list[PoseFrame], segments: list[Segment], smoothing: str
         if k < j:
             segs[k] = replace(segs[k], start=new_end)
         elif k < len(segs) and segs[k].label == seg.label and segs[k].start <= new_end + 1e-6:
-            segs[i] = replace(segs[i], end=segs[k].end, found_by=_by(segs[i].found_by, segs[k].found_by))
+            segs[i] = replace(segs[i], end=segs[k].end, found_by=by(segs[i].found_by, segs[k].found_by))
             del segs[k]
             continue  # the joined segment may carry on further
         i += 1
@@ -163,7 +161,7 @@ def _join(segs: list[Segment]) -> list[Segment]:
         else:
             out.append(s)
             continue
-        out.append(replace(first, end=s.end, found_by=_by(first.found_by, s.found_by)))
+        out.append(replace(first, end=s.end, found_by=by(first.found_by, s.found_by)))
     return out
 
 
@@ -207,27 +205,25 @@ def _counts(raw: list[PoseFrame], exercise: str, a: float, b: float, smoothing: 
             checker_settings: dict | None) -> bool:
     from posecoach.exercises import get_exercise
 
-    result, _ = _run(raw, exercise, a, b, smoothing, checker_settings)
+    result, _ = run_checker(raw, exercise, a, b, smoothing, checker_settings)
     kind = get_exercise(exercise).kind
-    held = sum(h.seconds for h in result.holds if _own(h)) if kind != "reps" else 0.0  # reps have no holds
+    held = sum(h.seconds for h in result.holds if own_zone(h)) if kind != "reps" else 0.0  # reps have no holds
     reps = result.complete_reps if kind != "hold" else 0  # a hold's checker has no reps to count
     return reps >= RESCUE_REPS or held >= RESCUE_HOLD
 
 
+# what decided a segment besides the recogniser (its ``found_by`` tags), in words, in this order
+_HOW = {"checker": "a stretch the recogniser called rest was counted by this exercise's checker",
+        "hold": "its checker timed the hold on where the recogniser said rest",
+        "standing": "recognised as a hamstring stretch done standing: the forward bend's held fold",
+        "hips": "recognised as a cobra, but the hips rose and fell with the shoulders: a push-up",
+        "held": "recognised as a pelvic tilt, but the bridge's checker timed the hips held up: the bridge's hold"}
+
+
 def found_how(found_by: str) -> str:
     """In words, for the summary and the report: what decided a segment besides the recogniser."""
-    notes = []
-    if "checker" in found_by.split("+"):
-        notes.append("a stretch the recogniser called rest was counted by this exercise's checker")
-    if "hold" in found_by.split("+"):
-        notes.append("its checker timed the hold on where the recogniser said rest")
-    if "standing" in found_by.split("+"):
-        notes.append("recognised as a hamstring stretch done standing: the forward bend's held fold")
-    if "hips" in found_by.split("+"):
-        notes.append("recognised as a cobra, but the hips rose and fell with the shoulders: a push-up")
-    if "held" in found_by.split("+"):
-        notes.append("recognised as a pelvic tilt, but the bridge's checker timed the hips held up: the bridge's hold")
-    return "; ".join(notes)
+    tags = found_by.split("+")
+    return "; ".join(text for tag, text in _HOW.items() if tag in tags)
 
 
 def _confidences(segs: list[Segment], times: np.ndarray, proba: np.ndarray,
