@@ -90,13 +90,13 @@ def write(path: Path, frames) -> int:
 
 def analyze_json(video: Path, exercise: str | None, work: Path) -> dict:
     out = work / (video.stem + (f".{exercise}" if exercise else "") + ".json")
-    # A piece's count alone does not depend on recognition: kept. The routine is re-analysed every time (its
-    # landmarks come from the cache), so a new recognition model is measured.
-    if exercise is None or not out.is_file():
-        cmd = [sys.executable, "-m", "posecoach", "analyze", str(video), "-r", str(out), "-q"]
-        if exercise:
-            cmd += ["-e", exercise]
-        subprocess.run(cmd, check=False, cwd=ROOT, capture_output=True)
+    # Every run analyses again (landmarks come from the cache, so this takes seconds): a piece's count alone
+    # does not depend on recognition, but it does on the checkers, and a kept one went stale when they changed.
+    out.unlink(missing_ok=True)  # a failed run must not leave an older result to be read
+    cmd = [sys.executable, "-m", "posecoach", "analyze", str(video), "-r", str(out), "-q"]
+    if exercise:
+        cmd += ["-e", exercise]
+    subprocess.run(cmd, check=False, cwd=ROOT, capture_output=True)
     return json.loads(out.read_text())
 
 

@@ -95,7 +95,9 @@ def knee_drop(body: Body, side: str) -> float:
     above/the feet, they move sideways off the hip-shoulder line. The larger of the two signals wins.
     """
     s = side
-    if body.v(other(s), "knee") < 0.4:  # knees are together in this stretch: both must be seen
+    # knees are together in this stretch: both must be found, but from the side the far knee is reported at
+    # visibility 0.1-0.4 though it follows the near one (at the usual 0.4 a side view read nothing)
+    if body.v(other(s), "knee") < 0.1:
         return float("nan")
     hip, knee, sh = body.p(s, "hip"), body.p(s, "knee"), body.p(s, "shoulder")
     # legs out straight (lying in a T between twists) is the start, whatever the knee height reads
