@@ -35,6 +35,8 @@ from .tuning import DEFAULT_TUNING, CheckerTuning
 
 
 class HoldTimer:
+    LEVEL_EVERY = 8  # frames between two readings of an open hold's level (a median over its trace)
+
     def __init__(self, spec: ExerciseSpec, tuning: CheckerTuning = DEFAULT_TUNING):
         self.spec = spec
         self.tuning = tuning
@@ -54,6 +56,8 @@ class HoldTimer:
         self._speed = 0.0
         self._trace: list[tuple[float, float, bool]] = []  # (t, p, still) of the open hold: its level and noise
         self._still_run = 0.0  # seconds settled in tolerance since the last way out began
+        self._level_at = (0, 0.0)
+        self._opened = (0.0, 0.0)
 
     @property
     def is_open(self) -> bool:
@@ -143,6 +147,8 @@ class HoldTimer:
         self._out_since = None
         self._prev_t = t
         self._trace = [(t, p, True)]
+        self._level_at = (0, p)  # (trace length when the level was last taken, that level)
+        self._opened = (t, p)  # when the hold opened, and the level it opened at
         self._still_run = 0.0
 
     def _announce(self, t: float) -> list[Cue]:
@@ -164,6 +170,30 @@ class HoldTimer:
             self._speed += min(1.0, dt / self.tuning.speed_tau) * ((p - prev[1]) / dt - self._speed)
         return self._speed
 
+    def _deeper(self, t: float, p: float) -> None:
+        """Settled again, soon after opening, well deeper than the hold opened (``hold_deeper``): the opening was a
+        pause on the way in (the approach slowed under ``still_speed`` and went on), and the hold starts where this
+        level settled (a plank straightened a little once in position is not that: it was held).
+        Only while the hold is young (``hold_young``): later, going deeper is easing into the stretch, held."""
+        t0, p0 = self._opened
+        tu = self.tuning
+        if not tu.hold_young or t - t0 > tu.hold_young or p <= p0 + tu.hold_deeper:
+            return
+        self._start = max(self._start, self._settled_since(t, p))
+        self._opened = (t0, p)
+
+    def _level(self) -> float:
+        """The level the open hold is held at: the median progress of its settled frames (of all, if none is) up
+        to where a way out began; recomputed every ``LEVEL_EVERY`` frames, since a long hold's trace is long."""
+        if not self.tuning.hold_fall_back or not self._trace:
+            return 0.0
+        if len(self._trace) - self._level_at[0] >= self.LEVEL_EVERY or self._level_at[0] == 0:
+            until = self._last if self._out_since is None else min(self._last, self._out_since)
+            held = [(p, still) for t, p, still in self._trace if t <= until] or [(self._trace[0][1], True)]
+            ps = [p for p, still in held if still] or [p for p, _ in held]
+            self._level_at = (len(self._trace), float(np.median(ps)))
+        return self._level_at[1]
+
     def _floor(self, ps: list[float]) -> float:
         """The lowest progress still at the level of these settled frames: their median less the band of their own
         noise and sway (``hold_level_sigmas`` robust standard deviations, at least ``hold_level_band``)."""
@@ -173,8 +203,10 @@ class HoldTimer:
 
     def _end_floor(self) -> float:
         """The lowest progress at the level held: the floor of the hold's settled frames (all of them if none was
-        settled) up to its last frame in the zone."""
-        frames = [(p, still) for t, p, still in self._trace if t <= self._last]
+        settled) up to its last frame in the zone, or up to where a way out began (the frames after it, settled
+        at a lower level, must not pull the level held down to meet them)."""
+        until = self._last if self._out_since is None else min(self._last, self._out_since)
+        frames = [(p, still) for t, p, still in self._trace if t <= until]
         return self._floor([p for p, still in frames if still] or [p for p, _ in frames])
 
     def _level_end(self) -> float:
@@ -204,11 +236,15 @@ class HoldTimer:
             if self._out_since is None:
                 self._out_since = self._prev_t
         elif abs(speed) <= sp.still_speed and inside:
+            self._deeper(t, p)
             # settled again in the posture: that was no way out if the person is back at the level held, or has
             # stayed settled for a while at another level in tolerance (moving the arms, easing off a little);
             # the noisy reading of a pose left behind (still now and then, never for long) keeps the way out
             self._still_run += t - self._prev_t if self._prev_t is not None else 0.0
-            if self._out_since is not None and (self._still_run >= sp.min_hold or p >= self._end_floor()):
+            # (not if it fell back under ``hold_fall_back`` of the level held: that is the start position read
+            # inside a threshold that a view inflating the held pose put too low)
+            settled = self._still_run >= sp.min_hold and p >= tu.hold_fall_back * self._level()
+            if self._out_since is not None and (settled or p >= self._end_floor()):
                 self._out_since = None
         else:
             self._still_run = 0.0

@@ -77,8 +77,9 @@ class PoseHold:
         self.o = options
         timer_spec = dataclasses.replace(spec, start=0.0, top=1.0, hold_from=options.hold_from,
                                          hold_exit=options.hold_exit, kind="hold", still_speed=options.still_speed)
+        # (its own exit already follows the level held: hold_fall_back is the key measure's)
         self.timer = HoldTimer(timer_spec, dataclasses.replace(tuning, hold_settle_band=options.settle_band,
-                                                               hold_edges="settle"))
+                                                               hold_edges="settle", hold_fall_back=0.0))
         self.tuning = tuning
         self.reset()
 

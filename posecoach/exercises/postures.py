@@ -58,10 +58,25 @@ def quadruped(body: Body) -> bool:
 
 @posture_fn("kneeling_folded", reads=(*_TRUNK, "both.knee", "both.ankle"))
 def kneeling_folded(body: Body) -> bool:
-    """Child's pose: knees deeply bent, torso forward over the thighs."""
+    """Child's pose: knees deeply bent, torso forward over the thighs.
+
+    Seen from the front, the head or the feet the torso points at the camera, and the image reads it upright;
+    there its incline comes from MediaPipe's world landmarks. The knee angle stays the image's: the knee is
+    hidden under the folded body, and the world estimate of a hidden knee reads it open (130-150 degrees where
+    the image reads 30-90)."""
     s = _best_side(body, "hip", "knee", "ankle")
     knee = joint_angle(body.p(s, "hip"), body.p(s, "knee"), body.p(s, "ankle"))
-    return knee < 95 and torso_incline(body) < 60
+    return knee < 95 and _torso_incline_seen(body) < 60
+
+
+def _torso_incline_seen(body: Body) -> float:
+    """The torso's incline to the floor: from the image, or from the world landmarks (their y axis is the
+    camera's vertical) when the torso points at the camera and its image incline means nothing."""
+    if body.world is None or not body.torso_foreshortened():
+        return torso_incline(body)
+    w = body.world
+    d = (w[11] + w[12]) / 2 - (w[23] + w[24]) / 2  # mid-hip to mid-shoulder
+    return math.degrees(math.atan2(abs(float(d[1])), float(np.hypot(d[0], d[2])) + 1e-9))
 
 
 @posture_fn("standing", reads=_LEGS)

@@ -90,6 +90,20 @@ class CheckerTuning:
     """A still hold may drift this far below the spec's exit threshold (fatigue: a bridge sinking a little) before
     it ends; moving out ends it at once."""
 
+    hold_fall_back: float = 0.6
+    """Settling again in tolerance after a way out began resumes the hold only at or above this share of the
+    level held (the median of its settled frames; progress from the start). 0: off. The spec's exit threshold is
+    a fixed share of the nominal range; a view that reads the held pose far beyond the top (a child's pose seen
+    obliquely: 1.4) also reads the start position inside it (0.5), and the person back on all fours for 10 s
+    was still "holding"."""
+
+    hold_young: float = 3.0
+    """For this many seconds after a hold opens, settling again deeper than it opened (by more than
+    ``hold_deeper``) moves its start to where the deeper level settled: the approach had only slowed. 0: off."""
+    hold_deeper: float = 0.25
+    """...in progress units. Chosen on synth_dev and tune: the approaches that had only slowed went on 0.3-2.0
+    deeper; a real plank straightened by 0.14 once in position, and that was part of its labelled hold."""
+
     hold_level_band: float = 0.03
     """A hold ends at its last frame within this much progress of the level held (the median of its settled
     frames)..."""
