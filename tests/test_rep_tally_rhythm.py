@@ -41,6 +41,28 @@ def test_a_last_rep_cut_off_on_the_way_down_stays_an_attempt():
     assert [r.grade for r in tally.reps if not r.complete] == ["partial"]
 
 
+def _paced_last_rep_cut_at(end: float) -> RepTally:
+    """Reps paced with a rest at home: up 1.5 s, down 1.0 s, every 8 s; the fourth at its top (25.5 s) when the
+    source ends at ``end``. Half the period (4 s) is far longer than the person's own way down."""
+    tally = RepTally(spec())
+    peaks = [peak(1.5 + 8 * i, period=8.0) for i in range(4)]
+    for i in range(3):
+        tally.rule_rep(rep(8.0 * i, end=8.0 * i + 2.5))
+        tally.periodic(peaks[:i + 1], 8.0 * i + 3.0)
+    tally.rule_rep(rep(24.0, complete=False, end=end), at_end=True)
+    tally.periodic(peaks, end)
+    tally.finish(peaks)
+    return tally
+
+
+def test_a_paced_last_rep_counts_once_the_persons_own_way_down_has_passed():
+    assert _paced_last_rep_cut_at(26.6).count == 4  # home 1.0 s after the top on every rep; 1.1 s had passed
+
+
+def test_a_paced_last_rep_cut_before_the_persons_own_way_down_stays_an_attempt():
+    assert _paced_last_rep_cut_at(26.2).count == 3  # 0.7 s after the top: still on the way down
+
+
 def _lost_run(options=None) -> RepTally:
     """Four sure, full-range periodic peaks; the rules counted one of them and saw the others as attempts."""
     tally = RepTally(spec(), options)

@@ -27,8 +27,8 @@ from dataclasses import replace
 from .events import Rep
 from .periodicity import PeriodicRep
 from .spec import ExerciseSpec
-from .tally_rules import (TallyOptions, is_double, is_edge_rep, is_short_of_own, overlap, periodic_runs, promotes,
-                          room_for_a_rep, rules_lost, splits_rule_rep, unclaimed, within)
+from .tally_rules import (TallyOptions, home_by, is_double, is_edge_rep, is_short_of_own, overlap, periodic_runs,
+                          promotes, room_for_a_rep, rules_lost, splits_rule_rep, unclaimed, within)
 
 __all__ = ["RepTally", "TallyOptions"]  # TallyOptions lives with the rules it tunes; imported from here too
 
@@ -191,9 +191,9 @@ class RepTally:
 
     def _returned(self, peak: PeriodicRep, rep: Rep) -> bool:
         """The last rep of a recording, at the top when the source ended: it counts when a sure periodic peak
-        says the person was back home before the last frame (half a period after the top) and the zones only
-        missed it by their lag. Cut off mid-way down, it stays an attempt."""
-        return self._confirms(peak, rep) and peak.peak + 0.5 * peak.period <= rep.end
+        says the person was back home before the last frame (``tally_rules.home_by``) and the zones only missed
+        it by their lag. Cut off mid-way down, it stays an attempt."""
+        return self._confirms(peak, rep) and home_by(peak, self.reps) <= rep.end
 
     def _rescue(self, now: float) -> list[Rep]:
         """Periodic peaks that no rule rep explains count when they belong to a run (``tally_rules.periodic_runs``:
@@ -227,7 +227,7 @@ class RepTally:
                     # the rules lost this rhythm: an attempt they saw here was a rep, and takes its place (the last
                     # one too, if the rhythm says its return was made before the source ended)
                     if ended is not None:
-                        if p.peak + 0.5 * p.period <= ended.end:
+                        if home_by(p, self.reps) <= ended.end:
                             self._ended.remove(ended)
                             out.append(self._count(ended, "both", p, promoted=True))
                         continue

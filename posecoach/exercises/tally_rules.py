@@ -197,6 +197,16 @@ def is_edge_rep(p: PeriodicRep, ruled: list[float], full: float, o: TallyOptions
     return abs(p.period - usual) <= 0.25 * usual and 0.75 * usual <= gap <= 1.25 * usual
 
 
+def home_by(p: PeriodicRep, reps: list[Rep]) -> float:
+    """When the person is back home after the top ``p``: half a period later, or sooner if their own counted reps
+    came home sooner (the median time from top to home over the complete reps the zones saw, two at least).
+    A rep paced with a rest at home has a period much longer than twice its way down (a bird dog: 1 s down, a
+    3.4 s period), and its last rep, back home 1 s after the top when the clip ended, was refused."""
+    downs = sorted(r.end - r.peak for r in reps if r.complete and r.source in ("rules", "both"))
+    own = downs[len(downs) // 2] if len(downs) >= 2 else math.inf
+    return p.peak + min(0.5 * p.period, own)
+
+
 def rules_lost(run: list[PeriodicRep], ruled: list[float], o: TallyOptions) -> bool:
     """Rules that lost the rhythm: a sure run in which the rules counted fewer than ``lost_share`` of the peaks.
     Zones set for one view see a twist filmed from the feet, or a tilt smaller than usual, as an attempt now and
