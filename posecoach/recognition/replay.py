@@ -18,13 +18,24 @@ def run_checker(raw: list[PoseFrame], exercise: str, lo: float, hi: float, smoot
 def run_checker_frames(raw: list[PoseFrame], exercise: str, lo: float, hi: float, smoothing: str,
                        checker_settings: dict | None):
     """``run_checker`` with every frame's ``FrameResult`` too: (result, frames, results)."""
+    result, steps, _ = _replay(raw, exercise, lo, hi, smoothing, checker_settings)
+    return result, len(steps), steps
+
+
+def in_position_share(raw: list[PoseFrame], exercise: str, lo: float, hi: float, smoothing: str,
+                      checker_settings: dict | None):
+    """(the checker's result, the share of the stretch's readable time it spent in the exercise's position)."""
+    result, _, checker = _replay(raw, exercise, lo, hi, smoothing, checker_settings)
+    return result, checker.why.in_position / max(checker.why.readable, 1e-9)
+
+
+def _replay(raw, exercise, lo, hi, smoothing, checker_settings):
     from posecoach.exercises import make_checker
     from posecoach.frame_step import FrameStep
 
-    part = [f for f in raw if lo <= f.timestamp < hi]
     st = FrameStep(make_checker(exercise, **(checker_settings or {})), smoothing)
-    steps = [st(f) for f in part]
-    return st.finish(), len(part), steps
+    steps = [st(f) for f in raw if lo <= f.timestamp < hi]
+    return st.finish(), steps, st.checker
 
 
 def own_zone(hold) -> bool:

@@ -34,8 +34,8 @@ import numpy as np
 
 from posecoach.pose import PoseFrame
 from posecoach.recognition.lookalikes import RELABELLED_FROM, by, relabel_lookalikes
-from posecoach.recognition.model import REST, RecognitionModel, load_model
-from posecoach.recognition.replay import own_zone, run_checker
+from posecoach.recognition.model import OTHER, REST, RecognitionModel, load_model
+from posecoach.recognition.replay import in_position_share, own_zone, run_checker
 from posecoach.recognition.stream import MERGE_REST, MIN_SEGMENT, Segment, segment_decisions
 
 PAD = 1.5  # seconds
@@ -43,6 +43,9 @@ GONE = 1.0  # seconds with nobody in view that end any continuation (the person 
 RESCUE_P = 0.2  # mean probability of an exercise over a rest stretch for its checker to be asked
 RESCUE_REPS = 2
 RESCUE_HOLD = 5.0  # seconds
+RESCUE_RULED = 3  # reps, each counted by a checker's own zones and confirmed by the rhythm, for a stretch alone
+SET_PACE = 2.0  # ... each within this factor of their median duration
+SET_IN_POSITION = 0.8  # ... with the person in the exercise's position for this share of it
 SLIVER = 0.5  # seconds: an idle piece shorter than a decision step left beside a carried-on segment is its own
 
 
@@ -187,14 +190,18 @@ def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarra
             share = {e: float(proba[sel, labels.index(e)].mean()) for e in asked}
             label = next((e for e in asked if share[e] >= RESCUE_P
                           and _counts(raw, e, a, b, smoothing, checker_settings)), None)
+            how = "checker"
+            if label is None:
+                label, how = _explained_by(raw, a, b, labels, smoothing, checker_settings), "zones"
             if label is None:
                 continue
+            share.setdefault(label, float(proba[sel, labels.index(label)].mean()))
             # the rescued stretch runs to the rest's own edge on the side it touches (no sliver of rest is left)
             a = seg.start if a - seg.start < SLIVER else a
             b = seg.end if seg.end - b < SLIVER else b
             if a > t:
                 out.append(replace(seg, start=t, end=a))
-            out.append(Segment(label, a, b, share[label], found_by="checker"))
+            out.append(Segment(label, a, b, share[label], found_by=how))
             t = b
         if t < seg.end:
             out.append(replace(seg, start=t, end=seg.end))
@@ -212,8 +219,42 @@ def _counts(raw: list[PoseFrame], exercise: str, a: float, b: float, smoothing: 
     return reps >= RESCUE_REPS or held >= RESCUE_HOLD
 
 
+def _explained_by(raw: list[PoseFrame], a: float, b: float, labels: tuple[str, ...], smoothing: str,
+                  checker_settings: dict | None) -> str | None:
+    """The exercise whose checker alone explains a stretch no neighbour claims: the person in its position
+    (``SET_IN_POSITION``) doing a set (``_a_set``) of reps counted by its own zones and confirmed by the
+    periodicity counter (source "both"). A small movement the recogniser's synthetic training rarely saw (a
+    pelvic tilt: "rest") is such a stretch. Every reps checker is asked (about 1 ms a frame each), since the
+    recogniser gave no hint. The checkers are lenient: nearly all of them count a squat set, most through the
+    periodicity counter, some even out of position; so only a set in position is evidence, and only when one
+    checker alone sees one (a squat set is one for the squat, lunge, forward bend and back extension: None)."""
+    from posecoach.exercises import get_exercise
+
+    sets = []
+    for e in labels:
+        if e in (REST, OTHER) or get_exercise(e).kind == "hold":
+            continue
+        result, placed = in_position_share(raw, e, a, b, smoothing, checker_settings)
+        ruled = [r for r in result.reps if r.complete and r.source == "both"]
+        if placed >= SET_IN_POSITION and _a_set(ruled):
+            sets.append(e)
+    return sets[0] if len(sets) == 1 else None
+
+
+def _a_set(reps: list) -> bool:
+    """Reps that are a set: at least ``RESCUE_RULED`` of them lasting within ``SET_PACE`` times their median
+    duration either way (one rushed rep does not undo a set). A person kneeling and talking with their hands for
+    40 s gave a back extension's zones three "reps" of 0.5, 21 and 3.4 s: not a set."""
+    d = sorted(r.end - r.start for r in reps)
+    if len(d) < RESCUE_RULED:
+        return False
+    med = d[len(d) // 2]
+    return sum(1 for x in d if med / SET_PACE <= x <= med * SET_PACE) >= RESCUE_RULED
+
+
 # what decided a segment besides the recogniser (its ``found_by`` tags), in words, in this order
 _HOW = {"checker": "a stretch the recogniser called rest was counted by this exercise's checker",
+        "zones": "a stretch the recogniser called rest was counted by this exercise's checker alone, in rhythm",
         "hold": "its checker timed the hold on where the recogniser said rest",
         "standing": "recognised as a hamstring stretch done standing: the forward bend's held fold",
         "hips": "recognised as a cobra, but the hips rose and fell with the shoulders: a push-up",
