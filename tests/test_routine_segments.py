@@ -101,17 +101,30 @@ def test_a_neighbour_whose_checker_counts_nothing_there_does_not_take_the_rest(m
     assert [s.label for s in out] == [REST, "plank"]
 
 
-def test_an_exercise_the_rest_does_not_touch_is_not_asked(model):
-    # Only an exercise the stretch touches is asked for its share: between two empty stretches, a rest stays rest
-    # even where the classifier gave an exercise a fair share (lenient checkers count many exercises' reps). Every
-    # checker is asked whether it alone sees a set in position; a squat set is one for four of them: none wins.
-    raw, _ = generate("squat", reps=6, seed=5, fps=FPS, noise=LandmarkNoise.realistic())
+def _alone_with(raw, shares: dict, labels) -> list[str]:
+    """rescue_rests on one rest stretch (no neighbour) the classifier gave these shares."""
     end = raw[-1].timestamp
-    segs = [Segment(REST, 0.0, end, 0.6)]
     times = np.arange(0.0, end, 0.5)
-    proba = np.zeros((len(times), len(model.labels)))
-    proba[:, model.labels.index(REST)], proba[:, model.labels.index("squat")] = 0.6, 0.4
-    assert [s.label for s in rescue_rests(raw, segs, times, proba, model.labels)] == [REST]
+    proba = np.zeros((len(times), len(labels)))
+    proba[:, labels.index(REST)] = 1.0 - sum(shares.values())
+    for e, p in shares.items():
+        proba[:, labels.index(e)] = p
+    return [s.label for s in rescue_rests(raw, [Segment(REST, 0.0, end, 0.6)], times, proba, labels)]
+
+
+def test_a_set_several_checkers_see_goes_to_the_one_the_classifier_favours(model):
+    # In position, the squat, lunge, forward bend and back extension checkers each see a set in a squat set; the
+    # classifier's share (>= RESCUE_P, twice any other's) says which.
+    raw, _ = generate("squat", reps=6, seed=5, fps=FPS, noise=LandmarkNoise.realistic())
+    assert _alone_with(raw, {"squat": 0.4}, model.labels) == ["squat"]
+
+
+@pytest.mark.parametrize("shares", [{"squat": RESCUE_P - 0.05}, {"squat": 0.3, "lunge": 0.2}, {"pushup": 0.5}])
+def test_a_stretch_between_empty_ones_stays_rest_without_clear_evidence(model, shares):
+    # Too small a share, two shares too close, or the classifier's exercise seeing no set in position (a push-up's
+    # checker in a squat set): lenient checkers count many exercises' reps, so the stretch stays rest.
+    raw, _ = generate("squat", reps=6, seed=5, fps=FPS, noise=LandmarkNoise.realistic())
+    assert _alone_with(raw, shares, model.labels) == [REST]
 
 
 def _as_hamstring(raw):

@@ -28,7 +28,7 @@ tells them apart (``lookalikes.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -192,7 +192,9 @@ def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarra
                           and _counts(raw, e, a, b, smoothing, checker_settings)), None)
             how = "checker"
             if label is None:
-                label, how = _explained_by(raw, a, b, labels, smoothing, checker_settings), "zones"
+                label = _explained_by(raw, a, b, labels, lambda e, sel=sel: float(proba[sel, labels.index(e)].mean()),
+                                      smoothing, checker_settings)
+                how = "zones"
             if label is None:
                 continue
             share.setdefault(label, float(proba[sel, labels.index(label)].mean()))
@@ -219,15 +221,17 @@ def _counts(raw: list[PoseFrame], exercise: str, a: float, b: float, smoothing: 
     return reps >= RESCUE_REPS or held >= RESCUE_HOLD
 
 
-def _explained_by(raw: list[PoseFrame], a: float, b: float, labels: tuple[str, ...], smoothing: str,
-                  checker_settings: dict | None) -> str | None:
+def _explained_by(raw: list[PoseFrame], a: float, b: float, labels: tuple[str, ...],
+                  share: Callable[[str], float], smoothing: str, checker_settings: dict | None) -> str | None:
     """The exercise whose checker alone explains a stretch no neighbour claims: the person in its position
     (``SET_IN_POSITION``) doing a set (``_a_set``) of reps counted by its own zones and confirmed by the
     periodicity counter (source "both"). A small movement the recogniser's synthetic training rarely saw (a
     pelvic tilt: "rest") is such a stretch. Every reps checker is asked (about 1 ms a frame each), since the
     recogniser gave no hint. The checkers are lenient: nearly all of them count a squat set, most through the
     periodicity counter, some even out of position; so only a set in position is evidence, and only when one
-    checker alone sees one (a squat set is one for the squat, lunge, forward bend and back extension: None)."""
+    checker alone sees one, or the classifier's ``share`` of the stretch (its mean probability) is at least
+    ``RESCUE_P`` for one of them and twice that of any other (a squat set is one for the squat, lunge, forward
+    bend and back extension checkers; a push-up set for the push-up, cobra, pelvic tilt and sit-up ones)."""
     from posecoach.exercises import get_exercise
 
     sets = []
@@ -238,7 +242,10 @@ def _explained_by(raw: list[PoseFrame], a: float, b: float, labels: tuple[str, .
         ruled = [r for r in result.reps if r.complete and r.source == "both"]
         if placed >= SET_IN_POSITION and _a_set(ruled):
             sets.append(e)
-    return sets[0] if len(sets) == 1 else None
+    if len(sets) <= 1:
+        return sets[0] if sets else None
+    first, second = sorted(sets, key=share, reverse=True)[:2]
+    return first if share(first) >= RESCUE_P and share(first) >= 2 * share(second) else None
 
 
 def _a_set(reps: list) -> bool:
