@@ -130,3 +130,39 @@ def test_a_hold_opened_after_another_closed_is_not_taken_back_into_it():
     out += h.close()
     (a, b) = [e for e in out if isinstance(e, Hold)]
     assert b.start >= a.end
+
+
+def _fall_back_trace():
+    """Held at 1.4 for 10 s (a view that reads the held pose far beyond the top), back to 0.75 for 10 s (the start
+    position, read inside the zone: 0.75 >= the threshold 0.7), then held at 1.4 again for 8 s, then out."""
+    return (ramp(0.0, 1.4, 1.0) + [1.4] * 300 + ramp(1.4, 0.75, 1.0) + [0.75] * 300 + ramp(0.75, 1.4, 1.0)
+            + [1.4] * 240 + ramp(1.4, 0.0, 1.0) + [0.0] * 30)
+
+
+def test_a_fall_back_to_the_start_read_inside_the_zone_that_ends_the_recording_ends_the_hold():
+    # (a return to the pose after it joins the two holds: the fall back is not closed at once, see _step_settle)
+    p = ramp(0.0, 1.4, 1.0) + [1.4] * 300 + ramp(1.4, 0.75, 1.0) + [0.75] * 300
+    (a0, a1), = holds(p)
+    assert 0.8 <= a0 <= 1.3 and 10.8 <= a1 <= 11.3  # ends where the way down began, not at the end (22 s)
+
+
+def test_without_the_fall_back_rule_the_start_position_was_held():
+    tuning_off = {"hold_fall_back": 0.0}
+    p = _fall_back_trace()
+    h = HoldTimer(spec(kind="hold", full=0.7, target_hold=None, min_hold=0.5, hold_grace=0.4),
+                  dataclasses.replace(DEFAULT_TUNING, hold_edges="settle", **tuning_off))
+    out, speed = [], 0.0
+    for i, v in enumerate(p):
+        if i:
+            speed += min(1.0, (1 / FPS) / 0.1) * ((v - p[i - 1]) * FPS - speed)
+        out += h.step(i / FPS, "left", in_position=True, broken=False, p_hold=float(v), speed=speed)
+    out += h.close()
+    spans = [(x.start, x.end) for x in out if isinstance(x, Hold)]
+    assert len(spans) == 1 and spans[0][1] - spans[0][0] > 25  # one hold through the 10 s on all fours
+
+
+def test_a_young_hold_that_settles_deeper_starts_there_and_its_level_is_the_deeper_one():
+    # a pause at 0.8 for 1 s on the way in, then on to 1.4, held 6 s: the hold starts where 1.4 settled
+    p = ramp(0.0, 0.8, 1.0) + [0.8] * 30 + ramp(0.8, 1.4, 0.5) + [1.4] * 180 + ramp(1.4, 0.0, 1.0) + [0.0] * 30
+    (start, end), = holds(p)
+    assert 2.4 <= start <= 2.8 and 8.3 <= end <= 8.7

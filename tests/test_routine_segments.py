@@ -267,3 +267,18 @@ def test_a_set_called_rest_is_never_given_to_another_exercise(model, exercise, v
     # Where two checkers see a set (a pelvic tilt from an oblique camera is one for the sit-up's zones too), or
     # none does, the stretch stays rest; it never goes to the wrong exercise.
     assert all(label == exercise for label, _ in _called_rest(model, exercise, view, seed))
+
+
+def test_a_rest_touching_an_exercise_never_goes_to_another_one(model):
+    # The tail of a squat set the classifier gave little squat share (0.05) and a lunge share (0.25): it is the
+    # squat's or rest, never a lunge, though the lunge checker sees a set there (nobody changes exercise without
+    # stepping out of it).
+    raw, _ = generate("squat", reps=6, seed=5, fps=FPS, noise=LandmarkNoise.realistic())
+    end = raw[-1].timestamp
+    times = np.arange(0.0, end, 0.5)
+    proba = np.zeros((len(times), len(model.labels)))
+    proba[:, model.labels.index(REST)] = 0.7
+    proba[:, model.labels.index("squat")], proba[:, model.labels.index("lunge")] = 0.05, 0.25
+    out = rescue_rests(raw, [Segment("squat", 0.0, 3.0, 0.9), Segment(REST, 3.0, end, 0.7)], times, proba,
+                       model.labels)
+    assert [s.label for s in out] == ["squat", REST]

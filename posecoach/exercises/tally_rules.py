@@ -199,7 +199,9 @@ def is_edge_rep(p: PeriodicRep, ruled: list[float], full: float, o: TallyOptions
 
 def home_by(p: PeriodicRep, reps: list[Rep]) -> float:
     """When the person is back home after the top ``p``: half a period later, or sooner if their own counted reps
-    came home sooner (the median time from top to home over the complete reps the zones saw, two at least).
+    came home sooner (the median time from the rule counter's top to home over the complete reps it closed, two at
+    least: the spec's zones, the person's learned range and promoted attempts alike; the periodic top may sit a
+    little later than the rule top on a rep paused at the top, which this does not correct).
     A rep paced with a rest at home has a period much longer than twice its way down (a bird dog: 1 s down, a
     3.4 s period), and its last rep, back home 1 s after the top when the clip ended, was refused."""
     downs = sorted(r.end - r.peak for r in reps if r.complete and r.source in ("rules", "both"))

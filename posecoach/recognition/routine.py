@@ -17,9 +17,12 @@ the segment to where that hold ends.
 A stretch called "rest" that touches an exercise segment, with the person in view throughout (nobody changes
 exercise without stepping out of it), is given to that exercise when the classifier gave it ``RESCUE_P`` of the
 probability there and its checker counts reps (``RESCUE_REPS``) or times a hold (``RESCUE_HOLD`` s) in it: the
-start of a set the classifier picked up late. Only a neighbour is asked: the checkers are lenient (most of them
-count a squat set's reps), so a stretch between two empty frames is left as the classifier said. Only holds in
-the exercise's own zone count, not those timed from the whole pose (whose form was not judged).
+start of a set the classifier picked up late; else it stays rest. Only holds in the exercise's own zone count,
+not those timed from the whole pose (whose form was not judged). A stretch that touches no exercise (between two
+empty stretches) goes to an exercise only on stronger evidence, since the checkers are lenient (most of them
+count a squat set's reps): a set of paced reps in that exercise's position that its checker alone sees, or that
+the classifier clearly gives to it among the checkers that see one (``_explained_by``). These are not passed
+through the look-alike rules, which run first.
 Chosen on the tune half (clips and `bench_routine.py --half tune`).
 
 Before them, segments of exercises the classifier confuses with a look-alike are relabelled where the pose
@@ -45,7 +48,7 @@ RESCUE_REPS = 2
 RESCUE_HOLD = 5.0  # seconds
 RESCUE_RULED = 3  # reps, each counted by a checker's own zones and confirmed by the rhythm, for a stretch alone
 SET_PACE = 2.0  # ... each within this factor of their median duration
-SET_IN_POSITION = 0.8  # ... with the person in the exercise's position for this share of it
+SET_IN_POSITION = 0.8  # ... with the person in the exercise's position for this share of its readable time
 SLIVER = 0.5  # seconds: an idle piece shorter than a decision step left beside a carried-on segment is its own
 
 
@@ -171,7 +174,8 @@ def _join(segs: list[Segment]) -> list[Segment]:
 def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarray, proba: np.ndarray,
                  labels: tuple[str, ...], smoothing: str = "one_euro",
                  checker_settings: dict | None = None) -> list[Segment]:
-    """Segments with the rest stretches next to an exercise that its checker counts given to it (module doc)."""
+    """Segments with the rest stretches next to an exercise that its checker counts given to it, and those next
+    to none given to the exercise whose checker sees a set there (module doc)."""
     out: list[Segment] = []
     for i, seg in enumerate(segments):
         if seg.label != REST:
@@ -191,7 +195,7 @@ def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarra
             label = next((e for e in asked if share[e] >= RESCUE_P
                           and _counts(raw, e, a, b, smoothing, checker_settings)), None)
             how = "checker"
-            if label is None:
+            if label is None and not asked:  # a stretch touching an exercise is its or stays rest (module doc)
                 label = _explained_by(raw, a, b, labels, lambda e, sel=sel: float(proba[sel, labels.index(e)].mean()),
                                       smoothing, checker_settings)
                 how = "zones"
@@ -230,8 +234,9 @@ def _explained_by(raw: list[PoseFrame], a: float, b: float, labels: tuple[str, .
     recogniser gave no hint. The checkers are lenient: nearly all of them count a squat set, most through the
     periodicity counter, some even out of position; so only a set in position is evidence, and only when one
     checker alone sees one, or the classifier's ``share`` of the stretch (its mean probability) is at least
-    ``RESCUE_P`` for one of them and twice that of any other (a squat set is one for the squat, lunge, forward
-    bend and back extension checkers; a push-up set for the push-up, cobra, pelvic tilt and sit-up ones)."""
+    ``RESCUE_P`` for one of them and twice that of any other that sees one (a squat set is one for the squat,
+    lunge, forward bend and back extension checkers; a push-up set for the push-up, cobra, pelvic tilt and sit-up
+    ones)."""
     from posecoach.exercises import get_exercise
 
     sets = []
@@ -261,7 +266,7 @@ def _a_set(reps: list) -> bool:
 
 # what decided a segment besides the recogniser (its ``found_by`` tags), in words, in this order
 _HOW = {"checker": "a stretch the recogniser called rest was counted by this exercise's checker",
-        "zones": "a stretch the recogniser called rest was counted by this exercise's checker alone, in rhythm",
+        "zones": "a stretch the recogniser called rest held a set of paced reps in this exercise's position",
         "hold": "its checker timed the hold on where the recogniser said rest",
         "standing": "recognised as a hamstring stretch done standing: the forward bend's held fold",
         "hips": "recognised as a cobra, but the hips rose and fell with the shoulders: a push-up",

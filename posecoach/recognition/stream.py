@@ -44,7 +44,8 @@ class Segment:
     end: float
     confidence: float  # mean probability of the label over the segment's decisions
     # what decided it, "+"-joined when a segment was joined from parts (recognition/routine.py): "classifier";
-    # "checker" (a stretch the classifier called rest, counted by this exercise's checker); "hold" (carried on over
+    # "checker" (a stretch the classifier called rest, counted by this exercise's checker); "zones" (a stretch the
+    # recogniser called rest, touching no exercise, where this exercise's checker saw a set); "hold" (carried on over
     # a hold its checker still timed); "standing", "hips", "held" (relabelled by a look-alike rule, lookalikes.py)
     found_by: str = "classifier"
 
