@@ -17,14 +17,15 @@ def peak(t, conf=1.0, prom=0.9, key=1.0, period=4.0):
     return PeriodicRep(peak=t, period=period, confidence=conf, channel="key", prominence=prom, key_range=key)
 
 
-def _last_rep_cut_at(end: float) -> RepTally:
-    """Three reps every 4 s, then a fourth at its top (13.5 s) when the source ends at ``end``."""
+def _last_rep_cut_at(end: float, every: float = 4.0, down: float = 1.5) -> RepTally:
+    """Three reps every ``every`` s (up 1.5 s, home ``down`` s after the top), then a fourth at its top when the
+    source ends at ``end``. Default: every 4 s, the fourth's top at 13.5 s."""
     tally = RepTally(spec())
-    peaks = [peak(1.5 + 4 * i) for i in range(4)]
+    peaks = [peak(1.5 + every * i, period=every) for i in range(4)]
     for i in range(3):
-        tally.rule_rep(rep(4.0 * i))
-        tally.periodic(peaks[:i + 1], 4.0 * i + 3.0)
-    tally.rule_rep(rep(12.0, complete=False, end=end), at_end=True)
+        tally.rule_rep(rep(every * i, end=every * i + 1.5 + down))
+        tally.periodic(peaks[:i + 1], every * i + 3.0)
+    tally.rule_rep(rep(3 * every, complete=False, end=end), at_end=True)
     tally.periodic(peaks, end)
     tally.finish(peaks)
     return tally
@@ -44,15 +45,7 @@ def test_a_last_rep_cut_off_on_the_way_down_stays_an_attempt():
 def _paced_last_rep_cut_at(end: float) -> RepTally:
     """Reps paced with a rest at home: up 1.5 s, down 1.0 s, every 8 s; the fourth at its top (25.5 s) when the
     source ends at ``end``. Half the period (4 s) is far longer than the person's own way down."""
-    tally = RepTally(spec())
-    peaks = [peak(1.5 + 8 * i, period=8.0) for i in range(4)]
-    for i in range(3):
-        tally.rule_rep(rep(8.0 * i, end=8.0 * i + 2.5))
-        tally.periodic(peaks[:i + 1], 8.0 * i + 3.0)
-    tally.rule_rep(rep(24.0, complete=False, end=end), at_end=True)
-    tally.periodic(peaks, end)
-    tally.finish(peaks)
-    return tally
+    return _last_rep_cut_at(end, every=8.0, down=1.0)
 
 
 def test_a_paced_last_rep_counts_once_the_persons_own_way_down_has_passed():
