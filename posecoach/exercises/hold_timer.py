@@ -35,8 +35,6 @@ from .tuning import DEFAULT_TUNING, CheckerTuning
 
 
 class HoldTimer:
-    LEVEL_EVERY = 8  # frames between two readings of an open hold's level (a median over its trace)
-
     def __init__(self, spec: ExerciseSpec, tuning: CheckerTuning = DEFAULT_TUNING):
         self.spec = spec
         self.tuning = tuning
@@ -56,7 +54,7 @@ class HoldTimer:
         self._speed = 0.0
         self._trace: list[tuple[float, float, bool]] = []  # (t, p, still) of the open hold: its level and noise
         self._still_run = 0.0  # seconds settled in tolerance since the last way out began
-        self._level_at = (0, 0.0)
+        self._level_at: tuple[float | None, float] = (None, 0.0)  # (the frames it was taken up to, the level)
         self._opened = (0.0, 0.0)
 
     @property
@@ -147,7 +145,7 @@ class HoldTimer:
         self._out_since = None
         self._prev_t = t
         self._trace = [(t, p, True)]
-        self._level_at = (0, p)  # (trace length when the level was last taken, that level)
+        self._level_at = (None, p)
         self._opened = (t, p)  # when the hold opened, and the level it opened at
         self._still_run = 0.0
 
@@ -184,16 +182,22 @@ class HoldTimer:
         # (the live clock restarts from the deeper level; the pause's frames stay in the trace the level is taken
         # from: dropping them was tried, and a noise spike then set the level of a synthetic hip stretch too high)
 
+    def _held(self) -> list[float]:
+        """Progress of the hold's settled frames (all of them if none was settled) up to its last frame in the
+        zone, or up to where a way out began (the frames after it, settled at a lower level, are not the level
+        held)."""
+        until = self._last if self._out_since is None else min(self._last, self._out_since)
+        frames = [(p, still) for t, p, still in self._trace if t <= until]
+        return [p for p, still in frames if still] or [p for p, _ in frames]
+
     def _level(self) -> float:
-        """The level the open hold is held at: the median progress of its settled frames (of all, if none is) up
-        to where a way out began; recomputed every ``LEVEL_EVERY`` frames, since a long hold's trace is long."""
+        """The level the open hold is held at: the median of ``_held``. Asked only during a way out, whose frames
+        it ignores, so it is taken once per way out (a long hold's trace is long)."""
         if not self.tuning.hold_fall_back or not self._trace:
             return 0.0
-        if len(self._trace) - self._level_at[0] >= self.LEVEL_EVERY or self._level_at[0] == 0:
-            until = self._last if self._out_since is None else min(self._last, self._out_since)
-            held = [(p, still) for t, p, still in self._trace if t <= until] or [(self._trace[0][1], True)]
-            ps = [p for p, still in held if still] or [p for p, _ in held]
-            self._level_at = (len(self._trace), float(np.median(ps)))
+        until = min(self._last, self._out_since) if self._out_since is not None else self._last
+        if self._level_at[0] != until:
+            self._level_at = (until, float(np.median(self._held() or [self._trace[0][1]])))
         return self._level_at[1]
 
     def _floor(self, ps: list[float]) -> float:
@@ -204,12 +208,9 @@ class HoldTimer:
         return level - max(self.tuning.hold_level_band, self.tuning.hold_level_sigmas * sigma)
 
     def _end_floor(self) -> float:
-        """The lowest progress at the level held: the floor of the hold's settled frames (all of them if none was
-        settled) up to its last frame in the zone, or up to where a way out began (the frames after it, settled
-        at a lower level, must not pull the level held down to meet them)."""
-        until = self._last if self._out_since is None else min(self._last, self._out_since)
-        frames = [(p, still) for t, p, still in self._trace if t <= until]
-        return self._floor([p for p, still in frames if still] or [p for p, _ in frames])
+        """The lowest progress at the level held: the floor of ``_held`` (frames after a way out began, settled at
+        a lower level, must not pull the level held down to meet them)."""
+        return self._floor(self._held())
 
     def _level_end(self) -> float:
         """The last frame of the hold, up to its last frame in the zone, still at the level held."""
@@ -249,9 +250,10 @@ class HoldTimer:
             # closed at once (a review's probe: the live clock runs on, and a return to the pose joins the two).
             # Closing it at once was tried: with realistic noise the level of a young hold is inflated by spikes,
             # and a real hip stretch held at 0.7 of a 1.24 level was cut after 3 s (synthetic oracle).
-            settled = self._still_run >= sp.min_hold and p >= tu.hold_fall_back * self._level()
-            if self._out_since is not None and (settled or p >= self._end_floor()):
-                self._out_since = None
+            if self._out_since is not None:
+                settled = self._still_run >= sp.min_hold and p >= tu.hold_fall_back * self._level()
+                if settled or p >= self._end_floor():
+                    self._out_since = None
         else:
             self._still_run = 0.0
         self._prev_t = t

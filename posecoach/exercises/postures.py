@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from ..geometry import joint_angle, segment_angle
-from .body import SIDES, Body
+from .body import SIDES, Body, lm
 from .named import posture_fn
 
 _TRUNK = ("both.shoulder", "both.hip")
@@ -75,7 +75,8 @@ def _torso_incline_seen(body: Body) -> float:
     if body.world is None or not body.torso_foreshortened():
         return torso_incline(body)
     w = body.world
-    d = (w[11] + w[12]) / 2 - (w[23] + w[24]) / 2  # mid-hip to mid-shoulder
+    mid = {part: (w[lm("left", part)] + w[lm("right", part)]) / 2 for part in ("shoulder", "hip")}
+    d = mid["shoulder"] - mid["hip"]
     return math.degrees(math.atan2(abs(float(d[1])), float(np.hypot(d[0], d[2])) + 1e-9))
 
 

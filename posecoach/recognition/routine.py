@@ -191,17 +191,19 @@ def rescue_rests(raw: list[PoseFrame], segments: list[Segment], times: np.ndarra
                 asked.append(segments[i - 1].label)
             if i + 1 < len(segments) and segments[i + 1].is_exercise and seg.end - b < SLIVER:
                 asked.append(segments[i + 1].label)
-            share = {e: float(proba[sel, labels.index(e)].mean()) for e in asked}
+            def mean_p(e: str, sel=sel) -> float:  # the classifier's share of this stretch for exercise e
+                return float(proba[sel, labels.index(e)].mean())
+
+            share = {e: mean_p(e) for e in asked}
             label = next((e for e in asked if share[e] >= RESCUE_P
                           and _counts(raw, e, a, b, smoothing, checker_settings)), None)
             how = "checker"
             if label is None and not asked:  # a stretch touching an exercise is its or stays rest (module doc)
-                label = _explained_by(raw, a, b, labels, lambda e, sel=sel: float(proba[sel, labels.index(e)].mean()),
-                                      smoothing, checker_settings)
+                label = _explained_by(raw, a, b, labels, mean_p, smoothing, checker_settings)
                 how = "zones"
             if label is None:
                 continue
-            share.setdefault(label, float(proba[sel, labels.index(label)].mean()))
+            share.setdefault(label, mean_p(label))
             # the rescued stretch runs to the rest's own edge on the side it touches (no sliver of rest is left)
             a = seg.start if a - seg.start < SLIVER else a
             b = seg.end if seg.end - b < SLIVER else b
