@@ -84,17 +84,25 @@ def test_start_runs_a_whole_session_in_the_window(tmp_path):
     proc = None
     shots = {}
 
-    def shot(name, wait_for_picture=False):
+    def shot(name, until=None, timeout=0.0):
+        """A screenshot of the window; with ``until``, taken again until the picture shows what it should (the
+        screen of a phase can take a moment to appear: the first one waits for the model's start-up, and on a
+        loaded machine the window may still be drawing the previous picture)."""
         time.sleep(0.6)  # let the window draw the new screen
-        img = _screenshot(env, tmp_path / f"start_{name}.png")
-        deadline = time.time() + 150  # the first picture waits for the model's start-up on a loaded machine
-        while wait_for_picture and time.time() < deadline and \
-                len(np.unique(img[:720:3, :960:3].reshape(-1, 3), axis=0)) < 300:
-            time.sleep(0.5)
-            img = _screenshot(env, tmp_path / f"start_{name}.png")
+        img = _screenshot(env, tmp_path / f"start_{name}.png")[:720, :960]
+        deadline = time.time() + timeout
+        while until is not None and not until(img) and time.time() < deadline:
+            time.sleep(0.3)
+            img = _screenshot(env, tmp_path / f"start_{name}.png")[:720, :960]
         _keep(tmp_path / f"start_{name}.png")
-        shots[name] = img[:720, :960]
-        return shots[name]
+        shots[name] = img
+        return img
+
+    def blue_frame(img):
+        return (np.abs(img.astype(int) - (235, 160, 40)).max(axis=2) < 30).sum()
+
+    def green_frame(img):
+        return (np.abs(img.astype(int) - (80, 200, 60)).max(axis=2) < 30).sum()
 
     try:
         proc = subprocess.Popen([sys.executable, "-m", "posecoach", "start", str(prog), "--camera", str(video),
@@ -102,16 +110,16 @@ def test_start_runs_a_whole_session_in_the_window(tmp_path):
                                  "--plan-seconds", "3", "--summary-seconds", "60"],
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         _wait_for(sess, _phase_is("pain_before"), "the pain check-in", proc, timeout=240)
-        pain = shot("1_pain_before", wait_for_picture=True)
-        blue = np.abs(pain.astype(int) - (235, 160, 40)).max(axis=2) < 30
-        assert blue.sum() > 1000, "the PAIN CHECK card's blue frame is on screen"
+        # The card stays until a key is pressed, so the test may wait for it (150 s: the model's start-up on a
+        # loaded machine comes first).
+        pain = shot("1_pain_before", until=lambda im: blue_frame(im) > 1000, timeout=150)
+        assert blue_frame(pain) > 1000, "the PAIN CHECK card's blue frame is on screen"
         _press(env, "2")
         _wait_for(sess, _phase_is("plan"), "today's plan", proc, timeout=30)
         shot("2_plan")
         _wait_for(sess, _phase_is("demo"), "the demonstration", proc, timeout=60)
-        demo = shot("3_demo")
-        green = np.abs(demo.astype(int) - (80, 200, 60)).max(axis=2) < 30
-        assert green.sum() > 300, "the demonstration clip's green frame is on screen"
+        demo = shot("3_demo", until=lambda im: green_frame(im) > 300, timeout=3.0)  # the demonstration lasts 5 s
+        assert green_frame(demo) > 300, "the demonstration clip's green frame is on screen"
         _wait_for(sess, _phase_is("exercise"), "the first set", proc, timeout=60)
         _wait_for(sess, lambda ev: any(e.get("type") == "Rep" for e in ev), "the first rep", proc, timeout=120)
         shot("4_counting")
@@ -173,11 +181,15 @@ def test_start_asks_to_switch_when_another_exercise_of_today_is_done(tmp_path):
         _wait_for(sess, _phase_is("exercise"), "the squat set", proc, timeout=240)
         _wait_for(sess, lambda ev: any(e.get("type") == "SwitchOffer" for e in ev), "the question", proc,
                   timeout=120)
-        time.sleep(0.8)  # let the window draw it
-        path = tmp_path / "start_switch_question.png"
-        img = _screenshot(env, path)[:720, :960]
+        # The question stays until answered; on a loaded machine the window may still show the picture before it.
+        path, deadline = tmp_path / "start_switch_question.png", time.time() + 10
+        while True:
+            time.sleep(0.5)
+            img = _screenshot(env, path)[:720, :960]
+            amber = np.abs(img.astype(int) - (0, 180, 255)).max(axis=2) < 30
+            if amber.sum() > 2000 or time.time() > deadline:
+                break
         _keep(path)
-        amber = np.abs(img.astype(int) - (0, 180, 255)).max(axis=2) < 30
         assert amber.sum() > 2000, "the amber question panel is on screen"
         assert amber[360:].sum() > 0.9 * amber.sum(), "along the bottom, the person stays in view"
         _press(env, "y")
