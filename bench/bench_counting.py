@@ -59,7 +59,7 @@ def dev_items(videos: Path, half: str) -> list[dict]:
             continue
         out.append({"set": half, "clip": lab["clip"], "video": videos / lab["clip"], "exercise": lab["exercise"],
                     "view": lab["view"], "kind": kind, "true_reps": lab["reps"],
-                    "true_hold": sum(e - s for s, e in lab["holds"])})
+                    "true_partial": lab.get("partial_reps", 0), "true_hold": sum(e - s for s, e in lab["holds"])})
     return out
 
 
@@ -72,6 +72,7 @@ def synth_items(folder: Path, name: str = "synth") -> list[dict]:
         kind = "reps" if c["kind"] in ("reps", "mixed") and c["truth_reps"] > 0 else "hold"
         out.append({"set": name, "clip": c["id"], "video": Path(c["video"]), "exercise": c["exercise"],
                     "view": f"{c['view']}/{c['camera_height']}", "kind": kind, "true_reps": c["truth_reps"],
+                    "true_partial": c.get("truth_partial_reps", 0),
                     "true_hold": c["truth_hold_s"], "detection": c.get("detection_rate", math.nan),
                     "range_scale": c.get("range_scale"), "tempo": c.get("tempo")})
     return out
@@ -87,7 +88,7 @@ def run(item: dict, frames, mode: str) -> dict:
     t0 = time.perf_counter()
     result = checker.finish()
     costs[-1] += time.perf_counter() - t0
-    return {"reps": result.complete_reps, "hold": result.hold_seconds, "costs": costs,
+    return {"reps": result.complete_reps, "partial": result.partial_reps, "hold": result.hold_seconds, "costs": costs,
             "sources": [r.source for r in result.reps if r.complete]}
 
 
@@ -103,6 +104,7 @@ def evaluate(items: list[dict]) -> tuple[list[dict], list[dict]]:
             r = run(it, frames, mode)
             row[mode] = r["reps"] if it["kind"] == "reps" else r["hold"]
             row[f"{mode}_ms"] = r["costs"]
+            row[f"{mode}_partial"] = r["partial"]
             if mode == "fused":
                 row["sources"] = r["sources"]
         rows.append(row)
@@ -155,6 +157,22 @@ def table(groups: dict[str, list[dict]], title: str) -> list[str]:
     return out + [""]
 
 
+def attempts_table(groups: dict[str, list[dict]]) -> list[str]:
+    """Attempts (partial reps) on the rep clips, fused counting: the count of attempts against the truth's."""
+    out = ["### Attempts (partial reps, fused counting)", "",
+           "| set | rep clips | attempts exact | clips with attempts over / under the truth | attempts: truth / found |",
+           "|---|---:|---|---|---|"]
+    for name, rows in groups.items():
+        rc = [r for r in rows if r["kind"] == "reps" and "fused_partial" in r]
+        if not rc:
+            continue
+        err = [r["fused_partial"] - r.get("true_partial", 0) for r in rc]
+        out.append(f"| {name} | {len(rc)} | {_pct(sum(e == 0 for e in err) / len(rc))} | "
+                   f"{sum(e > 0 for e in err)} / {sum(e < 0 for e in err)} | "
+                   f"{sum(r.get('true_partial', 0) for r in rc)} / {sum(r['fused_partial'] for r in rc)} |")
+    return out + [""]
+
+
 def markdown(rows: list[dict], missing: list[dict], argv: list[str]) -> str:
     by_set = defaultdict(list)
     for r in rows:
@@ -165,6 +183,7 @@ def markdown(rows: list[dict], missing: list[dict], argv: list[str]) -> str:
            "from the landmark cache. *tune*: the dev clips rules and parameters were chosen on; *check*: dev clips "
            "from other source repositories, not tuned on; *synth*: the rendered stress set, not tuned on.", ""]
     out += table(dict(by_set), "By set")
+    out += attempts_table(dict(by_set))
     for s in by_set:
         out += table({f"{s}: {ex}": [r for r in by_set[s] if r["exercise"] == ex]
                       for ex in sorted({r["exercise"] for r in by_set[s]})}, f"{s}, by exercise")
@@ -201,7 +220,7 @@ def before_after(rows: list[dict], before: list[dict], before_cmd: str) -> list[
     out = ["## Before and after (fused counting)", "",
            f"Before: `{before_cmd}` (rows in the JSON it wrote); after: this checkout. Same clips, same landmarks.",
            "", "| set | rep clips | exact: before -> after | within one | MAE | 0 counts (truth >= 3) | "
-           "hold clips within 15 % |", "|---|---:|---|---|---|---|---|"]
+           "hold clips within 15 % | attempts found (truth) |", "|---|---:|---|---|---|---|---|---|"]
     sets = list(dict.fromkeys(r["set"] for r in rows))
     for s in sets:
         now = [r for r in rows if r["set"] == s and (s, r["clip"]) in old]
@@ -210,21 +229,32 @@ def before_after(rows: list[dict], before: list[dict], before_cmd: str) -> list[
             continue
         a, b = scores(was, "fused"), scores(now, "fused")
         hold = f"{a['hold_ok']} -> {b['hold_ok']} of {b['hold_clips']}" if b["hold_clips"] else "-"
+        tries = "-"
+        if all("fused_partial" in r for r in was + now):
+            rc = [(w, n) for w, n in zip(was, now) if n["kind"] == "reps"]
+            tries = (f"{sum(w['fused_partial'] for w, _ in rc)} -> {sum(n['fused_partial'] for _, n in rc)} "
+                     f"({sum(n.get('true_partial', 0) for _, n in rc)})")
         out.append(f"| {s} | {b['rep_clips']} | {_pct(a['exact'])} -> {_pct(b['exact'])} | "
                    f"{_pct(a['within_one'])} -> {_pct(b['within_one'])} | {a['mae']:.2f} -> {b['mae']:.2f} | "
-                   f"{a['zeros']} -> {b['zeros']} | {hold} |")
+                   f"{a['zeros']} -> {b['zeros']} | {hold} | {tries} |")
     out += ["", "| set | clip | exercise | view | truth | before | after |", "|---|---|---|---|---:|---:|---:|"]
     for r in rows:
         o = old.get((r["set"], r["clip"]))
-        if o is None or o["fused"] == r["fused"]:
+        if o is None or (o["fused"] == r["fused"] and o.get("fused_partial") == r.get("fused_partial")):
             continue
         if r["kind"] == "reps":
-            out.append(f"| {r['set']} | {r['clip']} | {r['exercise']} | {r['view']} | {r['true_reps']} | "
-                       f"{o['fused']} | {r['fused']} |")
+            out.append(f"| {r['set']} | {r['clip']} | {r['exercise']} | {r['view']} | "
+                       f"{_reps(r['true_reps'], r.get('true_partial'))} | {_reps(o['fused'], o.get('fused_partial'))} | "
+                       f"{_reps(r['fused'], r.get('fused_partial'))} |")
         else:
             out.append(f"| {r['set']} | {r['clip']} | {r['exercise']} | {r['view']} | {r['true_hold']:.1f} s | "
                        f"{o['fused']:.1f} s | {r['fused']:.1f} s |")
     return out + [""]
+
+
+def _reps(n: int, attempts: int | None) -> str:
+    """A rep count with its attempts, when the rows have them (older --json rows do not)."""
+    return f"{n}" if attempts is None else f"{n} + {attempts} attempts"
 
 
 def _count(xs):

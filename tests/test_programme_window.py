@@ -65,6 +65,16 @@ def _press(env: dict, k: str) -> None:
     subprocess.run(["xdotool", "key", "--window", win[0], k], env=env, check=True, timeout=10)
 
 
+def _seen(img: np.ndarray, env: dict) -> str:
+    """What was on screen instead, for a failure's message (CI keeps no screenshots): the window's place and size,
+    the number of colours, and the commonest ones (BGR)."""
+    geo = subprocess.run(["xdotool", "search", "--name", "^posecoach$", "getwindowgeometry"], env=env,
+                         capture_output=True, text=True).stdout.replace("\n", " ").strip()
+    colours, counts = np.unique(img[::4, ::4].reshape(-1, 3), axis=0, return_counts=True)
+    top = [tuple(int(v) for v in colours[i]) for i in np.argsort(counts)[::-1][:5]]
+    return f"on screen: {len(colours)} colours, commonest {top}; window: {geo or 'none'}"
+
+
 def _stop(proc, xvfb) -> None:
     if proc is not None and proc.poll() is None:
         proc.kill()
@@ -113,13 +123,13 @@ def test_start_runs_a_whole_session_in_the_window(tmp_path):
         # The card stays until a key is pressed, so the test may wait for it (150 s: the model's start-up on a
         # loaded machine comes first).
         pain = shot("1_pain_before", until=lambda im: blue_frame(im) > 1000, timeout=150)
-        assert blue_frame(pain) > 1000, "the PAIN CHECK card's blue frame is on screen"
+        assert blue_frame(pain) > 1000, f"the PAIN CHECK card's blue frame is not on screen; {_seen(pain, env)}"
         _press(env, "2")
         _wait_for(sess, _phase_is("plan"), "today's plan", proc, timeout=30)
         shot("2_plan")
         _wait_for(sess, _phase_is("demo"), "the demonstration", proc, timeout=60)
         demo = shot("3_demo", until=lambda im: green_frame(im) > 300, timeout=3.0)  # the demonstration lasts 5 s
-        assert green_frame(demo) > 300, "the demonstration clip's green frame is on screen"
+        assert green_frame(demo) > 300, f"the demonstration's green frame is not on screen; {_seen(demo, env)}"
         _wait_for(sess, _phase_is("exercise"), "the first set", proc, timeout=60)
         _wait_for(sess, lambda ev: any(e.get("type") == "Rep" for e in ev), "the first rep", proc, timeout=120)
         shot("4_counting")
@@ -181,8 +191,9 @@ def test_start_asks_to_switch_when_another_exercise_of_today_is_done(tmp_path):
         _wait_for(sess, _phase_is("exercise"), "the squat set", proc, timeout=240)
         _wait_for(sess, lambda ev: any(e.get("type") == "SwitchOffer" for e in ev), "the question", proc,
                   timeout=120)
-        # The question stays until answered; on a loaded machine the window may still show the picture before it.
-        path, deadline = tmp_path / "start_switch_question.png", time.time() + 10
+        # The question stays until answered (15 s of video); on a loaded machine the window may still show the
+        # picture before it.
+        path, deadline = tmp_path / "start_switch_question.png", time.time() + 14
         while True:
             time.sleep(0.5)
             img = _screenshot(env, path)[:720, :960]
@@ -190,7 +201,7 @@ def test_start_asks_to_switch_when_another_exercise_of_today_is_done(tmp_path):
             if amber.sum() > 2000 or time.time() > deadline:
                 break
         _keep(path)
-        assert amber.sum() > 2000, "the amber question panel is on screen"
+        assert amber.sum() > 2000, f"the amber question panel is not on screen; {_seen(img, env)}"
         assert amber[360:].sum() > 0.9 * amber.sum(), "along the bottom, the person stays in view"
         _press(env, "y")
         _wait_for(sess, lambda ev: any(e.get("type") == "ExerciseSwitch" for e in ev), "the switch", proc, timeout=30)

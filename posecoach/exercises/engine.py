@@ -8,6 +8,7 @@ One ``Checker`` follows one ``ExerciseSpec`` by composing parts that each do one
   ``RuleRepCounter``  setup phase, then the rep machine with hysteresis on p (complete reps, partial attempts)
   ``PeriodicityCounter`` reps as peaks of periodic whole-body motion, with no zones (a peer of the rule counter)
   ``RepTally``        which reps count: both counters' evidence fused, each rep saying who counted it
+  ``AttemptFinder``   half-way reps between counted ones, judged against the person's own reps
   ``FaultMonitor``    the spec's fault rules, tempo faults, and how often a fault is said
   ``HoldTimer``       time in the target posture, inside tolerance and still
   ``CueBoard``        which cue is on screen
@@ -32,6 +33,7 @@ from .fault_monitor import FaultMonitor, FaultPhase
 from .guards import isnan
 from .hold_timer import HoldTimer
 from .key_signal import KeySignal, SignalSample
+from .attempts import AttemptFinder
 from .own_range import OwnRangeCounter
 from .pacing import MovementPhase
 from .periodicity import PeriodicityCounter, PeriodicityOptions
@@ -71,6 +73,7 @@ class Checker:
         self.periodic = PeriodicityCounter(PeriodicityOptions(alternating=sp.one_sided))
         self.tally = RepTally(sp, mode=counting)
         self.own = OwnRangeCounter(sp, tuning)  # the zones on the person's learned range (fused counting only)
+        self.attempts = AttemptFinder(sp)  # half-way reps judged on the person's own reps (fused counting only)
         self.faults = FaultMonitor(sp, tuning)
         self.hold_timer = HoldTimer(sp, tuning)
         # a hold exercise's stays at the person's own, smaller depth (only where the spec's zone saw none)
@@ -99,7 +102,7 @@ class Checker:
         self._view_problem = ""
         self._fallback_said = False
         for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic, self.tally,
-                     self.faults, self.hold_timer, self.cues, self.movement, self.why):
+                     self.attempts, self.faults, self.hold_timer, self.cues, self.movement, self.why):
             part.reset()
         for part in (self.shallow, self.pose_hold):
             if part is not None:
@@ -163,6 +166,7 @@ class Checker:
         self._frames_in_position += bool(in_position)
         self._emit_counted(self.counter.step(t, dt, gap, sample.p, sample.speed, in_position, side))
         if self._own_listens:
+            self.attempts.step(t, sample.p, in_position, side)
             for rep in self.own.step(t, dt, gap, sample.p, sample.speed, in_position, side):
                 self._emit_reps(self.tally.own_rep(rep, self.own.refused))
         self._judge_faults(body, t, side, sample)
@@ -187,9 +191,11 @@ class Checker:
         self.periodic.finish()
         self._emit_reps(self.tally.periodic(self.periodic.reps, t, self.periodic.period, self.periodic.strength))
         self._emit_reps(self.tally.finish(self.periodic.reps))
-        # the tally's list is the record (it knows which reps periodic motion supported afterwards), numbered in
-        # the order they happened (live, a rep rescued late is announced after a later one)
-        reps = sorted(self.tally.reps, key=lambda r: r.start)
+        if self._own_listens:
+            self._emit_reps(self.attempts.decide(self.tally.seen(), t, final=True))
+        # the tally's list (it knows which reps periodic motion supported afterwards) and the attempts found on the
+        # person's range are the record, numbered in the order they happened (a rep rescued late was said late)
+        reps = self.attempts.record(self.tally.reps)
         n = 0
         for i, r in enumerate(reps):
             if r.complete:
@@ -311,6 +317,8 @@ class Checker:
             if rep.complete:
                 self._emit([Cue(rep.end if rep.source != "periodicity" else self.t, str(rep.index), "count",
                                 COUNT_CUE_PRIORITY)])
+                if self._own_listens:  # the gap before this rep can be judged now
+                    self._emit_reps(self.attempts.decide(self.tally.seen(), rep.end))
 
     def _judge_faults(self, body: Body, t: float, side: str, sample: SignalSample) -> None:
         rep = self.counter.rep
@@ -332,6 +340,7 @@ class Checker:
         self.own.counter.cut(t, self.signal.p)
         self.signal.cut()
         self.periodic.cut()
+        self.attempts.cut(t)
 
     def _missing(self, t: float) -> None:
         """A frame without a usable pose: after a grace, an open hold closes; after a longer one the rep under

@@ -21,7 +21,8 @@ class Rep:
     faults: tuple[str, ...] = ()  # FormFault codes seen during the rep
     range_of_motion: float = float("nan")  # degrees (or normalised units) travelled by the key measure
     # which counter counted it: "rules" (the exercise's zones), "periodicity" (periodic whole-body motion the
-    # zones did not follow) or "both"; how sure the periodic evidence is (1.0 for the rules alone)
+    # zones did not follow) or "both"; an attempt only: "range" (a half-way rep judged against the person's own
+    # reps, attempts.AttemptFinder); how sure the periodic evidence is (1.0 for the rules alone)
     source: str = "rules"
     confidence: float = 1.0
     promoted: bool = False  # the zones saw an attempt; periodic motion as large as the other reps made it a rep

@@ -394,6 +394,10 @@ class RepTally:
                   grade="full" if share >= sp.full else "attempt")
         return self._record(rep)
 
+    def seen(self) -> list[Rep]:
+        """Every rep and attempt decided, or still waiting for a periodic peak."""
+        return self.reps + self._held + self._ended
+
     def _record(self, rep: Rep) -> Rep:
         self.reps.append(rep)
         return rep
