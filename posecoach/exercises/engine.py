@@ -192,7 +192,7 @@ class Checker:
         self._emit_reps(self.tally.periodic(self.periodic.reps, t, self.periodic.period, self.periodic.strength))
         self._emit_reps(self.tally.finish(self.periodic.reps))
         if self._own_listens:
-            self._emit_reps(self.attempts.decide(self.tally.seen(), t, final=True))
+            self._emit_reps(self.attempts.decide(self.tally.seen()))
         # the tally's list (it knows which reps periodic motion supported afterwards) and the attempts found on the
         # person's range are the record, numbered in the order they happened (a rep rescued late was said late)
         reps = self.attempts.record(self.tally.reps)
@@ -317,8 +317,6 @@ class Checker:
             if rep.complete:
                 self._emit([Cue(rep.end if rep.source != "periodicity" else self.t, str(rep.index), "count",
                                 COUNT_CUE_PRIORITY)])
-                if self._own_listens:  # the gap before this rep can be judged now
-                    self._emit_reps(self.attempts.decide(self.tally.seen(), rep.end))
 
     def _judge_faults(self, body: Body, t: float, side: str, sample: SignalSample) -> None:
         rep = self.counter.rep

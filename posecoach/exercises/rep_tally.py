@@ -395,8 +395,8 @@ class RepTally:
         return self._record(rep)
 
     def seen(self) -> list[Rep]:
-        """Every rep and attempt decided, or still waiting for a periodic peak."""
-        return self.reps + self._held + self._ended
+        """Every rep and attempt decided, or still waiting (for a periodic peak, or a run on the learned range)."""
+        return self.reps + self._held + self._ended + [r for r, _ in self._own_held]
 
     def _record(self, rep: Rep) -> Rep:
         self.reps.append(rep)

@@ -62,7 +62,9 @@ def shown_exercise_counted(fb) -> bool:
         return False
     if fb.holding:
         return True
-    return fb.in_position and any(type(e).__name__ == "Rep" and getattr(e, "source", "rules") != "periodicity"
+    # (an attempt found on the person's own range, source "range", is judged at the end: not the rules' either)
+    return fb.in_position and any(type(e).__name__ == "Rep"
+                                  and getattr(e, "source", "rules") not in ("periodicity", "range")
                                   for e in (fb.events or ()))
 
 
