@@ -138,7 +138,7 @@ class AttemptFinder:
                 rep = Rep(index=0, start=round(start, 3), peak=round(float(seg_t[k]), 3), end=round(end, 3),
                           side=side if self.spec.one_sided else "n/a", complete=False,
                           # from the spec's start, as for other reps (a rise from below it reaches less than 0)
-                          range_of_motion=max(0.0, float(seg_p[k])) * (self.spec.top - self.spec.start),
+                          range_of_motion=max(0.0, float(seg_p[k])) * abs(self.spec.top - self.spec.start),
                           source="range", range_share=round(max(0.0, float(seg_p[k])), 3), grade="partial",
                           travel=round(float(props["prominences"][i]), 3))
                 if any(overlap(rep, x) or x.start <= rep.peak <= x.end for x in taken + out):

@@ -50,7 +50,7 @@ class RepEnd:
         r = self.rep
         return Rep(index=index, start=round(r.start, 3), peak=round(r.peak_t, 3), end=round(self.end, 3),
                    side=r.side if spec.one_sided else "n/a", complete=self.complete, faults=faults,
-                   range_of_motion=float(r.peak_p * (spec.top - spec.start)), range_share=round(float(r.peak_p), 3),
+                   range_of_motion=float(r.peak_p * abs(spec.top - spec.start)), range_share=round(float(r.peak_p), 3),
                    travel=round(float(r.peak_p - max(r.low_p, 0.0)), 3))
 
 
