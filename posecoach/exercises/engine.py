@@ -51,6 +51,11 @@ COUNT_CUE_PRIORITY = 3  # the rep count beats every other cue on screen
 SAFETY_CUE_PRIORITY = 0  # said once at the start, replaced by anything
 
 
+def _view(part: str, attr: str) -> property:
+    """A read-only attribute of the checker that is one of its parts' (``checker.p`` is ``checker.signal.p``)."""
+    return property(lambda self: getattr(getattr(self, part), attr), doc=f"``{part}.{attr}``")
+
+
 class Checker:
     """Follows one exercise over a stream of ``PoseFrame``s."""
 
@@ -224,41 +229,15 @@ class Checker:
         return self.tally.mode == "fused" and self.spec.kind != "hold"
 
     # ------------------------------------------------------------------ read-only views of the parts' state
-    @property
-    def state(self) -> str:
-        return self.counter.state
-
-    @property
-    def in_position(self) -> bool:
-        return self.posture.in_position
-
-    @property
-    def side(self) -> str:
-        return self.signal.side
-
-    @property
-    def variant(self) -> str:
-        return self.signal.variant
-
-    @property
-    def value(self) -> float:
-        return self.signal.value
-
-    @property
-    def p(self) -> float:
-        return self.signal.p
-
-    @property
-    def p_nom(self) -> float:
-        return self.signal.p_nom
-
-    @property
-    def baseline(self) -> float:
-        return self.signal.baseline
-
-    @property
-    def speed(self) -> float:
-        return self.signal.speed
+    state = _view("counter", "state")
+    in_position = _view("posture", "in_position")
+    side = _view("signal", "side")
+    variant = _view("signal", "variant")
+    value = _view("signal", "value")
+    p = _view("signal", "p")
+    p_nom = _view("signal", "p_nom")
+    baseline = _view("signal", "baseline")
+    speed = _view("signal", "speed")
 
     # --------------------------------------------------------------------------------------------- pieces
     def _emit(self, events, hold_for: float | None = None) -> None:
