@@ -141,6 +141,29 @@ def _screenshot(env, path: Path) -> np.ndarray:
     return img
 
 
+def _screen_until(env, path: Path, shows, timeout: float) -> np.ndarray:
+    """Screenshots until the screen ``shows`` what it should (a predicate on the picture), or ``timeout`` s; the
+    last one. A screen that stays until a key or a time ends it is waited for: on a loaded machine the window can
+    still be drawing an earlier picture when the state it shows has begun (a CI run judged one screenshot and
+    failed once)."""
+    deadline = time.time() + timeout
+    img = _screenshot(env, path)
+    while not shows(img) and time.time() < deadline:
+        time.sleep(0.3)
+        img = _screenshot(env, path)
+    return img
+
+
+def _seen(img: np.ndarray, env: dict) -> str:
+    """What was on screen instead, for a failure's message (CI keeps no screenshots): the window's place and size,
+    the number of colours, and the commonest ones (BGR)."""
+    geo = subprocess.run(["xdotool", "search", "--name", "^posecoach$", "getwindowgeometry"], env=env,
+                         capture_output=True, text=True).stdout.replace("\n", " ").strip()
+    colours, counts = np.unique(img[::4, ::4].reshape(-1, 3), axis=0, return_counts=True)
+    top = [tuple(int(v) for v in colours[i]) for i in np.argsort(counts)[::-1][:5]]
+    return f"on screen: {len(colours)} colours, commonest {top}; window: {geo or 'none'}"
+
+
 def _keep(path: Path) -> None:
     keep = os.environ.get("POSECOACH_SCREENSHOT_DIR")
     if keep:
@@ -194,9 +217,12 @@ def test_live_window_under_xvfb(tmp_path):
                 break
             time.sleep(0.2)
         assert want in geo, geo
-        region = shot[:720, :960]
         # The header (dark box, white title) is drawn at the top left.
-        assert (region[5:55, 5:200].min(axis=2) > 230).sum() > 100
+        def header(img):
+            return (img[5:55, 5:200].min(axis=2) > 230).sum() > 100
+
+        shot = _screen_until(env, tmp_path / "live_window.png", header, 20)
+        assert header(shot), f"the header's white title is not at the top left; {_seen(shot, env)}"
 
         subprocess.run(["xdotool", "key", "--window", win, "p"], env=env, check=True, timeout=10)
         deadline = time.time() + 10
@@ -204,21 +230,24 @@ def test_live_window_under_xvfb(tmp_path):
             time.sleep(0.2)
         assert '"Pause"' in (sess / "events.jsonl").read_text(), \
             f"the p key did not reach the window (process {'running' if proc.poll() is None else 'ended'})"
-        time.sleep(0.5)
-        paused = _screenshot(env, tmp_path / "live_paused.png")
+        def banner(img):  # the PAUSED banner's blue frame (the pause lasts until a key)
+            return (np.abs(img[:720, :960].astype(int) - (235, 160, 40)).max(axis=2) < 30).sum() > 1000
+
+        paused = _screen_until(env, tmp_path / "live_paused.png", banner, 20)
         _keep(tmp_path / "live_paused.png")
-        blue = np.abs(paused[:720, :960].astype(int) - (235, 160, 40)).max(axis=2) < 30
-        assert blue.sum() > 1000, "the PAUSED banner's frame is on screen"
+        assert banner(paused), f"the PAUSED banner's frame is not on screen; {_seen(paused, env)}"
 
         subprocess.run(["xdotool", "key", "--window", win, "q"], env=env, check=True, timeout=10)
         deadline = time.time() + 20
         while time.time() < deadline and not (sess / "summary.json").exists():
             time.sleep(0.2)
         assert (sess / "summary.json").exists()
-        time.sleep(1.0)
-        summary_shot = _screenshot(env, tmp_path / "live_summary.png")
+        def darker(img):  # the summary card (shown for 60 s) darkens the picture
+            return img[:720, :960].mean() < shot[:720, :960].mean()
+
+        summary_shot = _screen_until(env, tmp_path / "live_summary.png", darker, 20)
         _keep(tmp_path / "live_summary.png")
-        assert summary_shot[:720, :960].mean() < shot[:720, :960].mean(), "the summary card darkens the picture"
+        assert darker(summary_shot), f"the summary card does not darken the picture; {_seen(summary_shot, env)}"
         subprocess.run(["xdotool", "key", "--window", win, "Escape"], env=env, timeout=10)
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
@@ -264,3 +293,16 @@ def test_loop_replays_a_stand_in_with_time_running_on(tmp_path):
     assert res.ended_by == "quit key" and res.frames == n + 30
     reps_once = run_live(video, "glute_bridge", display=False, session_dir=tmp_path / "once").summary["reps"]
     assert res.summary["reps"] >= reps_once, "the second pass keeps counting on the same timeline"
+
+
+def test_a_window_not_yet_on_screen_is_not_closed(monkeypatch):
+    """The window system maps a new window a while after the first picture; until then its visibility reads 0,
+    which is not the close button (CI saw sessions end as "window closed" before their first picture)."""
+    import cv2
+
+    from posecoach.live.window import LiveWindow
+
+    seen = iter([0.0, 0.0, 0.0, 1.0, 1.0, 0.0])
+    monkeypatch.setattr(cv2, "getWindowProperty", lambda name, prop: next(seen))
+    w = LiveWindow("posecoach-test")
+    assert [w.closed(n) for n in range(2, 8)] == [False, False, False, False, False, True]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from test_live import _keep, _need, _screenshot, _start_xvfb, clip
+from test_live import _keep, _need, _screen_until, _seen, _start_xvfb, clip
 
 PROGRAMME = """
 title = "Window test"
@@ -65,16 +65,6 @@ def _press(env: dict, k: str) -> None:
     subprocess.run(["xdotool", "key", "--window", win[0], k], env=env, check=True, timeout=10)
 
 
-def _seen(img: np.ndarray, env: dict) -> str:
-    """What was on screen instead, for a failure's message (CI keeps no screenshots): the window's place and size,
-    the number of colours, and the commonest ones (BGR)."""
-    geo = subprocess.run(["xdotool", "search", "--name", "^posecoach$", "getwindowgeometry"], env=env,
-                         capture_output=True, text=True).stdout.replace("\n", " ").strip()
-    colours, counts = np.unique(img[::4, ::4].reshape(-1, 3), axis=0, return_counts=True)
-    top = [tuple(int(v) for v in colours[i]) for i in np.argsort(counts)[::-1][:5]]
-    return f"on screen: {len(colours)} colours, commonest {top}; window: {geo or 'none'}"
-
-
 def _stop(proc, xvfb) -> None:
     if proc is not None and proc.poll() is None:
         proc.kill()
@@ -99,11 +89,8 @@ def test_start_runs_a_whole_session_in_the_window(tmp_path):
         screen of a phase can take a moment to appear: the first one waits for the model's start-up, and on a
         loaded machine the window may still be drawing the previous picture)."""
         time.sleep(0.6)  # let the window draw the new screen
-        img = _screenshot(env, tmp_path / f"start_{name}.png")[:720, :960]
-        deadline = time.time() + timeout
-        while until is not None and not until(img) and time.time() < deadline:
-            time.sleep(0.3)
-            img = _screenshot(env, tmp_path / f"start_{name}.png")[:720, :960]
+        img = _screen_until(env, tmp_path / f"start_{name}.png", lambda im: until is None or until(im[:720, :960]),
+                            timeout)[:720, :960]
         _keep(tmp_path / f"start_{name}.png")
         shots[name] = img
         return img
@@ -191,15 +178,13 @@ def test_start_asks_to_switch_when_another_exercise_of_today_is_done(tmp_path):
         _wait_for(sess, _phase_is("exercise"), "the squat set", proc, timeout=240)
         _wait_for(sess, lambda ev: any(e.get("type") == "SwitchOffer" for e in ev), "the question", proc,
                   timeout=120)
-        # The question stays until answered (15 s of video); on a loaded machine the window may still show the
-        # picture before it.
-        path, deadline = tmp_path / "start_switch_question.png", time.time() + 14
-        while True:
-            time.sleep(0.5)
-            img = _screenshot(env, path)[:720, :960]
-            amber = np.abs(img.astype(int) - (0, 180, 255)).max(axis=2) < 30
-            if amber.sum() > 2000 or time.time() > deadline:
-                break
+        # The question stays until answered (15 s of video)
+        def panel(img):
+            return np.abs(img[:720, :960].astype(int) - (0, 180, 255)).max(axis=2) < 30
+
+        path = tmp_path / "start_switch_question.png"
+        img = _screen_until(env, path, lambda im: panel(im).sum() > 2000, 14)[:720, :960]
+        amber = panel(img)
         _keep(path)
         assert amber.sum() > 2000, f"the amber question panel is not on screen; {_seen(img, env)}"
         assert amber[360:].sum() > 0.9 * amber.sum(), "along the bottom, the person stays in view"

@@ -82,6 +82,7 @@ class LiveWindow:
         self.name, self.shown, self.keys = name, shown, keys
         self._pace = pace
         self._pace_t0: float | None = None
+        self._mapped = False  # the window has been seen on screen (only then can it have been closed)
 
     def open(self) -> None:
         if not self.shown:
@@ -89,6 +90,7 @@ class LiveWindow:
         import cv2
 
         _quiet_qt_fonts()
+        self._mapped = False
         # No toolbar or status bar: the picture is the interface; the window can still be resized.
         cv2.namedWindow(self.name, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
 
@@ -145,12 +147,16 @@ class LiveWindow:
         return cv2.waitKey(1)
 
     def closed(self, n: int) -> bool:
-        """Whether the window's close button was used (checked once a second picture has been shown)."""
+        """Whether the window's close button was used: it was on screen, and is not any more. A window not yet on
+        screen is not closed: the window system maps it a while after the first picture, and on a loaded machine
+        that took more than one frame (CI saw a session end as "window closed" before its first picture)."""
         if not self.shown or n <= 1:
             return False
         import cv2
 
-        return cv2.getWindowProperty(self.name, cv2.WND_PROP_VISIBLE) < 1
+        visible = cv2.getWindowProperty(self.name, cv2.WND_PROP_VISIBLE) >= 1
+        self._mapped = self._mapped or visible
+        return self._mapped and not visible
 
     def close(self, summary=None, seconds: float = 0.0) -> None:
         """Show the summary card for ``seconds`` (or until a key, unless keys are scripted), then close the window."""
