@@ -149,20 +149,19 @@ class AttemptFinder:
     @staticmethod
     def _shape(t: np.ndarray, p: np.ndarray, r: Rep, since: float) -> tuple[float, float]:
         """A counted rep's rise (its peak above the lowest point since ``since``, the previous rep's end) and its
-        time above half that rise: what an attempt's prominence and width are compared with."""
+        time above half that rise, measured as an attempt's prominence and width are (scipy's ``peak_widths``)."""
+        from scipy.signal import peak_widths  # lazily, as in _attempts_in
+
         a, b = np.searchsorted(t, since), np.searchsorted(t, r.end, side="right")
         if b - a < 3:
             return math.nan, math.nan
         k = a + int(np.argmax(p[a:b]))
-        home = float(p[a:k + 1].min())
-        rise = float(p[k]) - home
-        level = home + rise / 2
-        i, j, last = k, k, min(len(p), np.searchsorted(t, r.end + r.duration)) - 1  # not into the next rep
-        while i > a and p[i - 1] >= level:
-            i -= 1
-        while j < last and p[j + 1] >= level:
-            j += 1
-        return rise, float(t[j] - t[i])
+        home = a + int(np.argmin(p[a:k + 1]))
+        last = min(len(p), np.searchsorted(t, r.end + r.duration)) - 1  # the way down, not into the next rep
+        rise = float(p[k] - p[home])
+        _, _, left, right = peak_widths(p, [k], rel_height=0.5, prominence_data=(
+            np.array([rise]), np.array([home]), np.array([max(last, k)])))
+        return rise, _at(t, right[0]) - _at(t, left[0])
 
 
 def _at(t: np.ndarray, x: float) -> float:
