@@ -159,6 +159,8 @@ class AttemptFinder:
         home = a + int(np.argmin(p[a:k + 1]))
         last = min(len(p), np.searchsorted(t, r.end + r.duration)) - 1  # the way down, not into the next rep
         rise = float(p[k] - p[home])
+        if rise <= 0:  # no rise in this span (a periodic rep's window): no width either (scipy would warn)
+            return rise, 0.0
         _, _, left, right = peak_widths(p, [k], rel_height=0.5, prominence_data=(
             np.array([rise]), np.array([home]), np.array([max(last, k)])))
         return rise, _at(t, right[0]) - _at(t, left[0])
