@@ -195,7 +195,7 @@ class Checker:
         self._ending = False
         self.periodic.finish()
         self._emit_reps(self.tally.periodic(self.periodic.reps, t, self.periodic.period, self.periodic.strength))
-        self._emit_reps(self.tally.finish(self.periodic.reps))
+        self._emit_reps(self.tally.finish(self.periodic.reps, self.periodic.alike))
         if self._own_listens:
             self._emit_reps(self.attempts.decide(self.tally.seen()))
         # the tally's list (it knows which reps periodic motion supported afterwards) and the attempts found on the

@@ -79,6 +79,12 @@ class PeriodicityOptions:
     # to the truth, none further; 0.7 made a front knee-to-chest one too many).
     shortest_within: float = 0.85
     harmonic_within: float = 0.6
+    # Reps alike but not periodic (sets with rests, pauses: ``alike_reps.py``), found once at the end of the source
+    # over the whole buffer: at least ``alike_min`` rises, each within ``alike_ratio`` of another's rise and
+    # duration. Chosen on tune + synth_dev (0.6: +3 exact clips there, none worse; 0.5 and 0.7: +2).
+    alike_reps: bool = True
+    alike_ratio: float = 0.6
+    alike_min: int = 3
 
     @property
     def window(self) -> float:
@@ -175,6 +181,7 @@ class PeriodicityCounter:
         self.period = math.nan
         self.strength = 0.0
         self.channel = ""
+        self.alike: list[PeriodicRep] = []  # reps alike but not periodic, found at the end (``finish``)
         self._horizon = o.window + 2.0 * o.max_period
         self._axis: np.ndarray | None = None
 
@@ -200,10 +207,26 @@ class PeriodicityCounter:
         self.reps = committed
 
     def finish(self) -> list[PeriodicRep]:
-        """End of the source: peaks up to the last frame may now be confirmed."""
+        """End of the source: peaks up to the last frame may now be confirmed, and the reps that look alike but
+        keep no beat (``alike``) are looked for over the whole buffer."""
         if not self._t:
             return []
-        return self._analyse(self._t[-1], final=True)
+        out = self._analyse(self._t[-1], final=True)
+        self.alike = self._alike() if self.options.alike_reps else []
+        return out
+
+    def _alike(self) -> list[PeriodicRep]:
+        """``alike_reps`` on the channel the counter last chose (the one that best follows this movement), over
+        all it keeps (``window`` plus two of the slowest periods: about a minute)."""
+        from .alike_reps import alike_reps
+
+        grid, channels = self._channels(self._t[-1], span=self._horizon)
+        found = {name: (sig, floor) for name, sig, floor in channels}
+        if grid is None or self.channel not in found:
+            return []
+        key = found["key"][0] if "key" in found else None
+        sig, floor = found[self.channel]
+        return alike_reps(grid, sig, floor, self.options, self.channel, key)
 
     @property
     def count(self) -> int:
@@ -303,11 +326,12 @@ class PeriodicityCounter:
             out.append(rep)
         return out
 
-    def _channels(self, now: float):
-        """The window resampled to the fixed rate: the pose's main axis and the key measure, each with its floor."""
+    def _channels(self, now: float, span: float | None = None):
+        """The window (or the last ``span`` seconds) resampled to the fixed rate: the pose's main axis and the key
+        measure, each with its floor."""
         o = self.options
         t = np.fromiter(self._t, float)
-        keep = t >= now - o.window
+        keep = t >= now - (o.window if span is None else span)
         if keep.sum() < 4:
             return None, []
         t = t[keep]

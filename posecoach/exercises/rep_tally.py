@@ -16,8 +16,9 @@ needs two or three cycles before it is sure. The tally lets each do what it is g
   in a gap between two of their reps wide enough to hold a rep counts. Set-up, fidgeting, a single stretch or
   someone standing up and talking are not such runs.
 Attempts are decided at the latest when the source ends (live partial counts may lag); so are the periodic peaks
-of a source in which the zones never counted. Counted reps are never taken back. Each rule the tally applies is a
-pure function in ``tally_rules.py``, with its reason. Pure: no OpenCV, no I/O.
+of a source in which the zones never counted, and its alike rises (``alike_reps.py``: sets with rests). Counted
+reps are never taken back. Each rule the tally applies is a pure function in ``tally_rules.py``, with its reason.
+Pure: no OpenCV, no I/O.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ from .events import Rep
 from .periodicity import PeriodicRep
 from .spec import ExerciseSpec
 from .tally_rules import (TallyOptions, home_by, is_double, is_edge_rep, is_short_of_own, overlap, periodic_runs,
-                          promotes, room_for_a_rep, rules_lost, splits_rule_rep, unclaimed, within)
+                          promotes, room_for_a_rep, rules_lost, splits_rule_rep, unclaimed, unexplained,
+                          within)
 
 __all__ = ["RepTally", "TallyOptions"]  # TallyOptions lives with the rules it tunes; imported from here too
 
@@ -141,8 +143,9 @@ class RepTally:
                 out.append(self._count(rep, "both", peak, promoted=True))
         return out + self._rescue(now)
 
-    def finish(self, current: list[PeriodicRep]) -> list[Rep]:
-        """End of the source, with the periodicity counter's final peaks: runs settle, held attempts are decided."""
+    def finish(self, current: list[PeriodicRep], alike: list[PeriodicRep] = ()) -> list[Rep]:
+        """End of the source, with the periodicity counter's final peaks: runs settle, held attempts are decided.
+        ``alike``: reps that look alike but keep no beat (``alike_reps.py``), counted like the unclaimed peaks."""
         if self.mode != "fused":
             return [self._record(replace(r, index=0, grade="partial")) for r in self._held]
         self._periodic = list(current)
@@ -159,6 +162,7 @@ class RepTally:
         if self.options.periodic_at_end and self.spec.kind == "reps" and not self._rule_counted and not self._own:
             tops = [r.peak for r in self.reps if r.complete]
             out += [self._count_alone(p) for p in unclaimed(current, tops, self._used, self.options)]
+            out += [self._count_alone(p) for p in unexplained(alike, [r.peak for r in self.reps if r.complete])]
         return out
 
     # ---------------------------------------------------------------------------------------------- logic

@@ -250,3 +250,10 @@ def unclaimed(periodic: list[PeriodicRep], counted_tops: list[float], used: set[
     runs, _ = periodic_runs(periodic, math.inf, replace(o, rescue_confidence=o.end_confidence))
     return [p for run in runs for p in run
             if p.peak not in used and not any(abs(t - p.peak) < 0.5 * p.period for t in counted_tops)]
+
+
+def unexplained(alike: list[PeriodicRep], counted_tops: list[float]) -> list[PeriodicRep]:
+    """Reps alike but keeping no beat (``alike_reps.py``) that no counted rep explains (no counted top within half
+    of the rep's span): the rises of a set with rests that the rhythm did not count, since a rest breaks its pace.
+    Asked only where neither the spec's zones nor the person's learned range counted anything (``unclaimed``)."""
+    return [p for p in alike if not any(abs(t - p.peak) < 0.5 * p.period for t in counted_tops)]

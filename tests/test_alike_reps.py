@@ -1,0 +1,107 @@
+"""Reps that look alike but keep no beat (``alike_reps.py``): sets with rests, found where the rhythm is lost."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from posecoach.exercises.alike_reps import alike_reps
+from posecoach.exercises.events import Rep
+from posecoach.exercises.periodicity import PeriodicityCounter, PeriodicityOptions, PeriodicRep
+from posecoach.exercises.rep_tally import RepTally
+
+from parts_helpers import spec
+from test_periodicity import _run
+
+RATE = 10.0
+O = PeriodicityOptions()
+
+
+def _signal(tops: list[float], widths: list[float] | float = 1.0, rises: list[float] | float = 1.0,
+            length: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
+    """Smooth rises (a raised cosine ``width`` s wide at half height) at ``tops``, on a flat rest."""
+    grid = np.arange(0.0, length, 1.0 / RATE)
+    sig = np.zeros_like(grid)
+    n = len(tops)
+    widths = [widths] * n if np.isscalar(widths) else widths
+    rises = [rises] * n if np.isscalar(rises) else rises
+    for top, w, a in zip(tops, widths, rises):
+        x = (grid - top) / (2.0 * w)  # a raised cosine is half as wide at half height as at its feet
+        sig += np.where(np.abs(x) < 0.5, a * 0.5 * (1.0 + np.cos(2.0 * np.pi * x)), 0.0)
+    return grid, sig
+
+
+def _tops(reps: list[PeriodicRep]) -> list[float]:
+    return sorted(round(r.peak, 1) for r in reps)
+
+
+def test_two_sets_of_three_with_a_rest_between_are_six_reps():
+    tops = [3.0, 5.0, 7.0, 17.0, 19.0, 21.0]  # 2 s apart within a set, 10 s from one set to the next
+    grid, sig = _signal(tops)
+    reps = alike_reps(grid, sig, 0.15, O, "key", key=sig)
+    assert _tops(reps) == tops
+    assert all(r.confidence == 1.0 and r.channel == "key" for r in reps)
+    assert all(r.period == pytest.approx(2.0, abs=0.25) for r in reps)  # twice the half-height width
+    assert all(r.key_range == pytest.approx(1.0, abs=0.05) for r in reps)
+
+
+def test_only_the_rises_alike_in_size_and_length_are_reps():
+    # three reps, then a slow change of position (as high, four times as long) and a half-height wobble
+    tops = [3.0, 6.0, 9.0, 16.0, 23.0]
+    grid, sig = _signal(tops, widths=[1.0, 1.0, 1.0, 4.0, 1.0], rises=[1.0, 1.0, 1.0, 1.0, 0.45])
+    reps = alike_reps(grid, sig, 0.15, O, "pose")
+    assert _tops(reps) == [3.0, 6.0, 9.0]
+    assert reps[0].confidence == pytest.approx(3 / 5)
+
+
+def test_two_alike_rises_are_not_a_set():
+    grid, sig = _signal([4.0, 12.0])
+    assert alike_reps(grid, sig, 0.15, O, "pose") == []
+
+
+def test_rises_under_the_channels_floor_are_not_reps():
+    grid, sig = _signal([3.0, 6.0, 9.0, 12.0], rises=0.05)  # fidgeting: alike, but tiny
+    sig = sig + np.random.default_rng(0).normal(0.0, 0.005, sig.shape)
+    assert alike_reps(grid, sig, 0.15, O, "pose") == []
+
+
+def test_the_counter_finds_them_at_the_end_where_its_rhythm_does_not():
+    """The periodicity counter on a bridge done in two sets of three with a long rest: its rhythm finds no more
+    than one set's worth; the alike rises over its buffer are all six."""
+    fps, tops = 30.0, [2.0, 3.6, 5.2, 14.0, 15.6, 17.2]
+    t = np.arange(0.0, 22.0, 1.0 / fps)
+    lifts = np.zeros_like(t)
+    for top in tops:
+        x = (t - top) / 1.2
+        lifts += np.where(np.abs(x) < 0.5, 0.08 * 0.5 * (1.0 + np.cos(2.0 * np.pi * x)), 0.0)
+    counter = _run(PeriodicityCounter(), lifts, fps=fps, rng=np.random.default_rng(1))
+    assert len(counter.alike) == 6
+    assert [round(r.peak) for r in counter.alike] == [round(x) for x in tops]
+    assert counter.count < 6
+    off = _run(PeriodicityCounter(PeriodicityOptions(alike_reps=False)), lifts, fps=fps,
+               rng=np.random.default_rng(1))
+    assert off.alike == []
+
+
+def _alike(tops: list[float]) -> list[PeriodicRep]:
+    return [PeriodicRep(peak=t, period=2.0, confidence=1.0, channel="pose", prominence=0.9, key_range=1.0)
+            for t in tops]
+
+
+def test_the_tally_counts_alike_reps_only_where_nothing_else_counted():
+    tally = RepTally(spec())
+    assert len(tally.finish([], _alike([3.0, 5.0, 7.0, 17.0]))) == 4
+    assert tally.count == 4 and all(r.source == "periodicity" for r in tally.reps)
+
+    ruled = RepTally(spec())
+    ruled.rule_rep(Rep(index=0, start=2.0, peak=3.0, end=4.0, complete=True, range_share=1.0,
+                       range_of_motion=100.0))
+    ruled.finish([], _alike([3.0, 5.0, 7.0, 17.0]))
+    assert ruled.count == 1  # the zones follow this person: they are the judge
+
+
+def test_the_tally_does_not_count_an_alike_rep_the_rhythm_counted_already():
+    tally = RepTally(spec())
+    rhythm = [PeriodicRep(peak=t, period=2.0, confidence=0.9, channel="pose", prominence=0.9, key_range=1.0)
+              for t in (3.0, 5.0, 7.0)]
+    tally.finish(rhythm, _alike([3.2, 4.9, 7.1, 17.0, 19.0, 21.0]))
+    assert sorted(r.peak for r in tally.reps if r.complete) == [3.0, 5.0, 7.0, 17.0, 19.0, 21.0]
