@@ -105,3 +105,11 @@ def test_the_tally_does_not_count_an_alike_rep_the_rhythm_counted_already():
               for t in (3.0, 5.0, 7.0)]
     tally.finish(rhythm, _alike([3.2, 4.9, 7.1, 17.0, 19.0, 21.0]))
     assert sorted(r.peak for r in tally.reps if r.complete) == [3.0, 5.0, 7.0, 17.0, 19.0, 21.0]
+
+
+@pytest.mark.parametrize("kind, counted", [("reps", 3), ("mixed", 3), ("hold", 0)])
+def test_rep_and_mixed_exercises_count_at_the_end_hold_exercises_do_not(kind, counted):
+    """A bridge or a bird dog (mixed: reps with a hold at the top) filmed from a view its zones cannot follow still
+    gets its reps counted when the source ends; a hold exercise's rises are adjustments, not reps."""
+    tally = RepTally(spec(kind=kind))
+    assert len(tally.finish([], _alike([3.0, 9.0, 20.0]))) == counted

@@ -159,7 +159,8 @@ class RepTally:
                 out.append(self._count(rep, "both", peak, promoted=True))
         out += [self._record(replace(r, index=0, source="rules", grade="partial")) for r in self._held + self._ended]
         self._held, self._ended = [], []
-        if self.options.periodic_at_end and self.spec.kind == "reps" and not self._rule_counted and not self._own:
+        zones_silent = not self._rule_counted and not self._own
+        if self.options.periodic_at_end and self.spec.kind in ("reps", "mixed") and zones_silent:
             tops = [r.peak for r in self.reps if r.complete]
             out += [self._count_alone(p) for p in unclaimed(current, tops, self._used, self.options)]
             out += [self._count_alone(p) for p in unexplained(alike, [r.peak for r in self.reps if r.complete])]

@@ -72,8 +72,10 @@ class TallyOptions:
     # (a view or variant the zones cannot follow), the periodicity counter's committed peaks that no counted rep
     # explains count too (``unclaimed``): the person repeated the movement, and a count after the fact is better
     # than a silent zero or a set cut to its surest run. Only peaks in a paced run (``run_min`` or more, each at least
-    # ``end_confidence``: a committed peak needs only 0.35) count, so set-up bumps do not. Rep exercises only: the
-    # "mixed" ones (bridge, bird dog, twist) time holds too, and were left out until measured.
+    # ``end_confidence``: a committed peak needs only 0.35) count, so set-up bumps do not. Rep and mixed exercises
+    # (a bridge, bird dog or twist that also times its holds at the top); not hold exercises. Measured for the
+    # mixed ones on tune + synth_dev: a bird dog from the front 0 -> 3 of 4, no other count or hold moved, and no
+    # hold clip gained a rep.
     periodic_at_end: bool = True
     end_confidence: float = 0.4
 
