@@ -33,6 +33,7 @@ import numpy as np
 
 from ..pose import Pose
 from .periodic_signal import autocorrelation_period, main_axis, moving_mean, range_around, resample, resample_columns
+from .pose_features import FEATURE_JOINTS, N_FEATURES, pose_features, reads_the_exercise, torso_length
 
 
 def preload() -> None:
@@ -40,13 +41,6 @@ def preload() -> None:
     and ``analyze`` can pay for this while its pose tracking workers start (session.analyze)."""
     import scipy.signal  # noqa: F401
 
-# Joints that describe the posture of the trunk and limbs (face points add noise, hands and feet add little).
-FEATURE_JOINTS = (0, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28)
-_HIPS = (23, 24)
-_SHOULDERS = (11, 12)
-VIS_MIN = 0.5
-N_FEATURES = len(FEATURE_JOINTS) * 5  # x, y in the image and x, y, z in the world
-KEY_PLAUSIBLE = (-1.0, 2.5)  # progress a working measure reaches (a person's range may pass the spec's by far)
 
 
 @dataclass(frozen=True)
@@ -80,11 +74,17 @@ class PeriodicityOptions:
     shortest_within: float = 0.85
     harmonic_within: float = 0.6
     # Reps alike but not periodic (sets with rests, pauses: ``alike_reps.py``), found once at the end of the source
-    # over the whole buffer: at least ``alike_min`` rises, each within ``alike_ratio`` of another's rise and
-    # duration. Chosen on tune + synth_dev (0.6: +3 exact clips there, none worse; 0.5 and 0.7: +2).
+    # over the whole buffer (and of each shot, at a cut): at least ``alike_min`` rises, each within ``alike_ratio``
+    # of the group's median rise and duration, rising ``alike_floor`` times the channel's floor, and at least
+    # ``alike_share`` of the prominent rises. Ratio chosen on tune + synth_dev (0.6: +3 exact clips there, none
+    # worse; 0.5 and 0.7: +2). Floor and share were set against a review's simulation of a bridge held still with
+    # three small sags of the hips (3 reps without them); the floor costs synth_dev one clip (a lunge from the
+    # front, 4 -> 3 of 4, whose rises are under twice the floor): no count while holding is worth more.
     alike_reps: bool = True
     alike_ratio: float = 0.6
     alike_min: int = 3
+    alike_floor: float = 2.0
+    alike_share: float = 0.5
 
     @property
     def window(self) -> float:
@@ -102,6 +102,8 @@ class PeriodicRep:
     channel: str  # "pose" (main axis of whole-body motion), "excursion" (distance from the resting pose) or "key"
     prominence: float  # share of the window's robust range (5th-95th percentile) the peak rises above its bases
     key_range: float = math.nan  # how far the exercise's own measure travelled in this rep, in nominal ranges
+    # (an alike rep, ``alike_reps.py``, has no period: its ``period`` is twice its half-height width, and its
+    # ``confidence`` the share of the clip's prominent rises that are alike)
 
 
 def choose_channel(found: dict[str, tuple[float, float]], o: PeriodicityOptions) -> str | None:
@@ -121,45 +123,6 @@ def choose_channel(found: dict[str, tuple[float, float]], o: PeriodicityOptions)
               if c != best and math.isfinite(p) and abs(2.0 * p - period) <= 0.15 * period
               and min(1.0, s) >= max(o.min_strength, o.harmonic_within * strength)]
     return max(halves, key=lambda c: found[c][1]) if halves else best
-
-
-def pose_features(pose: Pose | None) -> np.ndarray | None:
-    """The posture as one vector: visible joints relative to the mid-hip, in image units (x by height) and,
-    when known, world metres (the view-invariant half). Hidden joints are NaN. Scale is left to the window
-    (a per-frame torso length would wobble with foreshortening: a sit-up's torso shrinks as it rises)."""
-    if pose is None:
-        return None
-    xy = pose.xy()
-    vis = pose.visibility
-    if vis[list(_HIPS)].max() < VIS_MIN:
-        return None
-    hip = xy[list(_HIPS)].mean(axis=0)
-    idx = list(FEATURE_JOINTS)
-    img = xy[idx] - hip
-    img[vis[idx] < VIS_MIN] = np.nan
-    if pose.world is not None:
-        w = pose.world[idx, :].copy()  # metres around the hips already
-        w[vis[idx] < VIS_MIN] = np.nan
-    else:
-        w = np.full((len(idx), 3), np.nan)
-    return np.concatenate([img.ravel(), w.ravel()])
-
-
-def _reads_the_exercise(key: np.ndarray | None) -> bool:
-    """Does the exercise's progress signal read this exercise here, so that its direction can orient the pose
-    axis? Progress is 0 at the spec's start and 1 at its top; a window whose middle half lies wholly outside
-    ``KEY_PLAUSIBLE`` is a measure this view distorts (a sit-up's head height seen from above the feet reads
-    six times its range, and falls as the person rises), and its direction would turn every rep into the rest
-    between two."""
-    if key is None or not key.std() > 1e-9:
-        return False
-    lo, hi = np.nanpercentile(key, [25, 75])
-    return hi >= KEY_PLAUSIBLE[0] and lo <= KEY_PLAUSIBLE[1]
-
-
-def torso_length(pose: Pose) -> float:
-    xy = pose.xy()
-    return float(np.linalg.norm(xy[list(_SHOULDERS)].mean(axis=0) - xy[list(_HIPS)].mean(axis=0)))
 
 
 class PeriodicityCounter:
@@ -182,6 +145,7 @@ class PeriodicityCounter:
         self.strength = 0.0
         self.channel = ""
         self.alike: list[PeriodicRep] = []  # reps alike but not periodic, found at the end (``finish``)
+        self._shots_alike: list[PeriodicRep] = []  # ... of the shots before the last cut (``cut``)
         self._horizon = o.window + 2.0 * o.max_period
         self._axis: np.ndarray | None = None
 
@@ -201,31 +165,45 @@ class PeriodicityCounter:
         return self._analyse(t)
 
     def cut(self) -> None:
-        """A camera cut: the new shot's coordinates are not comparable with the old ones."""
+        """A camera cut: the new shot's coordinates are not comparable with the old ones. The old shot's alike
+        reps are looked for now (a recording cut during the rests between sets keeps every set)."""
         committed = self.reps
+        shots = self._shots_alike + (self._alike() if self.options.alike_reps and self._t else [])
         self.reset()
-        self.reps = committed
+        self.reps, self._shots_alike = committed, shots
 
     def finish(self) -> list[PeriodicRep]:
         """End of the source: peaks up to the last frame may now be confirmed, and the reps that look alike but
         keep no beat (``alike``) are looked for over the whole buffer."""
         if not self._t:
+            self.alike = list(self._shots_alike)
             return []
         out = self._analyse(self._t[-1], final=True)
-        self.alike = self._alike() if self.options.alike_reps else []
+        self.alike = self._shots_alike + (self._alike() if self.options.alike_reps else [])
         return out
 
     def _alike(self) -> list[PeriodicRep]:
-        """``alike_reps`` on the channel the counter last chose (the one that best follows this movement), over
-        all it keeps (``window`` plus two of the slowest periods: about a minute)."""
+        """``alike_reps`` on the channel the counter chose last (even if that window was not periodic enough to
+        count), over all it keeps (``window`` plus two of the slowest periods: about a minute). The buffer's own
+        main axis may come out with the other sign than the last window's (other joints in view over the longer
+        span), and rests would then read as reps: it is turned to agree with the last window where they overlap."""
         from .alike_reps import alike_reps
 
-        grid, channels = self._channels(self._t[-1], span=self._horizon)
+        now, axis = self._t[-1], self._axis
+        win_grid, win_channels = self._channels(now)  # the last window, as the counter saw it
+        self._axis = axis
+        grid, channels = self._channels(now, span=self._horizon)
+        self._axis = axis  # the counter's state is left as it was
         found = {name: (sig, floor) for name, sig, floor in channels}
-        if grid is None or self.channel not in found:
+        if grid is None or win_grid is None or self.channel not in found:
             return []
         key = found["key"][0] if "key" in found else None
         sig, floor = found[self.channel]
+        last = next((s for name, s, _ in win_channels if name == self.channel), None)
+        if self.channel == "pose" and last is not None and last.std() > 1e-12:
+            mine = np.interp(win_grid, grid, sig)
+            if mine.std() > 1e-12 and np.corrcoef(mine, last)[0, 1] < 0:
+                sig = -sig
         return alike_reps(grid, sig, floor, self.options, self.channel, key)
 
     @property
@@ -341,7 +319,7 @@ class PeriodicityCounter:
         channels = []
         key = np.asarray(self._key, float)[keep]
         key_r = resample(t, key, grid)
-        if not _reads_the_exercise(key_r):
+        if not reads_the_exercise(key_r):
             key_r = None  # neither a channel of its own nor the pose axis' orientation
         if key_r is not None:
             channels.append(("key", key_r, o.key_floor))

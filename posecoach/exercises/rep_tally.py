@@ -23,19 +23,20 @@ Pure: no OpenCV, no I/O.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .events import Rep
 from .periodicity import PeriodicRep
+from .learned_range_reps import LearnedRangeReps
 from .spec import ExerciseSpec
-from .tally_rules import (TallyOptions, home_by, is_double, is_edge_rep, is_short_of_own, overlap, periodic_runs,
-                          promotes, room_for_a_rep, rules_lost, splits_rule_rep, unclaimed, unexplained,
-                          within)
+from .tally_rules import (TallyOptions, at_the_end, home_by, is_double, is_edge_rep, is_short_of_own, overlap,
+                          periodic_runs, promotes, room_for_a_rep, rules_lost, splits_rule_rep, within)
 
 __all__ = ["RepTally", "TallyOptions"]  # TallyOptions lives with the rules it tunes; imported from here too
 
 
-class RepTally:
+class RepTally(LearnedRangeReps):
     """Consumes rule reps (as ``Rep`` events) and periodic peaks; returns the reps that count, numbered."""
 
     MODES = ("fused", "rules", "periodicity")
@@ -105,21 +106,6 @@ class RepTally:
         self._held.append(rep)
         return self._adapt()
 
-    def own_rep(self, rep: Rep, refused: bool) -> list[Rep]:
-        """A rep of the rule machine run on the person's learned range (``OwnRangeCounter``). It counts only while
-        the spec's zones have counted nothing (where they follow the person, they are the better judge), and
-        when it was counted with the posture gate shut (``refused``), only with a periodic peak inside it."""
-        if self.mode != "fused" or not rep.complete or self._rule_counted:
-            return []
-        for i, r in enumerate(self.reps):
-            if r.complete and overlap(rep, r):  # counted already (by the periodicity counter, or adapted)
-                if r.source == "periodicity":
-                    self.reps[i] = replace(r, source="both")
-                self._own.append(rep)
-                return []
-        self._own_held.append((rep, refused))
-        return self._own_supported()
-
     def periodic(self, current: list[PeriodicRep], now: float, period: float = math.nan,
                  strength: float = 0.0) -> list[Rep]:
         """The periodicity counter's committed peaks so far (their confidence may have grown since they were
@@ -143,7 +129,7 @@ class RepTally:
                 out.append(self._count(rep, "both", peak, promoted=True))
         return out + self._rescue(now)
 
-    def finish(self, current: list[PeriodicRep], alike: list[PeriodicRep] = ()) -> list[Rep]:
+    def finish(self, current: list[PeriodicRep], alike: Sequence[PeriodicRep] = ()) -> list[Rep]:
         """End of the source, with the periodicity counter's final peaks: runs settle, held attempts are decided.
         ``alike``: reps that look alike but keep no beat (``alike_reps.py``), counted like the unclaimed peaks."""
         if self.mode != "fused":
@@ -157,13 +143,16 @@ class RepTally:
             if peak is not None and self._returned(peak, rep):
                 self._ended.remove(rep)
                 out.append(self._count(rep, "both", peak, promoted=True))
+        if self.options.periodic_at_end and self.spec.kind in ("reps", "mixed") and not self._rule_counted \
+                and not self._own:
+            tops = [r.peak for r in self.reps if r.complete]
+            for p in at_the_end(current, alike, tops, self._used, self.options):
+                held = self._held_at(p)  # an attempt the zones saw there was this rep (as in ``_rescue``)
+                if held is not None:
+                    self._held.remove(held)
+                out.append(self._count_alone(p) if held is None else self._count(held, "both", p))
         out += [self._record(replace(r, index=0, source="rules", grade="partial")) for r in self._held + self._ended]
         self._held, self._ended = [], []
-        zones_silent = not self._rule_counted and not self._own
-        if self.options.periodic_at_end and self.spec.kind in ("reps", "mixed") and zones_silent:
-            tops = [r.peak for r in self.reps if r.complete]
-            out += [self._count_alone(p) for p in unclaimed(current, tops, self._used, self.options)]
-            out += [self._count_alone(p) for p in unexplained(alike, [r.peak for r in self.reps if r.complete])]
         return out
 
     # ---------------------------------------------------------------------------------------------- logic
@@ -269,39 +258,6 @@ class RepTally:
                     out.append(self._count_alone(p))
         return out
 
-    def _own_supported(self) -> list[Rep]:
-        """Held reps on the learned range that count now: ``own_run`` of them seen (counted or held), and those
-        seen with the posture gate shut only with a periodic peak inside."""
-        if self._rule_counted:
-            self._own_held = []
-        if not self._own_held or len(self._own) + len(self._own_held) < self.options.own_run:
-            return []
-        # like the reps of a run they reach about as far as each other (a lone shallow one was getting ready)
-        reach = sorted([r.range_share for r in self._own] + [r.range_share for r, _ in self._own_held])
-        floor = self.options.adapt_ratio * reach[len(reach) // 2]
-        if sum(1 for x in reach if x >= floor) < self.options.own_run:
-            return []
-        out = []
-        for item in list(self._own_held):
-            rep, refused = item
-            if rep.range_share >= floor and (not refused or self._supports_own(rep)):
-                self._own_held.remove(item)
-                out.append(self._count_own(rep))
-        return out
-
-    def _supports_own(self, rep: Rep) -> bool:
-        """A rep on the learned range seen with the posture gate shut counts only with a periodic peak inside it,
-        and only where the exercise's measure reads the exercise (the periodicity counter gives the peak a key
-        range): a measure the view distorts, learned as it is, finds its "reps" out of phase with the person's."""
-        peak = self._match(rep)
-        return peak is not None and math.isfinite(peak.key_range)
-
-    def _count_own(self, rep: Rep) -> Rep:
-        self._own.append(rep)
-        peak = self._match(rep)
-        return self._count(rep, "both" if peak is not None else "rules", peak,
-                           grade="full" if rep.range_share >= self.spec.full else "attempt")
-
     def _full(self) -> float:
         """The range a periodic peak must travel to count like the others: the spec's full range or, once the
         person's own smaller range has counted (``_adapt``), ``adapt_ratio`` of their typical reach."""
@@ -364,10 +320,6 @@ class RepTally:
         m = self.options.match_margin
         return any(r.complete and r.source != "periodicity" and not self.is_own(r)
                    and not (zones_only and r.promoted) and within(p.peak, p.period, r, m) for r in self.reps)
-
-    def is_own(self, r: Rep) -> bool:
-        """Counted on the person's learned range (``own_rep``), not by the spec's zones."""
-        return any(r.start == o.start and r.end == o.end for o in self._own)
 
     def _held_at(self, p: PeriodicRep) -> Rep | None:
         return next((r for r in self._held if within(p.peak, p.period, r, self.options.match_margin)), None)
