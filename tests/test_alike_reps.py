@@ -185,3 +185,11 @@ def test_the_group_is_alike_to_its_own_median_not_only_to_the_rise_it_grew_from(
     tops = [6.0 + 12.0 * i for i in range(6)]
     grid, sig = _signal(tops, widths=[2.5, 4.0, 4.5, 4.5, 4.5, 4.5], length=80.0)
     assert _tops(alike_reps(grid, sig, 0.15, O, "pose")) == tops[1:]
+
+
+def test_a_rep_whose_range_the_view_hid_is_graded_unmeasured_not_attempt():
+    """Seen end-on, the exercise's own measure may not read at all: a rep counted from the motion then has an
+    unknown range, which is not a small one."""
+    tally = RepTally(spec())
+    tally.finish([], _alike([3.0, 5.0, 7.0], key=float("nan")) + _alike([20.0], key=0.3) + _alike([30.0]))
+    assert [r.grade for r in tally.reps] == ["unmeasured"] * 3 + ["attempt", "full"]

@@ -28,7 +28,9 @@ class Rep:
     promoted: bool = False  # the zones saw an attempt; periodic motion as large as the other reps made it a rep
     range_share: float = float("nan")  # share of the exercise's nominal range reached (>= ~0.7: a full rep)
     # "full": a counted rep that reached the exercise's top; "attempt": a counted rep of the person's own, smaller
-    # range (learned from their reps in this session, RepTally); "partial": an attempt that did not count
+    # range (learned from their reps in this session, RepTally); "unmeasured": a rep counted from the motion alone
+    # where the exercise's own measure could not be read (its range unknown, not small); "partial": an attempt that
+    # did not count
     grade: str = ""
     # how far the key measure moved in this rep, as a share of the nominal range: from the lowest point at home
     # before it (or the exercise's start, if lower) to its peak (``range_share`` counts from the start, which a

@@ -348,7 +348,8 @@ class RepTally(LearnedRangeReps):
         rep = Rep(index=self.count + 1, start=round(p.peak - p.period / 2, 3), peak=p.peak,
                   end=round(p.peak + p.period / 2, 3), complete=True, range_of_motion=rom,
                   source="periodicity", confidence=round(min(1.0, p.confidence), 3), range_share=share,
-                  grade="full" if share >= sp.full else "attempt")
+                  # a range the view hid is not a small one: counted from the motion, its range unknown
+                  grade="unmeasured" if not math.isfinite(share) else "full" if share >= sp.full else "attempt")
         return self._record(rep)
 
     def seen(self) -> list[Rep]:
