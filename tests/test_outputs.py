@@ -319,3 +319,11 @@ def test_routine_table_shows_a_dash_where_an_exercise_has_no_reps_or_no_hold():
     _, rows = timeline_view(timeline, segments)
     assert [(r.reps, r.held) for r in rows] == [("5", "-"), ("-", "18.4 s"), ("2 (+1 partial)", "4.0 s"),
                                                 ("3", "3.9 s"), ("4", "0.0 s")]
+
+
+def test_html_report_says_a_rep_counted_where_the_view_hid_its_range_was_not_measured(tmp_path):
+    reps = [Rep(1, 1.0, 1.5, 2.0, source="periodicity", grade="unmeasured"),
+            Rep(2, 3.0, 3.5, 4.0, range_of_motion=40.0)]
+    page = build_html(fake_analysis(tmp_path, SessionResult("glute_bridge", reps=reps)), video_src="clip.webm")
+    assert page.count("not measured from this angle") == 1
+    assert "<td>40.00</td>" in page  # a measured range is shown as before

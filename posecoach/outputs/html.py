@@ -321,7 +321,10 @@ def build_context(analysis, *, video_src: str | None = None, thumbs: list[tuple[
         measure_title=f"{_measure_name(facts).capitalize()} over time",
         range_head=f"Range ({'deg' if unit == 'deg' else _unit_text(unit)})" if unit else "Range",
         reps=[RepRow(t=r.start, index=r.index, complete=r.complete, side=_side(r.side), start=_clock(r.start),
-                     duration=f"{r.duration:.1f} s", range=_f(r.range_of_motion, rom_nd),
+                     duration=f"{r.duration:.1f} s",
+                     # counted from the motion where the view hid the measure: say so, not a bare dash
+                     range="not measured from this angle" if r.grade == "unmeasured"
+                     else _f(r.range_of_motion, rom_nd),
                      faults=", ".join(c.replace("_", " ") for c in r.faults) or "–") for r in reps],
         holds=[HoldRow(t=h.start, number=k + 1, start=_clock(h.start), held=f"{h.seconds:.1f} s",
                        side=_side(h.side), depth="shallower than asked" if h.grade == "shallow" else "full")
