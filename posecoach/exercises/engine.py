@@ -77,6 +77,7 @@ class Checker:
         self.counter = RuleRepCounter(sp, tuning)
         self.periodic = PeriodicityCounter(PeriodicityOptions(alternating=sp.one_sided))
         self.tally = RepTally(sp, mode=counting)
+        self.tally.holding = self._hold_spans  # a rep held at the top is one rep, whatever its breathing
         self.own = OwnRangeCounter(sp, tuning)  # the zones on the person's learned range (fused counting only)
         self.attempts = AttemptFinder(sp)  # half-way reps judged on the person's own reps (fused counting only)
         self.faults = FaultMonitor(sp, tuning)
@@ -265,6 +266,11 @@ class Checker:
     def _spec_holds(self) -> list[Hold]:
         """The holds the key measure timed (in the spec's zone or at the person's own depth)."""
         return [h for h in self.result.holds if h.grade != "pose"]
+
+    def _hold_spans(self) -> list[tuple[float, float]]:
+        """The holds the key measure timed so far, the one under way running on."""
+        spans = [(h.start, h.end) for h in self._spec_holds]
+        return spans + ([(self.hold_timer.started, float("inf"))] if self.hold_timer.started is not None else [])
 
     @property
     def _spec_hold_open(self) -> bool:

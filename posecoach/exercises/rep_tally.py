@@ -23,15 +23,15 @@ Pure: no OpenCV, no I/O.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .events import Rep
 from .periodicity import PeriodicRep
 from .learned_range_reps import LearnedRangeReps
 from .spec import ExerciseSpec
-from .tally_rules import (TallyOptions, at_the_end, home_by, is_double, is_edge_rep, is_short_of_own, overlap,
-                          periodic_runs, promotes, room_for_a_rep, rules_lost, splits_rule_rep, within)
+from .tally_rules import (TallyOptions, at_the_end, held_through, home_by, is_double, is_edge_rep, is_short_of_own,
+                          overlap, periodic_runs, promotes, room_for_a_rep, rules_lost, splits_rule_rep, within)
 
 __all__ = ["RepTally", "TallyOptions"]  # TallyOptions lives with the rules it tunes; imported from here too
 
@@ -47,6 +47,9 @@ class RepTally(LearnedRangeReps):
         self.spec = spec
         self.options = options or TallyOptions()
         self.mode = mode  # "rules" or "periodicity" alone: the benchmark's comparisons
+        # the holds the key measure timed so far, (start, end), the open one ending at inf (``held_through``);
+        # the checker sets it, a tally on its own has none
+        self.holding: Callable[[], list[tuple[float, float]]] = list
         self.reset()
 
     def reset(self) -> None:
@@ -145,8 +148,10 @@ class RepTally(LearnedRangeReps):
                 out.append(self._count(rep, "both", peak, promoted=True))
         if self.options.periodic_at_end and self.spec.kind in ("reps", "mixed") and not self._rule_counted \
                 and not self._own:
-            tops = [r.peak for r in self.reps if r.complete]
+            tops, holds = [r.peak for r in self.reps if r.complete], self.holding()
             for p in at_the_end(current, alike, tops, self._used, self.options):
+                if held_through(p.peak, [r.peak for r in self.reps if r.complete], holds):
+                    continue  # a breath at the top of a rep held
                 held = self._held_at(p)  # an attempt the zones saw there was this rep (as in ``_rescue``)
                 if held is not None:
                     self._held.remove(held)
@@ -202,6 +207,7 @@ class RepTally(LearnedRangeReps):
                                                 lenient=self.options.lenient_runs and not self._rule_counted
                                                 and not any(r.complete and self.is_own(r) for r in self.reps))
         out = []
+        holds = self.holding()
         for run in runs:
             # Where the rules count nothing at all (a variant, view or range their zones do not foresee), a run
             # counts whole, its attempts included: the person's own range is smaller than the spec's (a small
@@ -213,6 +219,9 @@ class RepTally(LearnedRangeReps):
                               self.options)
             for k, p in enumerate(run):
                 if p.peak in self._used:
+                    continue
+                if held_through(p.peak, [r.peak for r in self.reps if r.complete], holds):
+                    self._used.add(p.peak)  # a breath at the top of a rep held, not a rep
                     continue
                 ended = next((r for r in self._ended
                               if r.start - self.options.match_margin * p.period <= p.peak <= r.end), None)

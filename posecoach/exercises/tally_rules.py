@@ -268,3 +268,11 @@ def at_the_end(current: list[PeriodicRep], alike: Sequence[PeriodicRep], counted
     first = unclaimed(current, counted_tops, used, o)
     tops = counted_tops + [p.peak for p in first]
     return first + [p for p in alike if not any(abs(t - p.peak) < 0.5 * p.period for t in tops)]
+
+
+def held_through(top: float, counted_tops: list[float], holds: list[tuple[float, float]]) -> bool:
+    """A top inside a hold the key measure timed, in which a rep is counted already: the person never left the top
+    between the two, so this is no second rep. Breathing while holding a bridge, cobra, bird dog or knee to chest
+    rises and falls every 4 s, and the whole-body axis finds that rhythm (the synthetic exerciser's one rep held
+    40 s counted 5-9). Where no hold is timed (a view the key measure cannot read) this has no say."""
+    return any(a <= top <= b and any(a <= t <= b for t in counted_tops) for a, b in holds)
