@@ -270,7 +270,8 @@ class Checker:
     def _hold_spans(self) -> list[tuple[float, float]]:
         """The holds the key measure timed so far, the one under way running on."""
         spans = [(h.start, h.end) for h in self._spec_holds]
-        return spans + ([(self.hold_timer.started, float("inf"))] if self.hold_timer.started is not None else [])
+        start = self.hold_timer.started  # rounded as the reps' tops are, or a top on its first frame falls out
+        return spans + ([(round(start, 3), float("inf"))] if start is not None else [])
 
     @property
     def _spec_hold_open(self) -> bool:

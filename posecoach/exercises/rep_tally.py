@@ -148,9 +148,9 @@ class RepTally(LearnedRangeReps):
                 out.append(self._count(rep, "both", peak, promoted=True))
         if self.options.periodic_at_end and self.spec.kind in ("reps", "mixed") and not self._rule_counted \
                 and not self._own:
-            tops, holds = [r.peak for r in self.reps if r.complete], self.holding()
-            for p in at_the_end(current, alike, tops, self._used, self.options):
-                if held_through(p.peak, [r.peak for r in self.reps if r.complete], holds):
+            holds = self.holding()
+            for p in at_the_end(current, alike, [r.peak for r in self.reps if r.complete], self._used, self.options):
+                if held_through(p.peak, self._counted_spans(), holds):  # (reps counted in this loop included)
                     continue  # a breath at the top of a rep held
                 held = self._held_at(p)  # an attempt the zones saw there was this rep (as in ``_rescue``)
                 if held is not None:
@@ -220,7 +220,7 @@ class RepTally(LearnedRangeReps):
             for k, p in enumerate(run):
                 if p.peak in self._used:
                     continue
-                if held_through(p.peak, [r.peak for r in self.reps if r.complete], holds):
+                if held_through(p.peak, self._counted_spans(), holds):
                     self._used.add(p.peak)  # a breath at the top of a rep held, not a rep
                     continue
                 ended = next((r for r in self._ended
@@ -360,6 +360,9 @@ class RepTally(LearnedRangeReps):
                   # a range the view hid is not a small one: counted from the motion, its range unknown
                   grade="unmeasured" if not math.isfinite(share) else "full" if share >= sp.full else "attempt")
         return self._record(rep)
+
+    def _counted_spans(self) -> list[tuple[float, float, float]]:
+        return [(r.start, r.peak, r.end) for r in self.reps if r.complete]
 
     def seen(self) -> list[Rep]:
         """Every rep and attempt decided, or still waiting (for a periodic peak, or a run on the learned range)."""

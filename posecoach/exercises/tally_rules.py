@@ -48,7 +48,8 @@ class TallyOptions:
     # without a pause): it counts. ``edge_reps`` off restores the rules' edges.
     edge_reps: bool = True
     # A rule rep spanning two periodic peaks (the return between two reps never reached the start zone) holds two
-    # reps: the second peak counts when it is ``split_gap`` periods or more from the first.
+    # reps: the second peak counts when it is ``split_gap`` periods or more from the first, and when the return
+    # between them left the top (a peak inside the same timed hold as a counted rep is a breath: ``held_through``).
     split_reps: bool = True
     split_gap: float = 0.6
     # A sure run (every peak ``promote_confidence``, at least ``run_min``) of which the rules counted fewer than
@@ -270,9 +271,15 @@ def at_the_end(current: list[PeriodicRep], alike: Sequence[PeriodicRep], counted
     return first + [p for p in alike if not any(abs(t - p.peak) < 0.5 * p.period for t in tops)]
 
 
-def held_through(top: float, counted_tops: list[float], holds: list[tuple[float, float]]) -> bool:
+def held_through(top: float, counted: list[tuple[float, float, float]], holds: list[tuple[float, float]]) -> bool:
     """A top inside a hold the key measure timed, in which a rep is counted already: the person never left the top
     between the two, so this is no second rep. Breathing while holding a bridge, cobra, bird dog or knee to chest
     rises and falls every 4 s, and the whole-body axis finds that rhythm (the synthetic exerciser's one rep held
-    40 s counted 5-9). Where no hold is timed (a view the key measure cannot read) this has no say."""
-    return any(a <= top <= b and any(a <= t <= b for t in counted_tops) for a, b in holds)
+    40 s counted 5-9). Where no hold is timed (a view the key measure cannot read) this has no say.
+    ``counted``: (start, top, end) of each counted rep. A counted rep whose span covers two holds is two reps the
+    rules merged (the return between them left the top but missed the start zone: ``split_reps``), and its top
+    says nothing about either hold."""
+    def one_hold(start: float, end: float) -> bool:
+        return sum(1 for a, b in holds if a <= end and b >= start) <= 1
+
+    return any(a <= top <= b and any(a <= t <= b and one_hold(s, e) for s, t, e in counted) for a, b in holds)
