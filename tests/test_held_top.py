@@ -69,3 +69,11 @@ def test_reps_with_a_pause_at_the_top_all_count(exercise, view):
     """Each rep's own hold is a hold of its own: the rule never takes a real rep."""
     counted, true = _count(exercise, view, 4, 5.0, 2)
     assert true == 4 and counted == 4
+
+
+@pytest.mark.parametrize("exercise, view", [("plank", "side"), ("hamstring_stretch", "front"),
+                                            ("childs_pose", "head")])
+def test_a_hold_exercise_counts_no_reps_from_its_breathing(exercise, view):
+    """A 40 s hold breathes every 4 s; before, the rhythm counted 1-10 reps in a hold exercise (bench_long_holds)."""
+    counted, true = _count(exercise, view, None, 40.0, 0)
+    assert true == 0 and counted == 0
