@@ -77,6 +77,9 @@ class Checker:
         self.counter = RuleRepCounter(sp, tuning)
         self.periodic = PeriodicityCounter(PeriodicityOptions(alternating=sp.one_sided))
         self.tally = RepTally(sp, mode=counting)
+        # the rhythm is heard where its reps can count: not by the rules alone (a benchmark's baseline), and not in
+        # a hold exercise, which has no reps and whose rhythm is breathing (bench/bench_long_holds.py)
+        self._rhythm_listens = counting != "rules" and sp.kind != "hold"
         self.tally.holding = self._hold_spans  # a rep held at the top is one rep, whatever its breathing
         self.own = OwnRangeCounter(sp, tuning)  # the zones on the person's learned range (fused counting only)
         self.attempts = AttemptFinder(sp)  # half-way reps judged on the person's own reps (fused counting only)
@@ -119,7 +122,7 @@ class Checker:
         phase, body = self._step(frame, t)
         # the periodicity counter listens to every frame, in position or not: its runs, not gates, keep set-up
         # and fidgeting out
-        if self.tally.mode != "rules":  # the rules alone (a benchmark's baseline) do not pay for it
+        if self._rhythm_listens:
             self.periodic.update(t, frame.pose, self.sample.p if self.sample is not None else float("nan"))
             self._emit_reps(self.tally.periodic(self.periodic.reps, t, self.periodic.period, self.periodic.strength))
         return self._feedback(t, phase, body)

@@ -120,8 +120,6 @@ class RepTally(LearnedRangeReps):
             return []
         if self.mode == "periodicity":
             return [self._count_alone(p) for p in new]
-        if self.spec.kind == "hold":
-            return []  # a hold exercise has no reps: its rhythm is breathing (bench/bench_long_holds.py)
         if not new and now < self._next_settle:
             return []  # nothing new to decide (keeps the per-frame cost flat over a long session)
         self._periodic = list(current)
@@ -142,7 +140,7 @@ class RepTally(LearnedRangeReps):
         self._periodic = list(current)
         out = self._own_supported()
         self._own_held = []
-        out += (self._rescue(math.inf) if self.spec.kind != "hold" else []) + self._adapt()
+        out += self._rescue(math.inf) + self._adapt()
         for rep in list(self._ended):
             peak = self._match(rep)
             if peak is not None and self._returned(peak, rep):

@@ -256,7 +256,6 @@ def unclaimed(periodic: list[PeriodicRep], counted_tops: list[float], used: set[
             if p.peak not in used and not any(abs(t - p.peak) < 0.5 * p.period for t in counted_tops)]
 
 
-
 def at_the_end(current: list[PeriodicRep], alike: Sequence[PeriodicRep], counted_tops: list[float], used: set[float],
                o: TallyOptions) -> list[PeriodicRep]:
     """What counts when the source ends where neither the spec's zones nor the person's learned range counted a
