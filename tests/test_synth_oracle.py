@@ -25,7 +25,8 @@ SEEDS = (1, 3)
 NOISES = {"clean": LandmarkNoise(), "realistic": LandmarkNoise.realistic()}
 HOLD_TOLERANCE = 0.15
 # Views besides side and oblique where the checker claims to work (its spec's required_view is "any").
-EXTRA_VIEWS = {"squat": ("front",), "lunge": ("front",), "supine_twist": ("feet",)}
+# The standing hip stretch from the front is read from world landmarks (measure_fns.hip_stretch_depth_3d).
+EXTRA_VIEWS = {"squat": ("front",), "lunge": ("front",), "supine_twist": ("feet",), "hip_stretch": ("front",)}
 # Generic synth faults and how the checker shows them: a rushed rep as either tempo code (too short overall,
 # or too fast on the way); a partial range not as a code but as a rep that does not count as complete.
 GENERIC_AS = {"too_fast": {"too_fast", "jerky"}, "partial_range": None}

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..geometry import joint_angle, segment_angle
 from . import postures as P
-from .body import SIDES, Body, other
+from .body import SIDES, Body, lm, other
 from .measures import Angle
 from .named import measure_fn, variant_fn
 
@@ -192,7 +192,29 @@ def hip_stretch_variant(body: Body) -> str:
     return ""
 
 
-@measure_fn("hip_stretch_depth", reads=("hip", "knee", "both.hip", "both.ankle", "both.shoulder"),
+# Seen from the front, the feet or the head (shoulders at least this wide for the torso's image length), the
+# stretch moves in depth: the image shows neither the split of the thighs nor the forward lean.
+HIP_STRETCH_END_ON_WIDTH = 0.45
+
+
+def hip_stretch_depth_3d(body: Body) -> float:
+    """Standing hip stretch depth from MediaPipe's world landmarks, for a camera in front or behind: the larger
+    of the split between the thighs (hip flexor version: 8 deg -> 0, 30 deg -> 1, as ``thigh_back``) and the
+    hips' flexion, the trunk against the thighs (outer hip version: 25 deg -> 0, 50 deg -> 1; MediaPipe's world
+    skeleton of a person standing straight reads 17-30 degrees there). Angles between body segments, not to the
+    vertical, so the camera's tilt does not enter. Both sides at once: the side is not told apart.
+
+    Chosen on synth_dev's six hip stretch clips (MediaPipe on rendered video) and generator landmarks; on the
+    clips seen end-on, 0 s was timed for every hold before (the image reading never reached the stretch)."""
+    w = body.world
+    thighs = [w[lm(s, "knee")] - w[lm(s, "hip")] for s in SIDES]
+    split = joint_angle(thighs[0], np.zeros(3), thighs[1])
+    shoulders = 0.5 * (w[lm("left", "shoulder")] + w[lm("right", "shoulder")])
+    flexion = float(np.mean([180.0 - joint_angle(shoulders, w[lm(s, "hip")], w[lm(s, "knee")]) for s in SIDES]))
+    return max((split - 8.0) / 22.0, (flexion - 25.0) / 25.0)
+
+
+@measure_fn("hip_stretch_depth", reads=("hip", "knee", "both.hip", "both.knee", "both.ankle", "both.shoulder"),
             gate=("hip", "knee"))
 def hip_stretch_depth(body: Body, side: str) -> float:
     """Standing hip stretch depth, 0 = standing, 1 = in the stretch, for whichever version the pose shows.
@@ -200,7 +222,9 @@ def hip_stretch_depth(body: Body, side: str) -> float:
     hip flexor (and unsure): the thigh's angle from the vertical, 8 deg -> 0, 30 deg -> 1 (``thigh_back``);
     outer hip (the guides': front knee bent, weight back on the straight back leg, trunk bending forward down
     it): the trunk's forward lean, 10 deg -> 0, 35 deg -> 1. The outer version reads the trunk, which both
-    sides share, so its side is not told apart."""
+    sides share, so its side is not told apart. Seen end-on, from world landmarks (``hip_stretch_depth_3d``)."""
+    if body.world is not None and body.shoulder_width_ratio() >= HIP_STRETCH_END_ON_WIDTH:
+        return hip_stretch_depth_3d(body)
     if hip_stretch_variant(body) == "outer_hip":
         return (trunk_lean(body, side) - 10.0) / 25.0
     return (thigh_back(body, side) - 8.0) / 22.0
@@ -210,8 +234,9 @@ def hip_stretch_depth(body: Body, side: str) -> float:
             unit="deg")
 def upright_lean(body: Body, side: str) -> float:
     """Forward lean of the trunk (``trunk_lean``) where the stretch asks for an upright trunk; NaN (no
-    judgement) in the outer hip stretch, which bends forward on purpose."""
-    if hip_stretch_variant(body) == "outer_hip":
+    judgement) in the outer hip stretch, which bends forward on purpose, and seen end-on, where a lean toward the
+    camera does not show and a sideways one would read as forward."""
+    if hip_stretch_variant(body) == "outer_hip" or body.shoulder_width_ratio() >= HIP_STRETCH_END_ON_WIDTH:
         return float("nan")
     return trunk_lean(body, side)
 
