@@ -192,26 +192,40 @@ def hip_stretch_variant(body: Body) -> str:
     return ""
 
 
-# Seen from the front, the feet or the head (shoulders at least this wide for the torso's image length), the
-# stretch moves in depth: the image shows neither the split of the thighs nor the forward lean.
-HIP_STRETCH_END_ON_WIDTH = 0.45
+# Seen from the front, the feet or the head (shoulders at least this wide for the torso's image length), a
+# standing stretch moves in depth: the image shows neither the split of the thighs nor a forward lean.
+END_ON_WIDTH = 0.45
+
+
+def end_on(body: Body) -> bool:
+    """Is a standing body seen from the front or the back (with world landmarks to read depth from)?"""
+    return body.world is not None and body.shoulder_width_ratio() >= END_ON_WIDTH
+
+
+def hip_flexion_3d(body: Body) -> float:
+    """The hips' flexion from MediaPipe's world landmarks, degrees: the trunk against the thighs (mean of the two
+    sides). An angle between body segments, not to the vertical, so the camera's tilt does not enter; MediaPipe's
+    world skeleton of a person standing straight reads 17-30 degrees (synth_dev, rendered)."""
+    w = body.world
+    shoulders = 0.5 * (w[lm("left", "shoulder")] + w[lm("right", "shoulder")])
+    return float(np.mean([180.0 - joint_angle(shoulders, w[lm(s, "hip")], w[lm(s, "knee")]) for s in SIDES]))
+
+
+def thigh_split_3d(body: Body) -> float:
+    """The angle between the two thighs from MediaPipe's world landmarks, degrees (a split stance's)."""
+    w = body.world
+    thighs = [w[lm(s, "knee")] - w[lm(s, "hip")] for s in SIDES]
+    return joint_angle(thighs[0], np.zeros(3), thighs[1])
 
 
 def hip_stretch_depth_3d(body: Body) -> float:
-    """Standing hip stretch depth from MediaPipe's world landmarks, for a camera in front or behind: the larger
-    of the split between the thighs (hip flexor version: 8 deg -> 0, 30 deg -> 1, as ``thigh_back``) and the
-    hips' flexion, the trunk against the thighs (outer hip version: 25 deg -> 0, 50 deg -> 1; MediaPipe's world
-    skeleton of a person standing straight reads 17-30 degrees there). Angles between body segments, not to the
-    vertical, so the camera's tilt does not enter. Both sides at once: the side is not told apart.
+    """Standing hip stretch depth from world landmarks, for a camera in front or behind: the larger of the split
+    between the thighs (hip flexor version: 8 deg -> 0, 30 deg -> 1, as ``thigh_back``) and the hips' flexion
+    (outer hip version: 25 deg -> 0, 50 deg -> 1). Both sides at once: the side is not told apart.
 
     Chosen on synth_dev's six hip stretch clips (MediaPipe on rendered video) and generator landmarks; on the
     clips seen end-on, 0 s was timed for every hold before (the image reading never reached the stretch)."""
-    w = body.world
-    thighs = [w[lm(s, "knee")] - w[lm(s, "hip")] for s in SIDES]
-    split = joint_angle(thighs[0], np.zeros(3), thighs[1])
-    shoulders = 0.5 * (w[lm("left", "shoulder")] + w[lm("right", "shoulder")])
-    flexion = float(np.mean([180.0 - joint_angle(shoulders, w[lm(s, "hip")], w[lm(s, "knee")]) for s in SIDES]))
-    return max((split - 8.0) / 22.0, (flexion - 25.0) / 25.0)
+    return max((thigh_split_3d(body) - 8.0) / 22.0, (hip_flexion_3d(body) - 25.0) / 25.0)
 
 
 @measure_fn("hip_stretch_depth", reads=("hip", "knee", "both.hip", "both.knee", "both.ankle", "both.shoulder"),
@@ -223,7 +237,7 @@ def hip_stretch_depth(body: Body, side: str) -> float:
     outer hip (the guides': front knee bent, weight back on the straight back leg, trunk bending forward down
     it): the trunk's forward lean, 10 deg -> 0, 35 deg -> 1. The outer version reads the trunk, which both
     sides share, so its side is not told apart. Seen end-on, from world landmarks (``hip_stretch_depth_3d``)."""
-    if body.world is not None and body.shoulder_width_ratio() >= HIP_STRETCH_END_ON_WIDTH:
+    if end_on(body):
         return hip_stretch_depth_3d(body)
     if hip_stretch_variant(body) == "outer_hip":
         return (trunk_lean(body, side) - 10.0) / 25.0
@@ -236,7 +250,7 @@ def upright_lean(body: Body, side: str) -> float:
     """Forward lean of the trunk (``trunk_lean``) where the stretch asks for an upright trunk; NaN (no
     judgement) in the outer hip stretch, which bends forward on purpose, and seen end-on, where a lean toward the
     camera does not show and a sideways one would read as forward."""
-    if hip_stretch_variant(body) == "outer_hip" or body.shoulder_width_ratio() >= HIP_STRETCH_END_ON_WIDTH:
+    if hip_stretch_variant(body) == "outer_hip" or end_on(body):
         return float("nan")
     return trunk_lean(body, side)
 
@@ -247,6 +261,18 @@ def trunk_lean(body: Body, side: str) -> float:
     d = body.mid("shoulder") - body.mid("hip")
     ang = math.degrees(math.atan2(d[0], -d[1]))
     return ang * body.facing()
+
+
+@measure_fn("bend_lean", reads=("both.shoulder", "both.hip", "both.knee"), gate=("shoulder", "hip"), unit="deg")
+def bend_lean(body: Body, side: str) -> float:
+    """Standing forward bend: how far the trunk leans forward from upright, degrees. Side-on, the image's
+    ``trunk_lean``. Seen end-on the bend goes toward or away from the camera, and the image's lean is noise that
+    may even run backwards (generator landmarks from the front: the rhythm's sign followed it and counted the
+    rests between reps); there, the hips' flexion from world landmarks (``hip_flexion_3d``), which is the lean
+    while the legs stay upright, as they do in this bend."""
+    if end_on(body):
+        return hip_flexion_3d(body)
+    return trunk_lean(body, side)
 
 
 @measure_fn("lean_back", reads=("both.shoulder", "both.hip"), gate=("shoulder", "hip"), unit="deg")
