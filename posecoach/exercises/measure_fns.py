@@ -224,7 +224,7 @@ def hip_stretch_depth_3d(body: Body) -> float:
     (outer hip version: 25 deg -> 0, 50 deg -> 1). Both sides at once: the side is not told apart.
 
     Chosen on synth_dev's six hip stretch clips (MediaPipe on rendered video) and generator landmarks; on the
-    clips seen end-on, 0 s was timed for every hold before (the image reading never reached the stretch)."""
+    clips seen end-on, most holds timed 0 s before (the image reading never reached the stretch)."""
     return max((thigh_split_3d(body) - 8.0) / 22.0, (hip_flexion_3d(body) - 25.0) / 25.0)
 
 

@@ -30,9 +30,8 @@ from .events import Rep
 from .periodicity import PeriodicRep
 from .learned_range_reps import LearnedRangeReps
 from .spec import ExerciseSpec
-from .tally_rules import (TallyOptions, at_the_end, held_through, home_by, is_double, is_edge_rep, is_glitch,
-                          is_short_of_own, overlap, periodic_runs, promotes, room_for_a_rep, rules_lost,
-                          splits_rule_rep, within)
+from .tally_rules import (TallyOptions, at_the_end, held_through, home_by, is_double, is_edge_rep, is_short_of_own,
+                          overlap, periodic_runs, promotes, room_for_a_rep, rules_lost, splits_rule_rep, within)
 
 __all__ = ["RepTally", "TallyOptions"]  # TallyOptions lives with the rules it tunes; imported from here too
 
@@ -97,8 +96,6 @@ class RepTally(LearnedRangeReps):
                     # rep, now seen by both
                     self.reps[i] = replace(r, source="both")
                     return []
-            if peak is None and is_glitch(rep, self.spec.min_rep_seconds, self.options):
-                return []  # the measure jumped: nothing happened (neither a rep nor an attempt)
             if (peak is None and self._double(rep)) or self._short(rep):
                 return [self._record(replace(rep, index=0, complete=False, grade="partial"))]
             return [self._count(rep, "both" if peak is not None else "rules", peak)]

@@ -80,12 +80,6 @@ class TallyOptions:
     # hold clip gained a rep.
     periodic_at_end: bool = True
     end_confidence: float = 0.4
-    # A complete rule rep faster than ``glitch_share`` of the exercise's rushed-rep threshold (its
-    # ``min_rep_seconds``: half of it) with no periodic peak inside is the key measure jumping, not a movement
-    # (a forward bend read from the front by the image's lean: 0.4 s "reps" of five times the nominal range, on
-    # generator landmarks): not counted, not an attempt. Rushed real reps are slower than that, and a set of them
-    # has a rhythm to support it. 0 turns this off. Chosen on generator landmarks, tune and synth_dev.
-    glitch_share: float = 0.5
 
 
 def within(peak: float, period: float, rep: Rep, margin: float) -> bool:
@@ -171,12 +165,6 @@ def is_double(top: float, counted_tops: list[float], period: float, strength: fl
     if one_sided and abs(period - usual) > 0.25 * usual:
         period /= 2.0  # a pair of reps read as one period (a period that is the person's spacing is one rep)
     return gap < o.double_gap * period and gap < 0.5 * usual
-
-
-def is_glitch(rep: Rep, min_rep_seconds: float, o: TallyOptions) -> bool:
-    """A complete rule rep too fast to be a movement of this exercise (``glitch_share``), for a rep no periodic
-    peak supports: the key measure jumped across the zones and back."""
-    return rep.end - rep.start < o.glitch_share * min_rep_seconds
 
 
 def is_short_of_own(travel: float, side: str, earlier: list[tuple[float, str]], one_sided: bool,
