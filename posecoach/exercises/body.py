@@ -40,6 +40,11 @@ def other(side: str) -> str:
     return "right" if side == "left" else "left"
 
 
+# Seen from the front, the feet or the head (shoulders at least this wide for the torso's image length), a
+# standing stretch or bend moves in depth: the image shows neither the split of the thighs nor a forward lean.
+END_ON_WIDTH = 0.45
+
+
 class Body:
     """Derived geometry of one pose, with visibility-gated accessors.
 
@@ -56,6 +61,9 @@ class Body:
         self.vis_min = vis_min
         self._scale: float | None = None
         self._ipm: float | None = None
+        # seen end-on (front or back), as the checker's view monitor decided over time; None: decide from this
+        # pose alone (``measure_fns.end_on``)
+        self.end_on_view: bool | None = None
 
     def relaxed(self, vis_min: float) -> Body:
         """The same pose, read with a lower visibility floor (the far limb in a side view)."""

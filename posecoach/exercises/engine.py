@@ -145,6 +145,7 @@ class Checker:
             return "no_person", None
         self.last_pose_t = t
         body = Body(pose, self.vis_min)
+        self.view.observe(body, dt)  # seen end-on? decided once, before any measure is read
         # a cut found in the raw landmarks before smoothing (smoothing.CutsFirst, confirmed by the next frame): the
         # one definition of a cut; a single displaced frame is not one
         if pose.extra.get("cut"):

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..geometry import joint_angle, segment_angle
 from . import postures as P
-from .body import SIDES, Body, lm, other
+from .body import END_ON_WIDTH, SIDES, Body, lm, other
 from .measures import Angle
 from .named import measure_fn, variant_fn
 
@@ -192,14 +192,15 @@ def hip_stretch_variant(body: Body) -> str:
     return ""
 
 
-# Seen from the front, the feet or the head (shoulders at least this wide for the torso's image length), a
-# standing stretch moves in depth: the image shows neither the split of the thighs nor a forward lean.
-END_ON_WIDTH = 0.45
-
-
 def end_on(body: Body) -> bool:
-    """Is a standing body seen from the front or the back (with world landmarks to read depth from)?"""
-    return body.world is not None and body.shoulder_width_ratio() >= END_ON_WIDTH
+    """Is a standing body seen from the front or the back (with world landmarks to read depth from)? As the
+    checker's view monitor decided over time (``ViewMonitor.observe``: filtered, with a band), else from this
+    pose alone: shoulders at least ``END_ON_WIDTH`` of the torso's image length wide."""
+    if body.world is None:
+        return False
+    if body.end_on_view is not None:
+        return body.end_on_view
+    return body.shoulder_width_ratio() >= END_ON_WIDTH
 
 
 def hip_flexion_3d(body: Body) -> float:
