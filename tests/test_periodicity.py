@@ -198,3 +198,20 @@ def test_a_key_measure_the_view_distorts_does_not_turn_the_rests_into_reps():
     assert c.count == n
     expected = [2.0 + (k + 0.5) * period for k in range(n)]
     assert np.allclose([r.peak for r in c.reps], expected, atol=0.25 * period)
+
+
+@pytest.mark.parametrize("view", ["front", "feet"])
+def test_a_knee_held_to_the_chest_does_not_make_its_rests_reps(view):
+    """Knee to chest, one leg then the other, each held at the chest: early on the window's median pose (the
+    rest the distance is measured from) is the held top, so the distance from it peaked at the rests, at half the
+    period, and the first two reps were three (5 of 4 on every front and feet view of the generator grid before
+    ``excursion_cycles``)."""
+    from posecoach.frame_step import FrameStep
+    from posecoach.synth.landmarks import LandmarkNoise
+
+    frames, truth = generate("knee_to_chest", view=view, camera_height="mid", noise=LandmarkNoise.realistic(),
+                             fps=15.0, seed=5)
+    step = FrameStep(make_checker("knee_to_chest"), smoothing="one_euro")
+    for f in frames:
+        step(f)
+    assert step.finish().complete_reps == truth.complete_reps == 4

@@ -77,8 +77,9 @@ PARTIAL = ("a rep the zones call complete is a partial when it travels under hal
            "partial rep from the solved start: before, its 45 % rep reached a full one's hip extension)")
 DEPTH_PAUSE = ("seen obliquely (shoulders at least 0.45 of the torso's image length) the forward bend's lean is read "
                "in depth (measure_fns.bend_lean, which fixed this view's rep count: the image lean flipped sign over "
-               "a rep); its pauses then read long as from the side (7.5 s for 6.2; see the side view's reason), and "
-               "near that width the reading switches between image and depth frame to frame (no hysteresis yet)")
+               "a rep); its pauses then read long as from the side (7.5 s for 6.2; see the side view's reason). The view "
+               "monitor now decides end-on on the filtered width with a band, so the reading no longer switches "
+               "frame to frame; the pauses still read long")
 
 
 def _known(table: dict[str, tuple[str, list[str]]]) -> dict[tuple[str, str, str, int], str]:

@@ -60,6 +60,14 @@ class PeriodicityOptions:
     # which peaks at every rep where the main axis peaks only every other one. Not for movements done with
     # both sides at once: there a pause at the top makes the resting pose ambiguous and the distance peaks twice.
     alternating: bool = False
+    # The distance from the resting pose takes the window's median pose as the rest. In a window of under about
+    # two and a half periods, of a movement held at its top (knee to chest), the median pose is the held top and
+    # the distance peaks at the rests: a half period from the first two reps committed one rep too many (front and
+    # feet views of the generator grid: 0 of 12 right). So this channel commits no rep from a window shorter than
+    # ``excursion_cycles`` periods. Chosen on the generator grid and synth_dev: 2.2-2.5 all mend the knee to chest
+    # (grid 16 -> 25, 29, 29 of 30 at 2.2, 2.3, 2.5); at 2.2 a two-set one still commits its half period at 2.2
+    # cycles; at 2.5 a bird dog from the feet on synth_dev (4 of 3 from misplaced peaks) fell to 0.
+    excursion_cycles: float = 2.3
     # A run's first rep is usually found only once later reps make the window periodic, by then too old to be
     # committed (see ``_analyse``); the run is then extended backwards, one period at a time, from its earliest
     # peak, over old peaks as prominent as the run's own (``backfill_prominence`` of the window's range).
@@ -234,6 +242,8 @@ class PeriodicityCounter:
         self.channel, self.strength, self.period = name, strength, period
         if strength < o.min_strength or not math.isfinite(period):
             return []
+        if name == "excursion" and period * o.excursion_cycles > float(grid[-1] - grid[0]):
+            return []  # the resting pose is not known yet (see ``excursion_cycles``)
         lo, hi = np.nanpercentile(sig, [5, 95])
         prominence = max(o.rel_prominence * float(hi - lo), floor)
         from scipy.signal import find_peaks  # see preload()
