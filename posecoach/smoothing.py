@@ -78,10 +78,16 @@ CUT_JUMP = 0.6  # median jump of those joints from one frame to the next, in tor
 
 
 def _body_points(pose: Pose) -> tuple[np.ndarray, float]:
-    """The trunk and leg joints in isotropic image units, and the torso length (mid-shoulder to mid-hip)."""
+    """The trunk and leg joints in isotropic image units, and the body's size: the torso length (mid-shoulder to
+    mid-hip), or where the torso points at the camera, 1.3 shoulder widths or 0.6 of a thigh (as
+    ``exercises.body.Body.scale``). With the torso alone, a bird dog seen from the front or the head (torso a tenth
+    of the shoulder width in the image) read its ordinary jitter as jumps of over a torso length, and a false cut
+    restarted the counting in the middle of a set (generator grid: 1 of 6 right from the front and the head)."""
     xy = pose.xy()
     torso = float(np.linalg.norm(xy[[11, 12]].mean(axis=0) - xy[[23, 24]].mean(axis=0)))
-    return xy[CUT_JOINTS], max(torso, 1e-3)
+    shoulders = float(np.linalg.norm(xy[11] - xy[12]))
+    thigh = max(float(np.linalg.norm(xy[23] - xy[25])), float(np.linalg.norm(xy[24] - xy[26])))
+    return xy[CUT_JOINTS], max(torso, 1.3 * shoulders, 0.6 * thigh, 1e-3)
 
 
 def _jump(a: tuple[np.ndarray, float], b: tuple[np.ndarray, float]) -> float:

@@ -72,6 +72,22 @@ def test_cuts_are_found_whatever_the_smoothing():
         assert flagged == [frames[61].timestamp], smoothing
 
 
+def test_a_torso_pointing_at_the_camera_is_not_read_as_cuts():
+    """A bird dog seen from the front: the torso is a tenth of the shoulder width in the image, and jumps measured
+    in torso lengths made a false cut in the middle of the set (the counting restarted: 1 of 4 reps). Measured
+    in the body's size (shoulder width, thigh), ordinary jitter is no cut, and a real one still is."""
+    from posecoach.synth.landmarks import LandmarkNoise, generate
+
+    frames, _ = generate("bird_dog", view="front", camera_height="mid", noise=LandmarkNoise.realistic(), fps=15.0,
+                         seed=5)
+    assert not any(f.pose.extra.get("cut") for f in _smoothed(frames) if f.pose is not None)
+    posed = [f for f in frames if f.pose is not None]
+    t_cut = posed[len(posed) // 2].timestamp
+    flagged = [f.timestamp for f in _smoothed(_cut_at(frames, t_cut, dx=0.5)) if f.pose is not None
+               and f.pose.extra.get("cut")]
+    assert len(flagged) == 1 and t_cut <= flagged[0] < t_cut + 0.2
+
+
 def test_one_displaced_frame_does_not_split_a_hold():
     # the review's case: a single frame where the model jumped elsewhere split a 16 s plank hold in two, because
     # the checker ran its own unconfirmed cut test besides the smoother's; now there is one, confirmed, test
