@@ -73,8 +73,9 @@ class OneEuroArray:
 
 
 CUT_JOINTS = [11, 12, 23, 24, 25, 26, 27, 28]  # shoulders, hips, knees, ankles
+CUT_VIS_MIN = 0.5  # the body-size terms beyond the torso need their joints seen
 CUT_REFERENCE_FPS = 25.0  # frame rate CUT_JUMP was chosen at (24-30 fps clips); slower rates scale it
-CUT_JUMP = 0.6  # median jump of those joints from one frame to the next, in torso lengths, that can be a cut
+CUT_JUMP = 0.6  # median jump of those joints from one frame to the next, in body sizes (_body_points), that is a cut
 
 
 def _body_points(pose: Pose) -> tuple[np.ndarray, float]:
@@ -82,11 +83,15 @@ def _body_points(pose: Pose) -> tuple[np.ndarray, float]:
     mid-hip), or where the torso points at the camera, 1.3 shoulder widths or 0.6 of a thigh (as
     ``exercises.body.Body.scale``). With the torso alone, a bird dog seen from the front or the head (torso a tenth
     of the shoulder width in the image) read its ordinary jitter as jumps of over a torso length, and a false cut
-    restarted the counting in the middle of a set (generator grid: 1 of 6 right from the front and the head)."""
+    restarted the counting in the middle of a set (generator grid: 1 of 6 right from the front and the head).
+    Shoulder width and thighs count only where the model sees their joints: knees it guesses outside a close-up
+    would inflate the size, and a real cut would then read as a small jump."""
     xy = pose.xy()
+    seen = pose.visibility >= CUT_VIS_MIN
     torso = float(np.linalg.norm(xy[[11, 12]].mean(axis=0) - xy[[23, 24]].mean(axis=0)))
-    shoulders = float(np.linalg.norm(xy[11] - xy[12]))
-    thigh = max(float(np.linalg.norm(xy[23] - xy[25])), float(np.linalg.norm(xy[24] - xy[26])))
+    shoulders = float(np.linalg.norm(xy[11] - xy[12])) if seen[11] and seen[12] else 0.0
+    thigh = max((float(np.linalg.norm(xy[h] - xy[k])) for h, k in ((23, 25), (24, 26)) if seen[h] and seen[k]),
+                default=0.0)
     return xy[CUT_JOINTS], max(torso, 1.3 * shoulders, 0.6 * thigh, 1e-3)
 
 

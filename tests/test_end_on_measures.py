@@ -44,3 +44,5 @@ def test_the_end_on_decision_holds_steady_through_an_oblique_view():
     switches = lambda xs: sum(a != b for a, b in zip(xs, xs[1:]))  # noqa: E731
     assert switches(per_pose) > 20  # the case is a real test of the band
     assert switches(decided) <= 1
+    # and the decision is the view's: the one most single poses give (not whatever the first pose read)
+    assert decided[-1] == (sum(per_pose) > len(per_pose) / 2)

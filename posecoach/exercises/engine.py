@@ -110,10 +110,9 @@ class Checker:
         self._frames_in_position = 0
         self._view_problem = ""
         self._fallback_said = False
-        for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic, self.tally,
-                     self.attempts, self.faults, self.hold_timer, self.cues, self.movement, self.why):
-            part.reset()
-        for part in (self.shallow, self.pose_hold):
+        for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic,
+                     self.tally, self.attempts, self.faults, self.hold_timer, self.cues, self.movement, self.why,
+                     self.shallow, self.pose_hold):
             if part is not None:
                 part.reset()
 
@@ -143,13 +142,14 @@ class Checker:
             if self.last_pose_t is not None and t - self.last_pose_t > self.tuning.lost_hold_grace:
                 self._close_pose_hold()
             return "no_person", None
-        self.last_pose_t = t
-        body = Body(pose, self.vis_min)
-        self.view.observe(body, dt)  # seen end-on? decided once, before any measure is read
         # a cut found in the raw landmarks before smoothing (smoothing.CutsFirst, confirmed by the next frame): the
-        # one definition of a cut; a single displaced frame is not one
+        # one definition of a cut; a single displaced frame is not one. First: the new shot starts every filter over
         if pose.extra.get("cut"):
             self._scene_cut(t)
+        pose_dt = 0.0 if self.last_pose_t is None else t - self.last_pose_t
+        self.last_pose_t = t
+        body = Body(pose, self.vis_min)
+        self.view.observe(body, pose_dt)  # seen end-on? decided once, before any measure is read
         self.signal.observe(body, dt)
         in_position = self.posture.update(body, dt)
         for problem in self.view.step(body, t, dt):
@@ -329,6 +329,7 @@ class Checker:
         self.signal.cut()
         self.periodic.cut()
         self.attempts.cut(t)
+        self.view.cut()
 
     def _missing(self, t: float) -> None:
         """A frame without a usable pose: after a grace, an open hold closes; after a longer one the rep under

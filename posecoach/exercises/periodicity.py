@@ -17,7 +17,9 @@ looks at a trailing window, resampled to a fixed rate:
   3. reps as peaks of the most periodic channel, with a prominence relative to the person's own range in this
      window (so a small but real pelvic tilt counts) and never below a floor (so fidgeting does not).
 A peak is committed once it is confirmed (the signal has come back down after it) and the window around it is
-periodic; committed reps are never taken back, so live counts only ever go up, at most about one period late.
+periodic; committed reps are never taken back, so live counts only ever go up. A rep is about one period late,
+except the first few: a channel commits nothing until its window holds enough periods (the distance-from-rest
+channel 2.3, ``excursion_cycles``).
 A committed rep's confidence rises when later windows see it again with stronger periodicity.
 
 The signal maths (resampling, drift, the main axis, the period) is in ``periodic_signal.py``. Everything is
