@@ -80,10 +80,11 @@ CUT_JUMP = 0.6  # median jump of those joints from one frame to the next, in bod
 
 def _body_points(pose: Pose) -> tuple[np.ndarray, float]:
     """The trunk and leg joints in isotropic image units, and the body's size: the torso length (mid-shoulder to
-    mid-hip), or where the torso points at the camera, 1.3 shoulder widths or 0.6 of a thigh (as
-    ``exercises.body.Body.scale``). With the torso alone, a bird dog seen from the front or the head (torso a tenth
-    of the shoulder width in the image) read its ordinary jitter as jumps of over a torso length, and a false cut
-    restarted the counting in the middle of a set (generator grid: 1 of 6 right from the front and the head).
+    mid-hip), or where the torso points at the camera, 1.3 shoulder widths or 0.6 of a thigh (the terms of
+    ``exercises.body.Body.scale``, which does not gate them). With the torso alone, a bird dog seen from the front
+    or the head (torso a tenth of the shoulder width in the image) read its ordinary jitter as jumps of over a
+    torso length, and a false cut restarted the counting in the middle of a set (generator grid: 1 of 6 right from
+    the front and the head).
     Shoulder width and thighs count only where the model sees their joints: knees it guesses outside a close-up
     would inflate the size, and a real cut would then read as a small jump."""
     xy = pose.xy()

@@ -72,6 +72,28 @@ def test_cuts_are_found_whatever_the_smoothing():
         assert flagged == [frames[61].timestamp], smoothing
 
 
+def _guessed_knees(frame: PoseFrame) -> PoseFrame:
+    """A close-up: the knees are outside the picture, and the model guesses them at low visibility, far off."""
+    img, vis = frame.pose.image.copy(), frame.pose.visibility.copy()
+    for hip, knee in ((23, 25), (24, 26)):
+        img[knee, :2] = img[hip, :2] + 3.0 * (img[knee, :2] - img[hip, :2])
+        vis[knee] = 0.1
+    return PoseFrame(frame.index, frame.timestamp, Pose(img, vis, frame.timestamp, frame.pose.image_size))
+
+
+def test_a_cut_is_measured_in_the_body_the_model_sees():
+    """Knees guessed outside a close-up must not make the body look bigger than it is: a cut that moves the person
+    by 0.9 torso lengths (1.5 of the threshold at 30 fps) is found with the thighs left out of the body's size, and
+    was missed (0.5 of the threshold) while the guessed thighs counted."""
+    frames = [_guessed_knees(f) for f in render(_squats(1), noise=0.0, jitter=0.0, dropouts=0, vis_dips=0)]
+    xy = frames[60].pose.xy()
+    torso = float(np.linalg.norm(xy[[11, 12]].mean(axis=0) - xy[[23, 24]].mean(axis=0)))
+    w, h = frames[60].pose.image_size
+    cut = _cut_at(frames, frames[60].timestamp, dx=0.9 * torso * h / w, zoom=1.0)
+    flagged = [f.timestamp for f in _smoothed(cut, "none") if f.pose.extra.get("cut")]
+    assert flagged == [frames[61].timestamp]
+
+
 def test_a_torso_pointing_at_the_camera_is_not_read_as_cuts():
     """A bird dog seen from the front: the torso is a tenth of the shoulder width in the image, and jumps measured
     in torso lengths made a false cut in the middle of the set (the counting restarted: 1 of 4 reps). Measured

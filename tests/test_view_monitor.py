@@ -44,3 +44,19 @@ def test_view_advice_repeats_after_view_repeat():
 ])
 def test_advice_only_when_no_supported_view_fits(body, views, expected):
     assert run(body, 5.0, views=views) == expected
+
+
+def test_the_end_on_decision_is_not_the_first_pose_alone():
+    """The first pose just over the end-on width (0.47), then side-on enough (0.43) from there on: the filtered width
+    crosses the threshold within the first second, so the view is not end-on. Held in the band from the first pose
+    on, one odd first frame decided a whole oblique clip."""
+    import numpy as np
+
+    vm = ViewMonitor(spec())
+    first, then = StubBody(shoulders=0.47), StubBody(shoulders=0.43)
+    for b in (first, then):
+        b.world, b.end_on_view = np.zeros((33, 3)), None
+    decided = [vm.observe(first, 0.0)] + [vm.observe(then, 1 / 15) for _ in range(45)]
+    assert decided[0] and not decided[-1]
+    vm.cut()  # a new shot starts the filter over: its first pose decides again
+    assert vm.observe(first, 1 / 15)

@@ -146,7 +146,7 @@ class Checker:
         # one definition of a cut; a single displaced frame is not one. First: the new shot starts every filter over
         if pose.extra.get("cut"):
             self._scene_cut(t)
-        pose_dt = 0.0 if self.last_pose_t is None else t - self.last_pose_t
+        pose_dt = 0.0 if self.last_pose_t is None else max(0.0, t - self.last_pose_t)
         self.last_pose_t = t
         body = Body(pose, self.vis_min)
         self.view.observe(body, pose_dt)  # seen end-on? decided once, before any measure is read
