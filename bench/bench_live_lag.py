@@ -63,10 +63,10 @@ def lags(exercise: str, view: str, seen: set) -> dict | None:
             shown[k] = f.timestamp
     result = step.finish()
     counted = sorted((r for r in result.reps if r.complete), key=lambda r: r.peak)  # in time, as the truth
-    period = statistics.median(b - a for a, b in zip(ends, ends[1:])) if len(ends) > 1 else float("nan")
     row = {"exercise": exercise, "view": view, "true": len(ends), "counted": result.complete_reps, "reps": []}
     if result.complete_reps != len(ends) or len(ends) < 2:
         return row
+    period = statistics.median(b - a for a, b in zip(ends, ends[1:]))
     for k, end in enumerate(ends):
         lag = (shown[k + 1] - end) / period if k + 1 in shown else None  # None: decided when the source ended
         row["reps"].append((lag, counted[k].source, k == 0))

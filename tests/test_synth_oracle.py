@@ -75,11 +75,11 @@ PARTIAL = ("a rep the zones call complete is a partial when it travels under hal
            "the lift); a cat-cow's short rep stops short at both ends and the rule rep runs from the previous "
            "rep's cow; pelvic tilt and push-up: see their own reasons. (The bridge passes since the synth shrinks a "
            "partial rep from the solved start: before, its 45 % rep reached a full one's hip extension)")
-DEPTH_PAUSE = ("seen obliquely (filtered shoulder width past 0.45 +- 0.05 of the torso's image length) the forward bend's lean is read "
-               "in depth (measure_fns.bend_lean, which fixed this view's rep count: the image lean flipped sign over "
-               "a rep); its pauses then read long as from the side (7.5 s for 6.2; see the side view's reason). The view "
-               "monitor now decides end-on on the filtered width with a band, so the reading no longer switches "
-               "frame to frame; the pauses still read long")
+DEPTH_PAUSE = ("seen obliquely (filtered shoulder width past 0.45 +- 0.05 of the torso's image length) the forward "
+               "bend's lean is read in depth (measure_fns.bend_lean, which fixed this view's rep count: the image "
+               "lean flipped sign over a rep); its pauses then read long as from the side (7.5 s for 6.2; see the "
+               "side view's reason). The view monitor now decides end-on on the filtered width with a band, so the "
+               "reading no longer switches frame to frame; the pauses still read long")
 
 
 def _known(table: dict[str, tuple[str, list[str]]]) -> dict[tuple[str, str, str, int], str]:

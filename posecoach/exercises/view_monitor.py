@@ -67,12 +67,9 @@ class ViewMonitor:
             body.end_on_view = False
             return False
         width = body.shoulder_width_ratio()
-        if self._shoulders_ema is None:
-            self._shoulders_ema = width
-        else:
-            a = 1.0 - math.exp(-dt / self.tuning.view_tau) if dt > 0 else 1.0
-            self._shoulders_ema += a * (width - self._shoulders_ema)
+        if self._shoulders_ema is not None:
             self._shoulders_age += dt
+        self._shoulders_ema = _filtered(self._shoulders_ema, width, dt, self.tuning.view_tau)
         # for the filter's first time constant the threshold alone decides (a band from the first pose would let
         # one odd frame decide a whole oblique clip); then the band holds the decision
         if self._shoulders_age < self.tuning.view_tau or abs(self._shoulders_ema - END_ON_WIDTH) >= END_ON_BAND:
@@ -93,9 +90,7 @@ class ViewMonitor:
         if "side" in views and any(v in views for v in WIDE_VIEWS):
             return out  # every width fits one of them
         width = max(body.shoulder_width_ratio(), body.hip_width_ratio() * tu.hip_width_weight)
-        a = 1.0 - math.exp(-dt / tu.view_tau) if dt > 0 else 1.0
-        self._width_ema = width if self._width_ema is None else self._width_ema + a * (width - self._width_ema)
-        w = self._width_ema
+        w = self._width_ema = _filtered(self._width_ema, width, dt, tu.view_tau)
         self.fits = any(_fits(v, w, tu) for v in views)
         if self.fits:
             self._bad_since = None
@@ -106,6 +101,15 @@ class ViewMonitor:
             self._view_last = t
             out.append(ViewProblem("camera_view", sp.view_cue or _advice(views, too_wide=w > tu.side_view_max_width)))
         return out
+
+
+def _filtered(previous: float | None, value: float, dt: float, tau: float) -> float:
+    """One step of a first-order low-pass with time constant ``tau`` over uneven frame spacing (the first value,
+    or a repeated timestamp, is taken as it is)."""
+    if previous is None:
+        return value
+    a = 1.0 - math.exp(-dt / tau) if dt > 0 else 1.0
+    return previous + a * (value - previous)
 
 
 def _fits(view: str, width: float, tu: CheckerTuning) -> bool:
