@@ -42,6 +42,7 @@ from .posture_gate import PostureGate
 from .rep_tally import RepTally
 from .rule_counter import RepEnd, RuleRepCounter
 from .shallow_hold import ShallowHold
+from .top_pause import TopPause
 from .spec import ExerciseSpec
 from .tuning import DEFAULT_TUNING, CheckerTuning
 from .view_monitor import ViewMonitor
@@ -89,6 +90,9 @@ class Checker:
         self.shallow = ShallowHold(sp, tuning) if sp.kind == "hold" and counting == "fused" else None
         # ... and its stays timed from the whole pose where the key measure cannot be trusted (end-on views)
         self.pose_hold = PoseHold(sp, tuning) if sp.kind == "hold" and counting == "fused" else None
+        # a rep exercise's pauses at the top, found again once each rep is counted, without the live timer's lag;
+        # joined with the live timer's pauses in the record at the end
+        self.top_pause = TopPause(sp) if sp.kind != "hold" else None
         self.cues = CueBoard(tuning)
         self.movement = MovementPhase(sp, tuning)
         self.why = WhyNothing(sp)  # a zero gets a reason
@@ -112,7 +116,7 @@ class Checker:
         self._fallback_said = False
         for part in (self.signal, self.posture, self.view, self.counter, self.own, self.periodic,
                      self.tally, self.attempts, self.faults, self.hold_timer, self.cues, self.movement, self.why,
-                     self.shallow, self.pose_hold):
+                     self.shallow, self.pose_hold, self.top_pause):
             if part is not None:
                 part.reset()
 
@@ -181,8 +185,12 @@ class Checker:
                 self._emit_reps(self.tally.own_rep(rep, self.own.refused))
         self._judge_faults(body, t, side, sample)
         p_hold = sample.p_nom if self.spec.adaptive_window <= 0 and self.spec.kind == "hold" else sample.p
-        self._emit(self.hold_timer.step(t, side, in_position=in_position and not self.signal.far_read,
-                                        broken=self.faults.breaks_hold, p_hold=p_hold, speed=sample.speed))
+        held = in_position and not self.signal.far_read
+        self._emit(self.hold_timer.step(t, side, in_position=held, broken=self.faults.breaks_hold, p_hold=p_hold,
+                                        speed=sample.speed))
+        if self.top_pause is not None:  # the raw reading's progress: the pause is found on it without lag
+            self.top_pause.step(t, sample.p + self.spec.progress(raw) - sample.p_nom,
+                                held and not self.faults.breaks_hold)
         if self.shallow is not None:
             self._emit(self.shallow.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
                                          p_hold=p_hold, speed=sample.speed, full_holds=self._spec_holds,
@@ -220,6 +228,8 @@ class Checker:
         seen = self.t is not None and self.last_pose_t is not None and \
             self.t - self.last_pose_t <= self.tuning.lost_hold_grace
         self._close_pose_hold(until=self.t if seen else None)
+        if self.top_pause is not None:
+            self.result.holds = self.top_pause.joined(self.result.holds)
         self.result.variant = self.signal.variant
         why = self.why.reason(counted=self.result.complete_reps > 0 or bool(self.result.holds),
                               view_problem=self._view_problem)
@@ -304,6 +314,8 @@ class Checker:
                 self._fallback_said = True
                 self._emit([Cue(self.t if self.t is not None else rep.end, self._fallback_reason(), "info", 2)])
             self._emit([rep])
+            if rep.complete and self.top_pause is not None:
+                self.top_pause.rep_counted(rep)
             if rep.complete:
                 self._emit([Cue(rep.end if rep.source != "periodicity" else self.t, str(rep.index), "count",
                                 COUNT_CUE_PRIORITY)])
@@ -324,6 +336,8 @@ class Checker:
         self._emit(self.hold_timer.close())
         self._close_shallow()
         self._close_pose_hold()
+        if self.top_pause is not None:
+            self.top_pause.cut()
         self.counter.cut(t, self.signal.p)
         self.own.counter.cut(t, self.signal.p)
         self.signal.cut()
