@@ -151,3 +151,26 @@ def test_analyze_real_clip_writes_playable_annotated_video_and_report(tmp_path):
     # A second analysis with the same model reads the landmark cache instead of running the model.
     p2 = run("analyze", str(clip), "--json", "-q")
     assert json.loads(p2.stdout)["landmarks_from_cache"] is True
+
+
+def test_the_summary_never_says_more_shallow_time_than_was_held():
+    """Holds' seconds are rounded one by one; their sum may pass the total's rounding (10.85 s held, all of it at
+    the person's own depth, read "held 10.8 s ... (10.9 s of it less deep ...)")."""
+    from posecoach.commands.analyze import _print_summary
+
+    holds = [{"start": 0.0, "end": 2.65, "seconds": 2.65, "grade": "shallow"},
+             {"start": 5.0, "end": 7.65, "seconds": 2.65, "grade": "shallow"},
+             {"start": 9.0, "end": 11.75, "seconds": 2.75, "grade": "shallow"},
+             {"start": 14.0, "end": 16.8, "seconds": 2.8, "grade": "shallow"}]
+    report = {"video": "v.mp4", "frames": 10, "duration": 20.0, "fps": 8.0, "detection_rate": 1.0,
+              "timings": {"fps": 100, "wall": 1.0, "inference": 0.0, "decode": 0.0, "drawing": 0.0},
+              "landmarks_from_cache": True, "exercise": "knee_to_chest", "kind": "mixed", "reps": 4,
+              "hold_seconds": 10.849999999, "holds": holds}
+    lines = []
+    _print_summary(report, None, print=lines.append)
+    assert "knee_to_chest: 4 reps, held 10.8 s, all of it less deep than the exercise asks" in lines
+    report["holds"] = holds[:2] + [dict(h, grade="full") for h in holds[2:]]
+    lines = []
+    _print_summary(report, None, print=lines.append)
+    assert "knee_to_chest: 4 reps, held 10.8 s in correct posture (5.3 s of it less deep than the exercise asks)" \
+        in lines

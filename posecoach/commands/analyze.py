@@ -136,9 +136,12 @@ def _print_summary(report: dict, an, print=print) -> None:
                 reps += f" (+{report['partial_reps']} partial)"
             parts.append(reps)
         if report.get("hold_seconds") or not parts:
-            held = f"held {report.get('hold_seconds', 0):.1f} s in correct posture"
+            total = report.get("hold_seconds", 0)
+            held = f"held {total:.1f} s in correct posture"
             shallow = sum(h["seconds"] for h in report.get("holds", []) if h.get("grade") == "shallow")
-            if shallow:
+            if shallow and shallow >= total - 0.05:  # (the holds' seconds are rounded: never "11 of 10.8 s")
+                held = f"held {total:.1f} s, all of it less deep than the exercise asks"
+            elif shallow:
                 held += f" ({shallow:.1f} s of it less deep than the exercise asks)"
             parts.append(held)
         print(f"{report['exercise']}: " + ", ".join(parts))

@@ -46,7 +46,7 @@ from .top_pause import TopPause
 from .spec import ExerciseSpec
 from .tuning import DEFAULT_TUNING, CheckerTuning
 from .view_monitor import ViewMonitor
-from .why_nothing import WhyNothing
+from .why_nothing import WhyNothing, fallback_reason
 
 COUNT_CUE_PRIORITY = 3  # the rep count beats every other cue on screen
 SAFETY_CUE_PRIORITY = 0  # said once at the start, replaced by anything
@@ -360,17 +360,10 @@ class Checker:
             self.own.counter.lost(t)  # an attempt on the learned range is never counted: nothing to emit
 
     def _fallback_reason(self) -> str:
-        """Said once, when the periodicity counter counts a rep the rules did not: why the exercise's own rules
-        could not follow (a gate refused), so the person knows these reps are counted but not judged."""
-        head = "Counting your reps from your own movement: "
-        if any(r.complete and r.source != "periodicity" and not self.tally.is_own(r) for r in self.tally.reps):
-            return "A rep the exercise's checks missed was counted from your movement."
+        """``why_nothing.fallback_reason`` for the rules' state now."""
+        ruled = any(r.complete and r.source != "periodicity" and not self.tally.is_own(r) for r in self.tally.reps)
         refused = self.counter.state == "setup" or self._frames_in_position < 0.5 * max(self._frames_valid, 1)
-        if refused:
-            return head + f"I could not recognise the position for this exercise. {self.spec.posture_cue}"
-        if self._view_problem:
-            return head + f"the camera angle hides what this exercise is judged on. {self._view_problem}"
-        return head + "your movement is smaller than this exercise's usual range, so form is not judged."
+        return fallback_reason(self.spec, ruled=ruled, refused=refused, view_problem=self._view_problem)
 
     def _phase_name(self) -> str:
         if self._pose_seconds() > 0:  # holding a posture this view cannot judge: held, not setting up

@@ -67,3 +67,18 @@ class WhyNothing:
                            f"it is comfortable; if you did, the camera angle may shrink it. "
                            f"{view_problem or self.view_advice}").strip()
         return ""
+
+
+def fallback_reason(spec: ExerciseSpec, *, ruled: bool, refused: bool, view_problem: str = "") -> str:
+    """Said once, when the periodicity counter counts a rep the rules did not: why the exercise's own rules could not
+    follow, so the person knows these reps are counted but not judged. ``ruled``: the rules counted reps before
+    (they missed this one); ``refused``: the posture gate kept the rules shut (still setting up, or out of
+    position for most of the frames read); ``view_problem``: the view check's advice, if it found one."""
+    head = "Counting your reps from your own movement: "
+    if ruled:
+        return "A rep the exercise's checks missed was counted from your movement."
+    if refused:
+        return head + f"I could not recognise the position for this exercise. {spec.posture_cue}"
+    if view_problem:
+        return head + f"the camera angle hides what this exercise is judged on. {view_problem}"
+    return head + "your movement is smaller than this exercise's usual range, so form is not judged."
