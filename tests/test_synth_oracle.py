@@ -38,7 +38,9 @@ FAR_LIMB = ("realistic noise reports far-side limbs at visibility 0.02-0.4 with 
             "from the side). A one-sided rep's far limb is now read below the visibility floor while the near one "
             "rests (key_signal far_vis_min), so its reps count; its holds are not timed on such a reading (the "
             "drift ran the clock through a set-up), so the far leg's holds are missed. Bird dog obliquely: the "
-            "far limb's drift makes the reach jump during set-up and between reps (two extra reps)")
+            "far limb's drift makes the reach jump during set-up and between reps (two extra reps), and reads its "
+            "way down from one held top as still for a second more (the pause found at that rep's top, "
+            "exercises/top_pause.py: 11.8 s for 10.3)")
 PAUSE_EDGES = ("a pause at the top of a rep starts where the smoothed speed falls under still_speed and ends where it "
                "rises over 1.5 x still_speed; the one-euro and EMA lag is larger at the slow start of the way out "
                "(heavy smoothing at rest) than at the end of a braking approach, so a 1.5 s pause reads ~0.2 s long "
@@ -103,7 +105,7 @@ KNOWN_HOLD = _known({
     "pause": (PAUSE_EDGES, ["forward_bend side clean 1", "forward_bend side clean 3", "forward_bend side realistic 1",
                             "forward_bend side realistic 3"]),
     "far": (FAR_LIMB, ["bird_dog side realistic 1", "bird_dog side realistic 3", "knee_to_chest side realistic 1",
-                       "knee_to_chest side realistic 3"]),
+                       "knee_to_chest side realistic 3", "bird_dog oblique realistic 1"]),
     "twist": (TWIST_2D, [f"supine_twist {v} {n} {s}" for v in ("oblique", "feet") for n in ("clean", "realistic")
                          for s in (1, 3)]),
     "pelvic": (PELVIC, ["pelvic_tilt side clean 1", "pelvic_tilt side clean 3", "pelvic_tilt side realistic 1",

@@ -92,7 +92,7 @@ class Checker:
         self.pose_hold = PoseHold(sp, tuning) if sp.kind == "hold" and counting == "fused" else None
         # a rep exercise's pauses at the top, found again once each rep is counted, without the live timer's lag;
         # joined with the live timer's pauses in the record at the end
-        self.top_pause = TopPause(sp) if sp.kind != "hold" else None
+        self.top_pause = TopPause(sp) if TopPause.wanted(sp) and counting == "fused" else None
         self.cues = CueBoard(tuning)
         self.movement = MovementPhase(sp, tuning)
         self.why = WhyNothing(sp)  # a zero gets a reason
@@ -228,8 +228,10 @@ class Checker:
         seen = self.t is not None and self.last_pose_t is not None and \
             self.t - self.last_pose_t <= self.tuning.lost_hold_grace
         self._close_pose_hold(until=self.t if seen else None)
-        if self.top_pause is not None:
-            self.result.holds = self.top_pause.joined(self.result.holds)
+        if self.top_pause is not None:  # the record: the live holds and the pauses found (the latter also said now)
+            live = list(self.result.holds)
+            self.result.holds = self.top_pause.joined(live)
+            self._events += [h for h in self.result.holds if h not in live]
         self.result.variant = self.signal.variant
         why = self.why.reason(counted=self.result.complete_reps > 0 or bool(self.result.holds),
                               view_problem=self._view_problem)
