@@ -97,7 +97,9 @@ class Feedback:
     partial_reps: int = 0
     target_reps: int | None = None
     hold_seconds: float = 0.0  # current hold
-    hold_total: float = 0.0  # all time in correct posture so far
+    # all time in correct posture so far, as the live timer saw it; the record at the end (SessionResult.holds)
+    # may be longer: the pause at the top of each rep is found again there, without the live timer's lag (top_pause)
+    hold_total: float = 0.0
     target_hold: float | None = None
     holding: bool = False
     side: str = "n/a"
