@@ -116,6 +116,17 @@ def test_two_reps_sharing_a_top_time_it_once():
     assert len(tp.found) == 1
 
 
+def test_a_periodic_peak_at_the_rest_times_no_pause_at_the_bottom():
+    """The periodicity counter's peak can sit at the rest between reps (its distance-from-rest channel); the still
+    rest there is no pause at the top (a review's probe: 2.85 s of "pauses" on cobras paced with rests)."""
+    tp = TopPause(get_exercise("cobra"))
+    t, p, (a, b) = _rep_progress(rise=1.0, pause=1.5, fall=1.0, rest=3.0)
+    _feed(tp, t, p + np.random.default_rng(1).normal(0.0, 0.002, len(t)))
+    # a period around the rest, reaching into the lift; the rhythm saw the key measure move a whole range
+    tp.rep_counted(Rep(index=1, start=0.2, peak=1.5, end=3.8, range_share=1.0))
+    assert tp.found == []
+
+
 @pytest.mark.parametrize("exercise", ["deep_breathing", "back_roll", "pushup", "situp", "lunge"])
 def test_exercises_that_ask_for_no_hold_time_none(exercise):
     """Deep breathing and the back roll set hold_from past the range (a breath's top is not a hold); push-ups,
@@ -179,3 +190,18 @@ def test_brisk_reps_at_a_low_frame_rate_get_their_pauses_timed(exercise):
     want = sum(h["end"] - h["start"] for h in truth.holds)
     assert res.complete_reps == truth.complete_reps
     assert want > 2.0 and math.isclose(res.hold_seconds, want, rel_tol=0.25), (res.hold_seconds, want)
+
+
+def test_the_event_stream_never_holds_one_pause_twice():
+    """The live holds are in the event stream as they happen (events.jsonl, the history's hold rows); at the end only
+    pauses found where none was timed join them, so no stretch of time is in two Hold events (a review: a back
+    extension's stream summed 14.9 s for a record of 8.0)."""
+    frames, truth = generate("back_extension", view="side", seed=1, noise=LandmarkNoise.realistic(), fps=FPS)
+    checker = make_checker("back_extension")
+    step = FrameStep(checker, "one_euro")
+    stream = [e for f in frames for e in step(f).feedback.events if isinstance(e, Hold)]
+    result = step.finish()
+    stream += [e for e in checker.final_events if isinstance(e, Hold)]
+    spans = sorted((h.start, h.end) for h in stream)
+    assert all(b[0] >= a[1] for a, b in zip(spans, spans[1:])), spans
+    assert sum(e - s for s, e in spans) <= result.hold_seconds + 1e-6

@@ -178,6 +178,10 @@ class Checker:
         self.why.frame(dt, pose=True, readable=True, in_position=in_position, p_nom=sample.p_nom)
         self._frames_valid += 1
         self._frames_in_position += bool(in_position)
+        if self.top_pause is not None:  # the raw reading's progress, before a rep closes on this frame (a breaking
+            # fault as judged up to the last frame)
+            self.top_pause.step(t, sample.p + self.spec.progress(raw) - sample.p_nom,
+                                in_position and not self.signal.far_read and not self.faults.breaks_hold)
         self._emit_counted(self.counter.step(t, dt, gap, sample.p, sample.speed, in_position, side))
         if self._own_listens:
             self.attempts.step(t, sample.p, in_position, side)
@@ -185,12 +189,8 @@ class Checker:
                 self._emit_reps(self.tally.own_rep(rep, self.own.refused))
         self._judge_faults(body, t, side, sample)
         p_hold = sample.p_nom if self.spec.adaptive_window <= 0 and self.spec.kind == "hold" else sample.p
-        held = in_position and not self.signal.far_read
-        self._emit(self.hold_timer.step(t, side, in_position=held, broken=self.faults.breaks_hold, p_hold=p_hold,
-                                        speed=sample.speed))
-        if self.top_pause is not None:  # the raw reading's progress: the pause is found on it without lag
-            self.top_pause.step(t, sample.p + self.spec.progress(raw) - sample.p_nom,
-                                held and not self.faults.breaks_hold)
+        self._emit(self.hold_timer.step(t, side, in_position=in_position and not self.signal.far_read,
+                                        broken=self.faults.breaks_hold, p_hold=p_hold, speed=sample.speed))
         if self.shallow is not None:
             self._emit(self.shallow.step(t, side, in_position=in_position, broken=self.faults.breaks_hold,
                                          p_hold=p_hold, speed=sample.speed, full_holds=self._spec_holds,
@@ -228,10 +228,14 @@ class Checker:
         seen = self.t is not None and self.last_pose_t is not None and \
             self.t - self.last_pose_t <= self.tuning.lost_hold_grace
         self._close_pose_hold(until=self.t if seen else None)
-        if self.top_pause is not None:  # the record: the live holds and the pauses found (the latter also said now)
+        if self.top_pause is not None:  # the record: the live holds and the pauses found
             live = list(self.result.holds)
             self.result.holds = self.top_pause.joined(live)
-            self._events += [h for h in self.result.holds if h not in live]
+            # the event stream (events.jsonl, the history's hold rows) already holds the live ones: only pauses
+            # where none was timed join it, so it never counts a pause twice (one that replaced a shorter live hold
+            # stays that live hold there; the record and the set's hold_seconds have the longer)
+            self._events += [h for h in self.result.holds
+                             if not any(h.start < x.end and x.start < h.end for x in live)]
         self.result.variant = self.signal.variant
         why = self.why.reason(counted=self.result.complete_reps > 0 or bool(self.result.holds),
                               view_problem=self._view_problem)

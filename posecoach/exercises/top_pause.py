@@ -54,6 +54,7 @@ class TopPauseOptions:
     still: float = 0.0
     band: float = 0.5
     around: float = 0.25  # the top is looked for within this share of the rep's span of its own peak
+    fast: float = 100.0  # percentile of the rep's speeds taken as its fastest
     keep: float = 180.0  # seconds of samples kept (a rep counted later than this gets no pause timed)
 
 
@@ -126,7 +127,10 @@ def _pause(t: np.ndarray, p: np.ndarray, rep: Rep, spec: ExerciseSpec,
     """(start, end) of the still stretch around the top of ``rep``, or None."""
     from scipy.signal import savgol_filter  # (imported on first use: a checker is made before any rep)
 
-    keep = (t >= rep.start) & (t <= rep.end)
+    # the speed is taken over the rep's span widened by the filter's window, where the samples allow, so that the
+    # filter's fitted edges (an extra frame there moved a synthetic bridge's fastest speed from 10.9 to 8.4) fall
+    # outside the span judged
+    keep = (t >= rep.start - o.window) & (t <= rep.end + o.window)
     tk, pk = t[keep], p[keep]
     good = np.isfinite(pk)
     if good.sum() < 4:
@@ -142,6 +146,7 @@ def _pause(t: np.ndarray, p: np.ndarray, rep: Rep, spec: ExerciseSpec,
     i = np.clip(np.searchsorted(tg, grid), 1, max(1, len(tg) - 1))
     nearest = np.minimum(np.abs(grid - tg[i - 1]), np.abs(grid - tg[np.minimum(i, len(tg) - 1)]))
     near_ok = nearest <= max(float(np.median(np.diff(tk))), 1.0 / o.rate) * 1.5
+    near_ok &= (grid >= rep.start) & (grid <= rep.end)  # judged on the rep's own span
     smooth = savgol_filter(pg, n, 2)
     speed = savgol_filter(pg, n, 2, deriv=1, delta=1.0 / o.rate)
     # the rep's own top: the highest reading near its peak (a periodic rep's span, a whole period, may reach the
@@ -152,13 +157,17 @@ def _pause(t: np.ndarray, p: np.ndarray, rep: Rep, spec: ExerciseSpec,
         return None
     top = int(np.argmax(np.where(near_top, smooth, -np.inf)))
     level = float(smooth[top])
-    travel = level - float(np.min(np.where(near_ok, smooth, np.inf)))
+    low, high = float(np.min(np.where(near_ok, smooth, np.inf))), float(np.max(np.where(near_ok, smooth, -np.inf)))
+    travel = level - low
+    if level < high - o.band * (high - low):
+        return None  # the peak is not at the top of its span: a periodic peak at the rest, not a pause at the top
     # how far the key measure moved in this rep: the rep's own account where it has one (from its low point at
     # home, which its span may not hold: a rule rep starts where it left the start zone), else what its span shows
     moved = next((x for x in (rep.travel, rep.range_share) if math.isfinite(x)), travel)
     if not (moved >= OwnRangeOptions.min_range and travel > 0):
         return None  # the key measure did not follow this rep (counted from the whole body's motion, end-on)
-    limit = max(o.still * spec.still_speed, o.rel * float(np.max(np.abs(np.where(near_ok, speed, 0.0)))))
+    fast = float(np.percentile(np.abs(speed[near_ok]), o.fast))
+    limit = max(o.still * spec.still_speed, o.rel * fast)
     still = near_ok & (np.abs(speed) <= limit) & (smooth >= level - o.band * travel)
     if not still[top]:
         # the top itself was a turn, not a pause; the pause (if any) is the still stretch nearest to it, near the
