@@ -38,6 +38,15 @@ def _rep(t) -> Rep:
     return Rep(index=1, start=float(t[0]) + 0.5, peak=float(np.mean(t)), end=float(t[-1]) - 0.5)
 
 
+def _found(exercise: str, noise: float = 0.0, **shape) -> list[Hold]:
+    """The pauses found at the top of one rep shaped as ``_rep_progress(**shape)``, with jitter of ``noise``."""
+    tp = TopPause(get_exercise(exercise))
+    t, p, _ = _rep_progress(**shape)
+    _feed(tp, t, p + (np.random.default_rng(0).normal(0.0, noise, len(t)) if noise else 0.0))
+    tp.rep_counted(_rep(t))
+    return tp.found
+
+
 def test_a_brisk_lift_with_a_short_pause_is_timed_about_as_long_as_it_was_held():
     # a 1.0 s pause after a 1 s lift: the live timer's smoothed speed is still falling when it ends (synth_dev)
     tp = TopPause(get_exercise("cobra"))
@@ -51,11 +60,7 @@ def test_a_brisk_lift_with_a_short_pause_is_timed_about_as_long_as_it_was_held()
 
 
 def test_no_pause_where_the_rep_turned_at_the_top():
-    tp = TopPause(get_exercise("cobra"))
-    t, p, _ = _rep_progress(rise=1.5, pause=0.0, fall=1.5)
-    _feed(tp, t, p)
-    tp.rep_counted(_rep(t))
-    assert tp.found == []
+    assert _found("cobra", rise=1.5, pause=0.0, fall=1.5) == []
 
 
 def test_a_pause_is_graded_by_its_rep():
@@ -87,21 +92,13 @@ def test_time_out_of_position_breaks_the_pause():
 def test_no_pause_where_the_key_measure_did_not_follow_the_rep():
     """A rep the periodicity counter counted from the whole body, seen end-on: the key measure barely moves, and
     all of it is "still" (the review: a back extension from the front timed 17 s of pauses on a flat reading)."""
-    tp = TopPause(get_exercise("back_extension"))
-    t, p, _ = _rep_progress(rise=1.5, pause=2.0, fall=1.5, top=0.01)
-    _feed(tp, t, p + np.random.default_rng(0).normal(0.0, 0.003, len(t)))
-    tp.rep_counted(_rep(t))
-    assert tp.found == []
+    assert _found("back_extension", noise=0.003, rise=1.5, pause=2.0, fall=1.5, top=0.01) == []
 
 
 def test_a_slow_rep_turning_at_the_top_is_no_pause():
     """A lift and a lowering of 6 s each with no pause: the turn at the top is no pause (with a floor of half the
     spec's still_speed on the still test it read 1.9 s)."""
-    tp = TopPause(get_exercise("cobra"))
-    t, p, _ = _rep_progress(rise=6.0, pause=0.0, fall=6.0)
-    _feed(tp, t, p)
-    tp.rep_counted(_rep(t))
-    assert tp.found == []
+    assert _found("cobra", rise=6.0, pause=0.0, fall=6.0) == []
 
 
 def test_two_reps_sharing_a_top_time_it_once():

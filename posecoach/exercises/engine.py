@@ -42,7 +42,7 @@ from .posture_gate import PostureGate
 from .rep_tally import RepTally
 from .rule_counter import RepEnd, RuleRepCounter
 from .shallow_hold import ShallowHold
-from .top_pause import TopPause
+from .top_pause import TopPause, overlaps
 from .spec import ExerciseSpec
 from .tuning import DEFAULT_TUNING, CheckerTuning
 from .view_monitor import ViewMonitor
@@ -234,8 +234,7 @@ class Checker:
             # the event stream (events.jsonl, the history's hold rows) already holds the live ones: only pauses
             # where none was timed join it, so it never counts a pause twice (one that replaced a shorter live hold
             # stays that live hold there; the record and the set's hold_seconds have the longer)
-            self._events += [h for h in self.result.holds
-                             if not any(h.start < x.end and x.start < h.end for x in live)]
+            self._events += [h for h in self.result.holds if not any(overlaps(x, h.start, h.end) for x in live)]
         self.result.variant = self.signal.variant
         why = self.why.reason(counted=self.result.complete_reps > 0 or bool(self.result.holds),
                               view_problem=self._view_problem)

@@ -98,7 +98,7 @@ class TopPause:
         if not rep.complete or not self._t:
             return
         span = _pause(np.fromiter(self._t, float), np.fromiter(self._p, float), rep, self.spec, self.options)
-        if span is None or any(h.start < span[1] and span[0] < h.end for h in self.found):
+        if span is None or any(overlaps(h, *span) for h in self.found):
             return  # (two reps whose spans overlap, a periodic one's a whole period, may share a top: once)
         self.found.append(Hold(start=round(span[0], 3), end=round(span[1], 3),
                                side=rep.side if self.spec.one_sided else "n/a",
@@ -113,13 +113,18 @@ class TopPause:
         exercise's zone is in the zone too."""
         out = list(timed)
         for f in self.found:
-            over = [h for h in out if h.start < f.end and f.start < h.end]
+            over = [h for h in out if overlaps(h, f.start, f.end)]
             if not over:
                 out.append(f)
             elif f.seconds > sum(h.seconds for h in over):
                 grade = "" if any(h.grade == "" for h in over) else f.grade
                 out = [h for h in out if h not in over] + [replace(f, grade=grade)]
         return sorted(out, key=lambda h: h.start)
+
+
+def overlaps(h: Hold, start: float, end: float) -> bool:
+    """Whether hold ``h`` shares time with the span [start, end] (touching is not sharing)."""
+    return h.start < end and start < h.end
 
 
 def _pause(t: np.ndarray, p: np.ndarray, rep: Rep, spec: ExerciseSpec,
@@ -143,8 +148,8 @@ def _pause(t: np.ndarray, p: np.ndarray, rep: Rep, spec: ExerciseSpec,
     pg = np.interp(grid, tg, pk[good])
     # a grid point with no ok frame within a frame gap of it (out of position, a breaking fault, a dropout) is
     # no pause
-    i = np.clip(np.searchsorted(tg, grid), 1, max(1, len(tg) - 1))
-    nearest = np.minimum(np.abs(grid - tg[i - 1]), np.abs(grid - tg[np.minimum(i, len(tg) - 1)]))
+    i = np.clip(np.searchsorted(tg, grid), 1, len(tg) - 1)  # (at least 4 good samples: see above)
+    nearest = np.minimum(np.abs(grid - tg[i - 1]), np.abs(grid - tg[i]))
     near_ok = nearest <= max(float(np.median(np.diff(tk))), 1.0 / o.rate) * 1.5
     near_ok &= (grid >= rep.start) & (grid <= rep.end)  # judged on the rep's own span
     smooth = savgol_filter(pg, n, 2)
